@@ -1,0 +1,371 @@
+/* cmdline.c: the command line of every mode. */
+
+#include "config.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "launchready.h"
+
+enum {
+	OPT_RESOLVER = 256, OPT_PORT_MAP, OPT_CACERT, OPT_SUBDOMAINS,
+	OPT_DKIM, OPT_REPO, OPT_TIMEOUT, OPT_SESSION_DIR, OPT_NO_COLOR,
+	OPT_LOGIN_URL, OPT_HEALTH_URL, OPT_API_URL, OPT_EMAIL, OPT_SENDER_IP,
+	OPT_ALLOW_ACTIVE, OPT_FORMAT, OPT_ONLY, OPT_FAIL_ON, OPT_HELP,
+	OPT_VERSION
+};
+
+static const struct option long_options[] = {
+	{ "resolver",		required_argument, NULL, OPT_RESOLVER },
+	{ "port-map",		required_argument, NULL, OPT_PORT_MAP },
+	{ "cacert",		required_argument, NULL, OPT_CACERT },
+	{ "subdomains",		required_argument, NULL, OPT_SUBDOMAINS },
+	{ "dkim-selectors",	required_argument, NULL, OPT_DKIM },
+	{ "repo",		required_argument, NULL, OPT_REPO },
+	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
+	{ "session-dir",	required_argument, NULL, OPT_SESSION_DIR },
+	{ "no-color",		no_argument,	   NULL, OPT_NO_COLOR },
+	{ "login-url",		required_argument, NULL, OPT_LOGIN_URL },
+	{ "health-url",		required_argument, NULL, OPT_HEALTH_URL },
+	{ "api-url",		required_argument, NULL, OPT_API_URL },
+	{ "email",		required_argument, NULL, OPT_EMAIL },
+	{ "sender-ip",		required_argument, NULL, OPT_SENDER_IP },
+	{ "allow-active",	no_argument,	   NULL, OPT_ALLOW_ACTIVE },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
+	{ "only",		required_argument, NULL, OPT_ONLY },
+	{ "fail-on",		required_argument, NULL, OPT_FAIL_ON },
+	{ "output",		required_argument, NULL, 'o' },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct {
+	const char	*name;
+	enum command	 command;
+} commands[] = {
+	{ "new",	COMMAND_NEW },
+	{ "resume",	COMMAND_RESUME },
+	{ "list",	COMMAND_LIST },
+	{ "audit",	COMMAND_AUDIT },
+	{ "report",	COMMAND_REPORT },
+	{ "help",	COMMAND_HELP },
+};
+
+const char *
+cmdline_usage(void)
+{
+	return _(
+"Usage:\n"
+"  launchready                         start screen (new or resume)\n"
+"  launchready new [DOMAIN]            new session, form pre-filled\n"
+"  launchready resume [NAME]           resume a saved session\n"
+"  launchready list                    saved sessions, one per line\n"
+"  launchready audit DOMAIN [opts]     run checks with no terminal UI\n"
+"  launchready report NAME [--format md|html|json] [-o FILE]\n"
+"  launchready --help | --version\n"
+"\n"
+"Options for every mode:\n"
+"  --resolver ADDR[:PORT][,...]  DNS servers to ask (default: the system's)\n"
+"  --port-map 80:8080,443:8443   connect to other ports (local test labs)\n"
+"  --cacert FILE                 an extra trust anchor (PEM)\n"
+"  --subdomains LIST             subdomains to check (app,api,admin...)\n"
+"  --dkim-selectors LIST         DKIM selectors to look up\n"
+"  --repo DIR                    the source repository to scan\n"
+"  --timeout SECS                per network operation (default 10)\n"
+"  --session-dir DIR             where sessions are kept\n"
+"  --no-color                    no colour (NO_COLOR is honoured too)\n"
+"  --login-url URL  --health-url URL  --api-url URL (repeatable)\n"
+"  --email yes|no                the product sends email (default: from MX/SPF)\n"
+"  --sender-ip IP                evaluate SPF for this sending address\n"
+"  --allow-active                opt in to the login rate-limit probe\n"
+"\n"
+"audit:\n"
+"  --format text|json|md|sarif   output format (default text)\n"
+"  --only LIST                   check ids, families (dns, email...) or stages\n"
+"  --fail-on critical|high|medium  exit 1 at or above this (default high)\n"
+"\n"
+"report:\n"
+"  --format md|html|json         (default md)   -o FILE  (default stdout)\n"
+"\n"
+"Exit status: 0 all decided and nothing at or above --fail-on; 1 findings\n"
+"at or above it; 2 usage error; 3 the audit could not run; 4 nothing at\n"
+"the level, but some checks could not decide.\n");
+}
+
+/* Replaces *dst with a copy of src. */
+static void
+set_string(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = xstrdup(src);
+}
+
+/* Checks a URL option: http(s) with a host. */
+static int
+check_url(const char *option, const char *url, char **err)
+{
+	const char	*host;
+
+	if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else
+		return set_error(err, _("%s: \"%s\" is not an http:// or "
+		    "https:// URL"), option, url);
+	if (*host == '\0' || *host == '/' || *host == ':')
+		return set_error(err, _("%s: \"%s\" has no host"), option, url);
+	return 0;
+}
+
+/* Parses one option into cl; EXIT_USAGE with *err on a bad value. */
+static int
+cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
+{
+	struct options	*opt = &cl->opt;
+	char		*end;
+	long		 n;
+	struct stat	 sb;
+
+	switch (c) {
+	case OPT_RESOLVER:
+		strlist_clear(&opt->resolvers);
+		strlist_split(&opt->resolvers, arg);
+		if (opt->resolvers.n == 0) {
+			set_error(err, _("--resolver needs ADDR[:PORT]"));
+			return EXIT_USAGE;
+		}
+		break;
+	case OPT_PORT_MAP:
+		if (options_parse_port_map(opt, arg, err) == -1)
+			return EXIT_USAGE;
+		break;
+	case OPT_CACERT:
+		if (stat(arg, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+			set_error(err, _("--cacert %s: no such file"), arg);
+			return EXIT_USAGE;
+		}
+		set_string(&opt->cacert, arg);
+		break;
+	case OPT_SUBDOMAINS:
+		strlist_split(&opt->subdomains, arg);
+		break;
+	case OPT_DKIM:
+		strlist_split(&opt->dkim_selectors, arg);
+		break;
+	case OPT_REPO:
+		if (stat(arg, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+			set_error(err, _("--repo %s: no such directory"), arg);
+			return EXIT_USAGE;
+		}
+		set_string(&opt->repo, arg);
+		break;
+	case OPT_TIMEOUT:
+		n = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || n < 1 || n > 600) {
+			set_error(err, _("--timeout %s: give a number of "
+			    "seconds from 1 to 600"), arg);
+			return EXIT_USAGE;
+		}
+		opt->timeout = (int)n;
+		break;
+	case OPT_SESSION_DIR:
+		set_string(&opt->session_dir, arg);
+		break;
+	case OPT_NO_COLOR:
+		opt->no_color = true;
+		break;
+	case OPT_LOGIN_URL:
+		if (check_url("--login-url", arg, err) == -1)
+			return EXIT_USAGE;
+		set_string(&opt->login_url, arg);
+		break;
+	case OPT_HEALTH_URL:
+		if (check_url("--health-url", arg, err) == -1)
+			return EXIT_USAGE;
+		set_string(&opt->health_url, arg);
+		break;
+	case OPT_API_URL:
+		if (check_url("--api-url", arg, err) == -1)
+			return EXIT_USAGE;
+		strlist_add(&opt->api_urls, arg);
+		break;
+	case OPT_EMAIL:
+		if (strcmp(arg, "yes") == 0)
+			opt->email = 1;
+		else if (strcmp(arg, "no") == 0)
+			opt->email = 0;
+		else {
+			set_error(err, _("--email %s: give yes or no"), arg);
+			return EXIT_USAGE;
+		}
+		break;
+	case OPT_SENDER_IP:
+		set_string(&opt->sender_ip, arg);
+		break;
+	case OPT_ALLOW_ACTIVE:
+		opt->allow_active = true;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") == 0)
+			cl->format = FORMAT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			cl->format = FORMAT_JSON;
+		else if (strcmp(arg, "md") == 0)
+			cl->format = FORMAT_MD;
+		else if (strcmp(arg, "html") == 0)
+			cl->format = FORMAT_HTML;
+		else if (strcmp(arg, "sarif") == 0)
+			cl->format = FORMAT_SARIF;
+		else {
+			set_error(err, _("--format %s: give text, json, md, "
+			    "html or sarif"), arg);
+			return EXIT_USAGE;
+		}
+		cl->format_set = true;
+		break;
+	case OPT_ONLY:
+		strlist_split(&cl->only, arg);
+		break;
+	case OPT_FAIL_ON:
+		if (severity_parse(arg, &cl->fail_on) == -1 ||
+		    cl->fail_on < SEVERITY_MEDIUM) {
+			set_error(err, _("--fail-on %s: give critical, high or "
+			    "medium"), arg);
+			return EXIT_USAGE;
+		}
+		break;
+	case 'o':
+		set_string(&cl->output, arg);
+		break;
+	case OPT_HELP:
+		cl->command = COMMAND_HELP;
+		break;
+	case OPT_VERSION:
+		cl->command = COMMAND_VERSION;
+		break;
+	default:
+		set_error(err, _("unknown option (see launchready --help)"));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int
+cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
+{
+	int		 c, r, first = 1;
+	size_t		 i;
+	enum command	 command = COMMAND_START;
+	bool		 help = false, version = false;
+
+	memset(cl, 0, sizeof *cl);
+	options_init(&cl->opt);
+	cl->fail_on = SEVERITY_HIGH;
+	cl->command = COMMAND_START;
+	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+		cl->opt.no_color = true;
+
+	if (argc > 1 && argv[1][0] != '-') {
+		for (i = 0; i < nitems(commands); i++) {
+			if (strcmp(argv[1], commands[i].name) == 0)
+				break;
+		}
+		if (i == nitems(commands)) {
+			set_error(err, _("unknown command \"%s\" (see "
+			    "launchready --help)"), argv[1]);
+			return EXIT_USAGE;
+		}
+		command = commands[i].command;
+		first = 2;
+	}
+	optind = first;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:", long_options, NULL)) != -1) {
+		if (c == '?') {
+			set_error(err, _("unknown option %s (see launchready "
+			    "--help)"), argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+		if (c == ':') {
+			set_error(err, _("option %s needs a value"),
+			    argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+		cl->command = command;
+		if ((r = cmdline_option(cl, c, optarg, err)) != 0)
+			return r;
+		help = help || cl->command == COMMAND_HELP;
+		version = version || cl->command == COMMAND_VERSION;
+	}
+	cl->command = help ? COMMAND_HELP : version ? COMMAND_VERSION : command;
+	if (cl->command == COMMAND_HELP || cl->command == COMMAND_VERSION)
+		return 0;
+	if (optind < argc)
+		cl->arg = xstrdup(argv[optind++]);
+	if (optind < argc) {
+		set_error(err, _("unexpected argument \"%s\" (see launchready "
+		    "--help)"), argv[optind]);
+		return EXIT_USAGE;
+	}
+	switch (cl->command) {
+	case COMMAND_START:
+	case COMMAND_LIST:
+		if (cl->arg != NULL) {
+			set_error(err, _("unexpected argument \"%s\" (see "
+			    "launchready --help)"), cl->arg);
+			return EXIT_USAGE;
+		}
+		break;
+	case COMMAND_AUDIT:
+		if (cl->arg == NULL) {
+			set_error(err, _("audit needs a DOMAIN, such as "
+			    "`launchready audit example.com`"));
+			return EXIT_USAGE;
+		}
+		/* FALLTHROUGH */
+	case COMMAND_NEW:
+		if (cl->arg == NULL)
+			break;
+		if (domain_normalise(cl->arg, &cl->opt.domain,
+		    &cl->opt.domain_unicode, err) == -1)
+			return EXIT_USAGE;
+		break;
+	case COMMAND_REPORT:
+		if (cl->arg == NULL) {
+			set_error(err, _("report needs a session NAME (see "
+			    "`launchready list`)"));
+			return EXIT_USAGE;
+		}
+		if (!cl->format_set)
+			cl->format = FORMAT_MD;
+		if (cl->format != FORMAT_MD && cl->format != FORMAT_HTML &&
+		    cl->format != FORMAT_JSON) {
+			set_error(err, _("report --format: give md, html or "
+			    "json"));
+			return EXIT_USAGE;
+		}
+		break;
+	default:
+		break;
+	}
+	if (cl->command == COMMAND_AUDIT && cl->format == FORMAT_HTML) {
+		set_error(err, _("audit --format: give text, json, md or "
+		    "sarif"));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+void
+cmdline_clear(struct cmdline *cl)
+{
+	free(cl->arg);
+	options_clear(&cl->opt);
+	strlist_clear(&cl->only);
+	free(cl->output);
+	memset(cl, 0, sizeof *cl);
+}

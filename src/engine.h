@@ -1,0 +1,247 @@
+/*
+ * engine.h: the event loop, the check interface every engine implements,
+ * the audit context that runs checks, and the few calls engines make of
+ * each other.
+ *
+ * Threading: everything here runs on the one thread that runs the loop.
+ * The only other thread is the secret scanner's worker, which talks to the
+ * loop through a pipe.
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <poll.h>
+
+#include "launchready.h"
+
+/* ---- loop.c: one poll(2) loop owning every descriptor and timer -------- */
+
+struct loop;
+struct timer;
+
+/* Called with the poll revents (POLLIN, POLLOUT, POLLERR, POLLHUP). */
+typedef void (*loop_fd_cb)(int fd, int revents, void *arg);
+typedef void (*loop_timer_cb)(void *arg);
+
+struct loop *loop_new(void);
+/* Frees the loop; descriptors are not closed, pending timers are dropped. */
+void loop_free(struct loop *);
+/*
+ * Watches fd for events (POLLIN and/or POLLOUT). Calling it again for the
+ * same fd replaces the events and callback; events 0 stops watching.
+ * Safe to call from inside any callback.
+ */
+void loop_fd(struct loop *, int fd, int events, loop_fd_cb, void *arg);
+/*
+ * Calls cb once after ms milliseconds (0: on the next pass). The returned
+ * timer is owned by the loop and valid until it fires or is cancelled.
+ */
+struct timer *loop_timer(struct loop *, unsigned ms, loop_timer_cb,
+	    void *arg);
+/* Cancels a timer that has not fired yet. NULL is ignored. */
+void loop_timer_cancel(struct loop *, struct timer *);
+/*
+ * One pass: waits at most max_ms (-1: until something happens) for a
+ * descriptor or the next timer, then dispatches. Returns the number of
+ * callbacks run, 0 on timeout, -1 when there is nothing to wait for.
+ */
+int loop_once(struct loop *, int max_ms);
+/* Runs passes until loop_break() or nothing is left to wait for. */
+void loop_run(struct loop *);
+void loop_break(struct loop *);
+/* Number of watched descriptors and pending timers. */
+size_t loop_pending(const struct loop *);
+
+/* ---- check.c: the check interface and registry ------------------------ */
+
+struct audit;
+struct check_run;
+
+/*
+ * One check, implemented by an engine. Engines export a NULL-terminated
+ * array of these (check_dns_defs and so on); the registry maps every id of
+ * CHECKS.md to its definition or, when no engine provides it, to the
+ * built-in "not implemented in this build" error.
+ */
+struct check_def {
+	/* Stable id from CHECKS.md, e.g. "dns.apex". */
+	const char	*id;
+	/*
+	 * Starts the check for run. The engine fills run->result and calls
+	 * check_finish(run) exactly once when done, possibly before start
+	 * returns. run->state is the engine's to use.
+	 */
+	void		(*start)(struct check_run *run);
+	/*
+	 * Stops work in flight (after the timeout, or the user went away).
+	 * check_finish() must not be called afterwards. May be NULL when
+	 * start always finishes synchronously.
+	 */
+	void		(*cancel)(struct check_run *run);
+	/* Frees run->state. May be NULL. */
+	void		(*free)(struct check_run *run);
+};
+
+struct check_run {
+	const struct check_def	*def;
+	struct audit		*audit;
+	struct result		 result;
+	void			*state;		/* engine's */
+	uint64_t		 started;	/* now_ms() at start */
+	bool			 finished;
+	struct timer		*deadline;	/* the audit's time limit */
+	struct timer		*notify;	/* queued done callback */
+	void			(*done)(struct check_run *, void *);
+	void			*done_arg;
+};
+
+/* Engines' tables (each defined in its engine's file). */
+extern const struct check_def *const check_dns_defs[];
+extern const struct check_def *const check_web_defs[];
+extern const struct check_def *const check_tls_defs[];
+extern const struct check_def *const check_secrets_defs[];
+
+/* Every check id of CHECKS.md, in catalogue order, NULL-terminated. */
+extern const char *const check_ids[];
+/* The definition for id (never NULL for a known id); NULL if unknown. */
+const struct check_def *check_find(const char *id);
+/* True when id has a real engine in this build. */
+bool check_implemented(const char *id);
+/* The family of an id: "dns" for "dns.apex". Static buffer. */
+const char *check_family(const char *id);
+/*
+ * Marks run finished: sets duration and time, and calls run->done from
+ * the loop's next pass (never from inside the engine's own call).
+ */
+void check_finish(struct check_run *run);
+
+/* ---- audit.c: running checks on the loop ------------------------------ */
+
+/* Per-engine shared state slots (resolver, HTTP multi handle, caches). */
+enum engine_slot {
+	ENGINE_DNS,
+	ENGINE_WEB,
+	ENGINE_TLS,
+	ENGINE_SECRETS,
+	ENGINE_COUNT
+};
+
+struct resolver;
+
+struct audit {
+	const struct options	*opt;
+	struct loop		*loop;
+	struct resolver		*resolver;	/* created by audit_new */
+	void			*engine[ENGINE_COUNT];
+	void			(*engine_free[ENGINE_COUNT])(void *);
+	struct check_run	**runs;
+	size_t			 nruns;
+	size_t			 running;
+};
+
+/*
+ * A context for running checks with opt (which must outlive it) on loop.
+ * Returns NULL with *err set when the resolver cannot be set up (a bad
+ * --resolver address, say).
+ */
+struct audit *audit_new(const struct options *opt, struct loop *loop,
+	    char **err);
+/* Cancels what is running and frees everything, engines' state included. */
+void audit_free(struct audit *);
+/*
+ * Starts check id. done is called from the loop when it finishes (or
+ * times out: after twice the options' timeout plus 5 s a check is
+ * cancelled and reported as error). The run is owned by the audit.
+ */
+struct check_run *audit_start(struct audit *, const char *id,
+	    void (*done)(struct check_run *, void *), void *arg);
+/* Cancels every running check; their results become error "cancelled". */
+void audit_cancel(struct audit *);
+/* The latest finished run of id in this audit, or NULL. */
+struct check_run *audit_find(struct audit *, const char *id);
+
+/*
+ * Selection for `audit --only`: true when id is selected by list (check
+ * ids, families such as "dns", or stage numbers looked up in cl).
+ */
+bool audit_selected(const struct strlist *only, const char *id,
+	    const struct checklist *cl);
+
+/*
+ * sarif.c: appends a SARIF 2.1.0 log of the secret findings among runs
+ * (`audit --format sarif`). Returns -1 with *err set when it cannot.
+ */
+int sarif_write(struct buf *, struct check_run **runs, size_t nruns,
+	    const struct options *, char **err);
+
+/* ---- resolver.c: c-ares on the loop ------------------------------------ */
+
+/*
+ * Outcome of a lookup, kept distinct so a check can say which happened.
+ */
+#define RESOLVE_TABLE(X)						\
+	X(OK,       "ok",       N_("answered"))				\
+	X(NXDOMAIN, "nxdomain", N_("the name does not exist (NXDOMAIN)")) \
+	X(NODATA,   "nodata",   N_("the name exists but has no such record (NODATA)")) \
+	X(SERVFAIL, "servfail", N_("the server failed (SERVFAIL)"))	\
+	X(REFUSED,  "refused",  N_("the server refused the query (REFUSED)")) \
+	X(TIMEOUT,  "timeout",  N_("no answer before the timeout"))	\
+	X(BADRESP,  "badresp",  N_("the answer could not be parsed"))	\
+	X(OTHER,    "other",    N_("the lookup failed"))
+
+enum resolve_status {
+#define X(id, name, text) RESOLVE_##id,
+	RESOLVE_TABLE(X)
+#undef X
+};
+const char *resolve_status_text(enum resolve_status);
+
+/*
+ * Creates the resolver for opt->resolvers (system servers when empty) with
+ * opt->timeout. NULL with *err set on a bad server address.
+ */
+struct resolver *resolver_new(struct loop *, const struct options *,
+	    char **err);
+void resolver_free(struct resolver *);
+/*
+ * Sends a query (class IN) for name and type (ns_t_a, ns_t_txt...). cb gets
+ * the status and, for RESOLVE_OK/NODATA/NXDOMAIN, the raw answer packet,
+ * valid only during the call. Truncated UDP answers are retried over TCP.
+ */
+typedef void (*resolver_cb)(void *arg, enum resolve_status,
+	    const unsigned char *abuf, int alen);
+void resolver_query(struct resolver *, const char *name, int type,
+	    resolver_cb, void *arg);
+/*
+ * Resolves name to IPv4 and IPv6 addresses (following CNAMEs). cb gets a
+ * list of numeric address strings, valid during the call.
+ */
+typedef void (*resolver_addr_cb)(void *arg, enum resolve_status,
+	    const struct strlist *addrs);
+void resolver_addresses(struct resolver *, const char *name,
+	    resolver_addr_cb, void *arg);
+/* Cancels every lookup in flight; their callbacks run with TIMEOUT. */
+void resolver_cancel(struct resolver *);
+
+/* ---- calls between engines -------------------------------------------- */
+
+/*
+ * check-tls.c: the issuer of the certificate host serves on 443 (mapped),
+ * for dns.caa. cb gets the issuer's organisation (or CN) or, on failure,
+ * NULL and a reason.
+ */
+typedef void (*tls_issuer_cb)(void *arg, const char *issuer,
+	    const char *error);
+void tls_peek_issuer(struct audit *, const char *host, tls_issuer_cb,
+	    void *arg);
+
+/*
+ * check-web.c: fetches url (GET, no redirects followed, body capped) for
+ * other engines (email.mta-sts's policy). cb gets the HTTP status, body and
+ * its length, or status 0 and a reason.
+ */
+typedef void (*web_fetch_cb)(void *arg, long status, const char *body,
+	    size_t len, const char *error);
+void web_fetch(struct audit *, const char *url, web_fetch_cb, void *arg);
+
+#endif

@@ -1,0 +1,5 @@
+/* report.c: the handover report (stub). */
+
+#include "config.h"
+
+#include "launchready.h"

@@ -1,0 +1,288 @@
+/* resolver.c: c-ares driven by the loop through its socket-state callback. */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ares.h>
+
+#include "engine.h"
+
+struct resolver {
+	struct loop	*loop;
+	ares_channel	 channel;
+	struct timer	*timer;
+	bool		 dying;
+};
+
+/* One lookup in flight: the caller's callback and the resolver. */
+struct resolver_job {
+	struct resolver		*res;
+	resolver_cb		 cb;
+	resolver_addr_cb	 addr_cb;
+	void			*arg;
+};
+
+static const char *const resolve_texts[] = {
+#define X(id, name, text) text,
+	RESOLVE_TABLE(X)
+#undef X
+};
+
+const char *
+resolve_status_text(enum resolve_status s)
+{
+	return _(resolve_texts[s]);
+}
+
+static void resolver_schedule(struct resolver *);
+
+/* A c-ares socket is ready: let c-ares process it. */
+static void
+resolver_fd(int fd, int revents, void *arg)
+{
+	struct resolver	*res = arg;
+	ares_socket_t	 r = ARES_SOCKET_BAD, w = ARES_SOCKET_BAD;
+
+	if (revents & (POLLIN | POLLERR | POLLHUP))
+		r = fd;
+	if (revents & POLLOUT)
+		w = fd;
+	ares_process_fd(res->channel, r, w);
+	resolver_schedule(res);
+}
+
+/* c-ares timeouts: process with no socket ready. */
+static void
+resolver_tick(void *arg)
+{
+	struct resolver	*res = arg;
+
+	res->timer = NULL;
+	ares_process_fd(res->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	resolver_schedule(res);
+}
+
+/* Arms the timer for c-ares' next timeout, if anything is in flight. */
+static void
+resolver_schedule(struct resolver *res)
+{
+	struct timeval	tv, *tvp;
+
+	loop_timer_cancel(res->loop, res->timer);
+	res->timer = NULL;
+	if (res->dying)
+		return;
+	tvp = ares_timeout(res->channel, NULL, &tv);
+	if (tvp != NULL) {
+		unsigned ms = tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000;
+
+		res->timer = loop_timer(res->loop, ms, resolver_tick, res);
+	}
+}
+
+/* c-ares opens, changes or closes a socket. */
+static void
+resolver_sock_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+	struct resolver	*res = data;
+	int		 events = 0;
+
+	if (readable)
+		events |= POLLIN;
+	if (writable)
+		events |= POLLOUT;
+	loop_fd(res->loop, fd, events, resolver_fd, res);
+}
+
+struct resolver *
+resolver_new(struct loop *loop, const struct options *opt, char **err)
+{
+	struct resolver		*res;
+	struct ares_options	 ao;
+	int			 mask, r;
+	static bool		 initialised;
+
+	if (!initialised) {
+		if ((r = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
+			set_error(err, _("cannot start the resolver: %s"),
+			    ares_strerror(r));
+			return NULL;
+		}
+		initialised = true;
+	}
+	res = xcalloc(1, sizeof *res);
+	res->loop = loop;
+	memset(&ao, 0, sizeof ao);
+	ao.sock_state_cb = resolver_sock_state;
+	ao.sock_state_cb_data = res;
+	ao.timeout = (opt->timeout > 0 ? opt->timeout :
+	    OPTIONS_DEFAULT_TIMEOUT) * 1000 / 3;
+	if (ao.timeout < 200)
+		ao.timeout = 200;
+	ao.tries = 3;
+	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS;
+	ao.ednspsz = 1232;
+	ao.lookups = (char *)"b";
+	mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+	    ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ | ARES_OPT_LOOKUPS;
+	if ((r = ares_init_options(&res->channel, &ao, mask)) != ARES_SUCCESS) {
+		set_error(err, _("cannot start the resolver: %s"),
+		    ares_strerror(r));
+		free(res);
+		return NULL;
+	}
+	if (opt->resolvers.n > 0) {
+		char *csv = strlist_join(&opt->resolvers, ",");
+
+		r = ares_set_servers_ports_csv(res->channel, csv);
+		if (r != ARES_SUCCESS) {
+			set_error(err, _("--resolver %s: not a list of "
+			    "ADDR[:PORT] server addresses (%s)"), csv,
+			    ares_strerror(r));
+			free(csv);
+			ares_destroy(res->channel);
+			free(res);
+			return NULL;
+		}
+		free(csv);
+	}
+	return res;
+}
+
+void
+resolver_free(struct resolver *res)
+{
+	if (res == NULL)
+		return;
+	res->dying = true;
+	loop_timer_cancel(res->loop, res->timer);
+	res->timer = NULL;
+	ares_destroy(res->channel);
+	free(res);
+}
+
+void
+resolver_cancel(struct resolver *res)
+{
+	ares_cancel(res->channel);
+	resolver_schedule(res);
+}
+
+/* Maps a c-ares status to ours. */
+static enum resolve_status
+resolver_status(int status)
+{
+	switch (status) {
+	case ARES_SUCCESS:
+		return RESOLVE_OK;
+	case ARES_ENOTFOUND:
+		return RESOLVE_NXDOMAIN;
+	case ARES_ENODATA:
+		return RESOLVE_NODATA;
+	case ARES_ESERVFAIL:
+		return RESOLVE_SERVFAIL;
+	case ARES_EREFUSED:
+		return RESOLVE_REFUSED;
+	case ARES_ETIMEOUT:
+	case ARES_ECANCELLED:
+	case ARES_ECONNREFUSED:
+		return RESOLVE_TIMEOUT;
+	case ARES_EBADRESP:
+	case ARES_EFORMERR:
+		return RESOLVE_BADRESP;
+	default:
+		return RESOLVE_OTHER;
+	}
+}
+
+/* c-ares answered a raw query. */
+static void
+resolver_query_done(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct resolver_job	*job = arg;
+
+	(void)timeouts;
+	if (status != ARES_EDESTRUCTION && !job->res->dying)
+		job->cb(job->arg, resolver_status(status), abuf, alen);
+	free(job);
+}
+
+void
+resolver_query(struct resolver *res, const char *name, int type,
+    resolver_cb cb, void *arg)
+{
+	struct resolver_job	*job;
+
+	job = xcalloc(1, sizeof *job);
+	job->res = res;
+	job->cb = cb;
+	job->arg = arg;
+	ares_query(res->channel, name, ns_c_in, type, resolver_query_done, job);
+	resolver_schedule(res);
+}
+
+/* c-ares finished an address lookup. */
+static void
+resolver_addr_done(void *arg, int status, int timeouts,
+    struct ares_addrinfo *ai)
+{
+	struct resolver_job		*job = arg;
+	struct ares_addrinfo_node	*node;
+	struct strlist			 addrs = { 0 };
+	char				 text[INET6_ADDRSTRLEN];
+
+	(void)timeouts;
+	if (status == ARES_EDESTRUCTION || job->res->dying) {
+		ares_freeaddrinfo(ai);
+		free(job);
+		return;
+	}
+	if (ai != NULL) {
+		for (node = ai->nodes; node != NULL; node = node->ai_next) {
+			const void *a;
+
+			if (node->ai_family == AF_INET)
+				a = &((struct sockaddr_in *)
+				    node->ai_addr)->sin_addr;
+			else if (node->ai_family == AF_INET6)
+				a = &((struct sockaddr_in6 *)
+				    node->ai_addr)->sin6_addr;
+			else
+				continue;
+			if (inet_ntop(node->ai_family, a, text,
+			    sizeof text) != NULL && !strlist_has(&addrs, text))
+				strlist_add(&addrs, text);
+		}
+	}
+	if (status == ARES_SUCCESS && addrs.n == 0)
+		status = ARES_ENODATA;
+	job->addr_cb(job->arg, resolver_status(status), &addrs);
+	strlist_clear(&addrs);
+	ares_freeaddrinfo(ai);
+	free(job);
+}
+
+void
+resolver_addresses(struct resolver *res, const char *name,
+    resolver_addr_cb cb, void *arg)
+{
+	struct resolver_job		*job;
+	struct ares_addrinfo_hints	 hints;
+
+	job = xcalloc(1, sizeof *job);
+	job->res = res;
+	job->addr_cb = cb;
+	job->arg = arg;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_flags = ARES_AI_NOSORT;
+	ares_getaddrinfo(res->channel, name, NULL, &hints, resolver_addr_done,
+	    job);
+	resolver_schedule(res);
+}

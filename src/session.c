@@ -1,0 +1,5 @@
+/* session.c: resumable sessions (stub until the session store lands). */
+
+#include "config.h"
+
+#include "launchready.h"

@@ -1,0 +1,52 @@
+/* launchready.c: the program's entry: parses the command line, dispatches. */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ui.h"
+
+int
+main(int argc, char **argv)
+{
+	struct cmdline	 cl;
+	char		*err = NULL;
+	int		 status;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+
+	if ((status = cmdline_parse(&cl, argc, argv, &err)) != 0) {
+		fprintf(stderr, "launchready: %s\n", err);
+		free(err);
+		cmdline_clear(&cl);
+		return status;
+	}
+	switch (cl.command) {
+	case COMMAND_HELP:
+		fputs(cmdline_usage(), stdout);
+		status = EXIT_OK;
+		break;
+	case COMMAND_VERSION:
+		printf("launchready %s\n", PACKAGE_VERSION);
+		status = EXIT_OK;
+		break;
+	case COMMAND_AUDIT:
+		status = cmd_audit(&cl);
+		break;
+	case COMMAND_LIST:
+		status = cmd_list(&cl);
+		break;
+	case COMMAND_REPORT:
+		status = cmd_report(&cl);
+		break;
+	default:
+		status = ui_run(&cl);
+		break;
+	}
+	cmdline_clear(&cl);
+	return status;
+}
