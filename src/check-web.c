@@ -561,7 +561,7 @@ check_https_redirect_step(struct job *job)
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s",
 	    _("every host redirects plain HTTP to HTTPS on the first hop"));
-	JOB_SLOTS(job, 1, s, i) {
+	JOB_SLOTS(job, 0, s, i) {
 		const struct http_resp *first = s->c->nhops ? s->c->hops[0] :
 		    NULL;
 
@@ -667,7 +667,7 @@ check_canonical_step(struct job *job)
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s",
 	    _("every entry URL ends at one final URL"));
-	JOB_SLOTS(job, 1, s, i) {
+	JOB_SLOTS(job, 0, s, i) {
 		line = chain_format(s->c);
 		result_evidence(r_of(job), "%s", line);
 		free(line);
@@ -747,7 +747,7 @@ check_redirect_loop_step(struct job *job)
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 1, s, i) {
+	JOB_SLOTS(job, 0, s, i) {
 		if (web_unresolved(s->r))
 			continue;
 		total++;
@@ -833,7 +833,7 @@ check_staging_leak_step(struct job *job)
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 1, s, i) {
+	JOB_SLOTS(job, 0, s, i) {
 		for (j = 0; j < s->c->nhops; j++) {
 			const struct http_resp *h = s->c->hops[j];
 
@@ -918,7 +918,7 @@ check_hsts_step(struct job *job)
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 1, s, i) {
+	JOB_SLOTS(job, 0, s, i) {
 		if (web_unresolved(s->r))
 			continue;
 		if (s->r->status == 0) {
@@ -1281,7 +1281,7 @@ check_cors_step(struct job *job)
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 1, s, i) {
+	JOB_SLOTS(job, 0, s, i) {
 		if (web_unresolved(s->r))
 			continue;
 		if (s->r->status == 0) {
@@ -1844,7 +1844,7 @@ check_cdn_step(struct job *job)
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 1, s, i) {
+	JOB_SLOTS(job, 0, s, i) {
 		if (s->r->status == 0)
 			continue;
 		n++;
