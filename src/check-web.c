@@ -298,11 +298,22 @@ job_fetch(struct job *job, const struct http_req *req, int tag,
 	http_fetch(job->web, req, job_fetch_done, job_slot(job, tag, label));
 }
 
+#define PROBE_MAX	(64 * 1024)	/* body cap of probes */
+
 /* Fetches url (GET, cached) in the current stage. */
 static void
 job_get(struct job *job, const char *url, int tag, const char *label)
 {
 	struct http_req	req = { .url = url };
+
+	job_fetch(job, &req, tag, label);
+}
+
+/* Fetches url (GET, cached) with the smaller body cap of probes. */
+static void
+job_probe(struct job *job, const char *url, int tag, const char *label)
+{
+	struct http_req	req = { .url = url, .max = PROBE_MAX };
 
 	job_fetch(job, &req, tag, label);
 }
@@ -507,6 +518,10 @@ web_got_landing(struct job *job, int stage)
 		return false;
 	}
 	job->base = web_origin(job->landing->url);
+	if (job->landing->truncated)
+		result_evidence(r_of(job), _("%s: the body passed the %d MB "
+		    "cap; only the first %d MB were read"), job->landing->url,
+		    WEB_BODY_MAX >> 20, WEB_BODY_MAX >> 20);
 	return true;
 }
 
@@ -807,8 +822,17 @@ check_staging_url(struct job *job, const char *url, const char *where)
 		result_raise(r_of(job), STATUS_FAIL, SEVERITY_HIGH,
 		    _("production points to a preview/staging host: %s"),
 		    host);
-		result_evidence(r_of(job), _("%s: %s (matches %s)"), where,
-		    url, pat);
+		char	*line = xprintf(_("%s: %s (matches %s)"), where, url,
+		    pat);
+		size_t	 i;
+
+		for (i = 0; i < r_of(job)->nevidence; i++) {
+			if (strcmp(r_of(job)->evidence[i], line) == 0)
+				break;
+		}
+		if (i == r_of(job)->nevidence)
+			result_evidence(r_of(job), "%s", line);
+		free(line);
 	}
 	free(host);
 }
@@ -837,12 +861,12 @@ check_staging_leak_step(struct job *job)
 		for (j = 0; j < s->c->nhops; j++) {
 			const struct http_resp *h = s->c->hops[j];
 
-			if (h->status == 0 && web_unresolved(h) && j == 0)
-				continue;
-			n++;
 			if (j > 0)
 				check_staging_url(job, h->url,
 				    _("redirect target"));
+			if (h->status == 0)
+				continue;
+			n++;
 			if (web_redirect(h) && j + 1 == s->c->nhops)
 				check_staging_url(job, h->location,
 				    _("redirect target"));
@@ -1355,7 +1379,7 @@ check_exposed_files_step(struct job *job)
 				char *url = xprintf("https://%s%s", s->label,
 				    job->data->exposed.v[j].id);
 
-				job_get(job, url, (int)j, s->label);
+				job_probe(job, url, (int)j, s->label);
 				free(url);
 			}
 		}
@@ -1379,14 +1403,14 @@ check_exposed_files_step(struct job *job)
 		    s->r->body.data, s->r->body.len, NULL, NULL)) {
 			if (s->r->status == 200 && s->tag == 0)
 				result_evidence(r_of(job), _("%s: 200 but the "
-				    "body is not a %s (a catch-all route; not "
-				    "counted)"), s->r->url, rule->what);
+				    "body does not match the signature of: %s "
+				    "(a catch-all route; not counted)"), s->r->url, rule->what);
 			continue;
 		}
 		result_raise(r_of(job), STATUS_FAIL, SEVERITY_CRITICAL,
 		    _("%s is served publicly"), s->r->url);
-		result_evidence(r_of(job), _("%s: %ld, %zu bytes, looks like "
-		    "a %s"), s->r->url, s->r->status, s->r->body.len,
+		result_evidence(r_of(job), _("%s: %ld, %zu bytes, matches "
+		    "the signature of: %s"), s->r->url, s->r->status, s->r->body.len,
 		    rule->what);
 	}
 	if (r_of(job)->status == STATUS_PASS) {
@@ -1435,10 +1459,10 @@ check_error_leak_step(struct job *job)
 			return;
 		url = xprintf("%s/launchready-missing-%08lx", job->base,
 		    (unsigned long)(now_ms() & 0xffffffff));
-		job_get(job, url, 0, _("missing page"));
+		job_probe(job, url, 0, _("missing page"));
 		free(url);
 		url = xprintf("%s/%%%%ZZ%%", job->base);
-		job_get(job, url, 1, _("malformed request"));
+		job_probe(job, url, 1, _("malformed request"));
 		free(url);
 		job->stage = 2;
 		return;
@@ -1620,7 +1644,7 @@ check_security_txt_step(struct job *job)
 		if (!web_got_landing(job, 0))
 			return;
 		url = xprintf("%s/.well-known/security.txt", job->base);
-		job_get(job, url, 0, url);
+		job_probe(job, url, 0, url);
 		free(url);
 		job->stage = 2;
 		return;
@@ -2366,8 +2390,8 @@ check_latency_step(struct job *job)
 		p50 = web_percentile(times, n, 50);
 		p95 = web_percentile(times, n, 95);
 		max = times[n - 1];
-		result_evidence(r_of(job), _("%s (%s): p50 %.0f ms, p95 %.0f "
-		    "ms, max %.0f ms, errors %zu/%d"), l->v[i].url,
+		result_evidence(r_of(job), _("%s (%s): p50 %.1f ms, p95 %.1f "
+		    "ms, max %.1f ms, errors %zu/%d"), l->v[i].url,
 		    l->v[i].api ? _("API") : _("page"), p50, p95, max,
 		    errors, LATENCY_RUNS);
 		if (errors > 0 && rate >= 1.0)
@@ -2511,7 +2535,7 @@ check_health_step(struct job *job)
 	struct slot	*s;
 	size_t		 i;
 	char		*url;
-	struct http_req	 req = { .nocache = true };
+	struct http_req	 req = { .nocache = true, .max = PROBE_MAX };
 
 	switch (job->stage) {
 	case 0:
@@ -2543,7 +2567,7 @@ check_health_step(struct job *job)
 	    "/status)"));
 	JOB_SLOTS(job, 1, s, i) {
 		const struct http_resp *r = s->r;
-		bool spa = r->body.len > 0 && job->landing->body.len ==
+		bool spa = r->body.len > 0 && job->landing->body.len >=
 		    r->body.len && memcmp(r->body.data,
 		    job->landing->body.data, r->body.len) == 0;
 

@@ -38,7 +38,8 @@ struct entry {
 	char			*post;
 	bool			 fresh;
 	bool			 nobody;
-	bool			 header_done;	/* saw the final header block */
+	size_t			 max;		/* body cap */
+	size_t			 received;	/* body bytes seen */
 	struct entry		*next;
 };
 
@@ -407,15 +408,17 @@ http_write_cb(char *data, size_t size, size_t n, void *arg)
 	struct entry	*e = arg;
 	size_t		 len = size * n, room;
 
-	if (e->nobody)
-		return len;
-	room = WEB_BODY_MAX - e->resp.body.len;
+	room = e->max - e->received;
 	if (len > room) {
-		buf_add(&e->resp.body, data, room);
+		if (!e->nobody)
+			buf_add(&e->resp.body, data, room);
+		e->received = e->max;
 		e->resp.truncated = true;
 		return 0;	/* CURLE_WRITE_ERROR: stop here */
 	}
-	buf_add(&e->resp.body, data, len);
+	if (!e->nobody)
+		buf_add(&e->resp.body, data, len);
+	e->received += len;
 	return len;
 }
 
@@ -583,9 +586,9 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	if (req->nocache)
 		key = xprintf("#%u", web->seq++);
 	else
-		key = xprintf("%s|%s|%s|%s", req->method ? req->method : "GET",
-		    req->origin ? req->origin : "", req->post ? req->post : "",
-		    req->url);
+		key = xprintf("%s|%s|%s|%zu|%s", req->method ? req->method :
+		    "GET", req->origin ? req->origin : "", req->post ?
+		    req->post : "", req->max, req->url);
 	for (e = web->entries; e != NULL; e = e->next) {
 		if (strcmp(e->key, key) == 0)
 			break;
@@ -612,6 +615,8 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	e->post = req->post ? xstrdup(req->post) : NULL;
 	e->fresh = req->fresh;
 	e->nobody = req->nobody;
+	e->max = req->max > 0 && req->max < WEB_BODY_MAX ? req->max :
+	    WEB_BODY_MAX;
 	e->next = web->entries;
 	web->entries = e;
 	x = xcalloc(1, sizeof *x);

@@ -28,6 +28,7 @@ struct http_req {
 	bool		 nocache;	/* always a new request */
 	bool		 fresh;		/* a new connection (timing) */
 	bool		 nobody;	/* do not keep the body */
+	size_t		 max;		/* body cap; 0: WEB_BODY_MAX */
 };
 
 struct http_resp {
@@ -37,7 +38,8 @@ struct http_resp {
 	bool		 timed_out;
 	struct strlist	 headers;	/* "Name: value" of the final response */
 	struct buf	 body;		/* decoded, at most WEB_BODY_MAX */
-	bool		 truncated;	/* the body passed the cap */
+	bool		 truncated;	/* the body passed the cap (the
+					   transfer was stopped there) */
 	char		*location;	/* absolute redirect target or NULL */
 	char		*ip;		/* address connected to */
 	double		 ttfb_ms;	/* time to first byte */
