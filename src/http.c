@@ -686,39 +686,49 @@ http_chain_next(struct walk *w, const char *url)
 	http_fetch(w->web, &req, http_chain_hop, w);
 }
 
-/* A hop answered: record it and decide whether to go on. */
-static void
-http_chain_hop(void *arg, const struct http_resp *r)
+bool
+chain_step(struct chain *c, const struct http_resp *r, const char **next)
 {
-	struct walk	*w = arg;
-	struct chain	*c = w->chain;
-	size_t		 i;
+	size_t	i;
 
+	*next = NULL;
 	c->hops = xreallocarray(c->hops, c->nhops + 1, sizeof *c->hops);
 	c->hops[c->nhops++] = r;
 	if (r->status == 0) {
 		c->end = CHAIN_ERROR;
+		free(c->error);
 		c->error = xstrdup(r->error ? r->error : _("no response"));
-		goto done;
+		return true;
 	}
 	if (r->status < 300 || r->status > 399 || r->location == NULL) {
 		c->end = CHAIN_OK;
-		goto done;
+		return true;
 	}
 	for (i = 0; i < c->nhops; i++) {
 		if (strcmp(c->hops[i]->url, r->location) == 0) {
 			c->end = CHAIN_LOOP;
-			goto done;
+			return true;
 		}
 	}
 	if (c->nhops > WEB_MAX_HOPS) {
 		c->end = CHAIN_TOO_LONG;
-		goto done;
+		return true;
 	}
-	http_chain_next(w, r->location);
-	return;
-done:
-	w->cb(w->arg, c);
+	*next = r->location;
+	return false;
+}
+
+/* A hop answered: record it and go on or report. */
+static void
+http_chain_hop(void *arg, const struct http_resp *r)
+{
+	struct walk	*w = arg;
+	const char	*next;
+
+	if (chain_step(w->chain, r, &next))
+		w->cb(w->arg, w->chain);
+	else
+		http_chain_next(w, next);
 }
 
 void

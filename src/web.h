@@ -79,6 +79,14 @@ struct chain {
 typedef void (*chain_cb)(void *arg, const struct chain *);
 /* Follows redirects from url hop by hop (each hop cached as http_fetch). */
 void http_chain(struct web *, const char *url, chain_cb, void *arg);
+/*
+ * The redirect walker's decision (pure; http_chain uses it): appends r to
+ * c, then returns true with c->end set when the chain ends there (no
+ * response, not a redirect, a URL seen before, more than WEB_MAX_HOPS
+ * redirects), or false with *next the URL to fetch next (r->location).
+ */
+bool chain_step(struct chain *c, const struct http_resp *r,
+	    const char **next);
 /* The final response of a chain (the last hop), or NULL. */
 const struct http_resp *chain_final(const struct chain *);
 /* One line: "http://a/ →301 https://a/ →200" (newly allocated). */
