@@ -555,6 +555,7 @@ web_redact(const char *s, size_t len)
 
 /* ---- http.https-redirect ----------------------------------------------- */
 
+/* Walks http:// of every host; judges the first hop. */
 static void
 check_https_redirect_step(struct job *job)
 {
@@ -658,6 +659,7 @@ check_https_redirect_start(struct check_run *run)
 
 /* ---- http.canonical ----------------------------------------------------- */
 
+/* Walks the four entry URLs; compares where they end. */
 static void
 check_canonical_step(struct job *job)
 {
@@ -739,6 +741,7 @@ check_canonical_start(struct check_run *run)
 
 /* ---- http.redirect-loop ------------------------------------------------ */
 
+/* Walks http:// and https:// of every host; flags loops and long chains. */
 static void
 check_redirect_loop_step(struct job *job)
 {
@@ -837,6 +840,7 @@ check_staging_url(struct job *job, const char *url, const char *where)
 	free(host);
 }
 
+/* Matches redirect targets, final URLs and landing links to staging hosts. */
 static void
 check_staging_leak_step(struct job *job)
 {
@@ -928,6 +932,7 @@ web_want_hosts(struct job *job, const char *scheme)
 	strlist_clear(&hosts);
 }
 
+/* Reads Strict-Transport-Security of every host over HTTPS. */
 static void
 check_hsts_step(struct job *job)
 {
@@ -1023,6 +1028,7 @@ web_page(struct job *job, const struct slot *s)
 	    (s->r != job->landing || s->tag == -1);
 }
 
+/* Lists plain-HTTP references of the landing and login pages. */
 static void
 check_mixed_content_step(struct job *job)
 {
@@ -1094,6 +1100,7 @@ check_mixed_content_start(struct check_run *run)
 
 /* ---- http.security-headers --------------------------------------------- */
 
+/* Judges the landing page's CSP, nosniff, framing, referrer and SRI. */
 static void
 check_security_headers_step(struct job *job)
 {
@@ -1190,6 +1197,7 @@ web_session_cookie(struct web_data *d, const char *name)
 	return false;
 }
 
+/* Judges every Set-Cookie along the landing and login chains. */
 static void
 check_cookies_step(struct job *job)
 {
@@ -1270,6 +1278,7 @@ check_cookies_start(struct check_run *run)
 
 #define EVIL_ORIGIN "https://evil.example"
 
+/* Sends a foreign Origin to each API host and reads the CORS answer. */
 static void
 check_cors_step(struct job *job)
 {
@@ -1360,6 +1369,7 @@ check_cors_start(struct check_run *run)
 
 /* ---- http.exposed-files ------------------------------------------------ */
 
+/* Probes the sensitive paths on every answering host; bodies must match. */
 static void
 check_exposed_files_step(struct job *job)
 {
@@ -1442,6 +1452,7 @@ check_exposed_files_start(struct check_run *run)
 static size_t web_scan_secrets(struct job *, const char *, const char *,
     size_t, bool *);
 
+/* Fetches a missing page and a malformed URL; scans the error pages. */
 static void
 check_error_leak_step(struct job *job)
 {
@@ -1546,6 +1557,7 @@ web_scan_secrets(struct job *job, const char *where, const char *body,
 	return n;
 }
 
+/* Scans the landing page and its same-site scripts for secret keys. */
 static void
 check_frontend_secrets_step(struct job *job)
 {
@@ -1624,6 +1636,7 @@ check_frontend_secrets_start(struct check_run *run)
 
 /* ---- http.security-txt ------------------------------------------------- */
 
+/* Reads /.well-known/security.txt: Contact and a future Expires. */
 static void
 check_security_txt_step(struct job *job)
 {
@@ -1707,6 +1720,7 @@ check_security_txt_start(struct check_run *run)
 
 #define COMPRESS_MIN	1024	/* bytes; smaller bodies are not judged */
 
+/* Checks Content-Encoding of the landing page, a script and a stylesheet. */
 static void
 check_compression_step(struct job *job)
 {
@@ -1855,6 +1869,7 @@ web_cdn(struct web_data *d, const struct http_resp *r)
 	return NULL;
 }
 
+/* Looks for CDN headers or Cloudflare addresses on every host. */
 static void
 check_cdn_step(struct job *job)
 {
@@ -1933,6 +1948,7 @@ web_cache_hit(const struct http_resp *r)
 	return false;
 }
 
+/* Judges caching of cookie-setting and private pages, twice requested. */
 static void
 check_cache_private_step(struct job *job)
 {
@@ -2031,6 +2047,7 @@ check_cache_private_start(struct check_run *run)
 
 /* ---- edge.cache-static -------------------------------------------------- */
 
+/* Judges caching of the static files the landing page loads. */
 static void
 check_cache_static_step(struct job *job)
 {
@@ -2140,6 +2157,7 @@ web_percentile(const double *v, size_t n, double p)
 
 #define TTFB_RUNS	5
 
+/* Five sequential fresh-connection requests per landing page; medians. */
 static void
 check_ttfb_step(struct job *job)
 {
@@ -2295,6 +2313,7 @@ check_latency_add(struct latency *l, const char *url, bool api)
 	l->n++;
 }
 
+/* Twenty requests per route, two at a time; p50, p95, max and errors. */
 static void
 check_latency_step(struct job *job)
 {
@@ -2452,6 +2471,7 @@ web_throttled(const struct http_resp *r)
 	    strcasestr(b, "challenge") != NULL);
 }
 
+/* Opt-in: up to 30 junk login POSTs, three at a time, until throttled. */
 static void
 check_rate_limit_step(struct job *job)
 {
@@ -2529,6 +2549,7 @@ check_rate_limit_start(struct check_run *run)
 
 #define HEALTH_MAX_MS	1000
 
+/* Finds a health endpoint answering 2xx within 1 s (not a catch-all). */
 static void
 check_health_step(struct job *job)
 {
