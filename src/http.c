@@ -10,7 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <unistd.h>
+
 #include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "web.h"
 
@@ -40,6 +45,7 @@ struct entry {
 	bool			 nobody;
 	size_t			 max;		/* body cap */
 	size_t			 received;	/* body bytes seen */
+	char			 errbuf[CURL_ERROR_SIZE];
 	struct entry		*next;
 };
 
@@ -68,8 +74,7 @@ struct web {
 	struct entry	*entries;
 	struct delivery	*deliveries;
 	struct walk	*walks;		/* chains in progress and done */
-	char		*ca_data;
-	size_t		 ca_len;
+	X509_STORE	*store;		/* system store + --cacert */
 	char		*ca_error;
 	unsigned	 seq;
 };
@@ -204,32 +209,60 @@ web_free(void *arg)
 	}
 	loop_timer_cancel(web->audit->loop, web->timer);
 	curl_multi_cleanup(web->multi);
-	free(web->ca_data);
+	X509_STORE_free(web->store);
 	free(web->ca_error);
 	free(web);
 }
 
-/* Reads the --cacert file into memory once (added to the system store). */
+/*
+ * Builds the trust store once per audit: the system bundle and directory
+ * libcurl was built with, plus the --cacert anchors. (CURLOPT_CAINFO_BLOB
+ * would replace the system bundle, and loading the bundle on every
+ * connection would be counted in the timings.)
+ */
 static void
 web_load_ca(struct web *web)
 {
-	const char	*path = web->audit->opt->cacert;
-	FILE		*f;
-	struct buf	 b = { 0 };
-	char		 chunk[4096];
-	size_t		 n;
+	const char		*path = web->audit->opt->cacert;
+	curl_version_info_data	*vi = curl_version_info(CURLVERSION_NOW);
+	BIO			*bio;
+	X509			*x;
+	int			 n = 0;
 
+	web->store = X509_STORE_new();
+	if (web->store == NULL)
+		fatal("X509_STORE_new failed");
+	if (vi->cainfo != NULL && access(vi->cainfo, R_OK) == 0)
+		X509_STORE_load_locations(web->store, vi->cainfo, NULL);
+	if (vi->capath != NULL && access(vi->capath, R_OK) == 0)
+		X509_STORE_load_locations(web->store, NULL, vi->capath);
 	if (path == NULL || *path == '\0')
 		return;
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((bio = BIO_new_file(path, "r")) == NULL) {
 		web->ca_error = xprintf(_("cannot read --cacert %s"), path);
 		return;
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 4000000)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	web->ca_data = b.data;
-	web->ca_len = b.len;
+	while (n < 100 &&
+	    (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		X509_STORE_add_cert(web->store, x);
+		X509_free(x);
+		n++;
+	}
+	BIO_free(bio);
+	if (n == 0)
+		web->ca_error = xprintf(_("--cacert %s holds no PEM "
+		    "certificate"), path);
+}
+
+/* libcurl's SSL_CTX hook: verification uses the audit's trust store. */
+static CURLcode
+http_ssl_ctx(CURL *easy, void *ctx, void *arg)
+{
+	struct web	*web = arg;
+
+	(void)easy;
+	SSL_CTX_set1_cert_store(ctx, web->store);
+	return CURLE_OK;
 }
 
 struct web *
@@ -369,7 +402,8 @@ http_read_info(struct web *web)
 				    code > 0 ? _("headers came, the body did "
 				    "not end") : _("the server stayed silent"));
 			} else
-				http_fail(e, "%s", curl_easy_strerror(rc));
+				http_fail(e, "%s", e->errbuf[0] != '\0' ?
+				    e->errbuf : curl_easy_strerror(rc));
 			continue;
 		}
 		e->resp.status = code;
@@ -461,13 +495,13 @@ http_start(struct entry *e)
 	long			 timeout = opt->timeout > 0 ? opt->timeout :
 				    OPTIONS_DEFAULT_TIMEOUT;
 	char			*s;
-	curl_version_info_data	*vi;
 
 	if ((c = curl_easy_init()) == NULL)
 		fatal("curl_easy_init failed");
 	e->easy = c;
 	curl_easy_setopt(c, CURLOPT_URL, e->resp.url);
 	curl_easy_setopt(c, CURLOPT_PRIVATE, e);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, e->errbuf);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -487,17 +521,11 @@ http_start(struct entry *e)
 		free(s);
 		curl_easy_setopt(c, CURLOPT_CONNECT_TO, e->connect_to);
 	}
-	vi = curl_version_info(CURLVERSION_NOW);
-	if (vi->cainfo != NULL)
-		curl_easy_setopt(c, CURLOPT_CAINFO, vi->cainfo);
-	if (web->ca_data != NULL) {
-		struct curl_blob blob = {
-			.data = web->ca_data,
-			.len = web->ca_len,
-			.flags = CURL_BLOB_NOCOPY
-		};
-		curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
-	}
+	/* Trust: the audit's store (system plus --cacert), set per SSL_CTX. */
+	curl_easy_setopt(c, CURLOPT_CAINFO, NULL);
+	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, http_ssl_ctx);
+	curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, web);
 	if (e->fresh) {
 		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);

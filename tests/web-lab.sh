@@ -27,7 +27,7 @@ audit() {
 	current=$d
 	start=$(date +%s%N)
 	"$LAUNCHREADY" audit "$d" --resolver "127.0.0.1:$LAB_DNS_PORT" \
-	    --cacert "$LAB_CA" --timeout 3 \
+	    ${cacert---cacert "$LAB_CA"} --timeout 3 \
 	    --port-map "80:$LAB_WEB_HTTP_PORT,443:$LAB_WEB_HTTPS_PORT" \
 	    --only http,edge,perf,mon --format json "$@" >"$out" 2>"$state/err"
 	rc=$?
@@ -87,6 +87,11 @@ evidence mon.health "https://clean.test/healthz"
 evidence http.canonical "https://www.clean.test/ → 301 https://clean.test/ → 200"
 audit clean.test --allow-active --only http.rate-limit
 expect http.rate-limit pass
+evidence http.rate-limit "throttling seen"
+# Without --cacert the lab's certificates are not trusted: error, never pass.
+cacert="" audit clean.test --only http.hsts
+expect http.hsts error
+evidence http.hsts "certificate problem"
 
 # The demo client: a believable half-broken launch.
 audit brightcart.test --subdomains app,api,admin,staging,docs
