@@ -355,7 +355,12 @@ int session_lock(struct session *, char **err);
 void session_unlock(struct session *);
 /* The state of item id, added (pending) when absent. */
 struct item_state *session_item(struct session *, const char *id);
-/* Records an automated result: latest always, first only the first time. */
+/*
+ * Records an automated result: latest always, first only the first time;
+ * the item's status becomes the result's unless a person skipped it.
+ * session_load turns a saved "running" status back into the latest
+ * result's status (or pending): a check in flight did not finish.
+ */
 void session_record(struct session *, const char *id, const struct result *);
 /* Hour of the sprint (0-based; may pass 48) at time now. */
 int session_hour(const struct session *, time_t now);
@@ -377,6 +382,17 @@ int session_list(const char *dir, const struct checklist *,
 void session_info_free(struct session_info *, size_t);
 /* Deletes a session file (and its backup); -1 with *err on failure. */
 int session_remove(const char *path, char **err);
+/* A status that counts as settled for progress: pass, done or skipped. */
+bool session_settled(enum status);
+/*
+ * Writes len bytes to path atomically: PATH.tmp.<pid> in the same
+ * directory (0600), fsync, rename over path, directory fsync. no_clobber:
+ * fail instead of replacing an existing file. keep_backup: keep the file
+ * being replaced as PATH.bak. On error the temporary file is removed, the
+ * old file is untouched and -1 is returned with *err naming path and why.
+ */
+int session_write_atomic(const char *path, const void *, size_t,
+	    bool no_clobber, bool keep_backup, char **err);
 
 /* ---- report.c: the handover checklist --------------------------------- */
 
