@@ -396,6 +396,59 @@ bool session_settled(enum status);
 int session_write_atomic(const char *path, const void *, size_t,
 	    bool no_clobber, bool keep_backup, char **err);
 
+/* ---- summary.c: the launch-risk summary (report and summary screen) --- */
+
+struct summary {
+	size_t	total;			/* items in the checklist */
+	size_t	settled;		/* pass, done or skipped */
+	size_t	status[STATUS_COUNT];	/* items by current status */
+	size_t	findings[SEVERITY_COUNT];/* warn/fail items by severity */
+	size_t	manual_open;		/* manual items neither done nor
+					   skipped */
+	size_t	not_run;		/* automated items pending/running */
+	size_t	fixed;			/* first result warn/fail, latest
+					   pass */
+};
+
+/* A finding: a checklist item whose status is warn or fail now. */
+struct finding {
+	const struct item	 *item;
+	const struct item_state	 *state;
+	enum severity		  severity;	/* see summary_severity */
+};
+
+/* The state of item id in the session, NULL when it has none (pending). */
+const struct item_state *summary_state(const struct session *,
+	    const char *id);
+/* The status of a state that may be NULL (pending). */
+enum status summary_status(const struct item_state *);
+/* A finding's severity: its latest result's, else the checklist's. */
+enum severity summary_severity(const struct item *,
+	    const struct item_state *);
+/* Fixed during the sprint: first result warn or fail, latest pass. */
+bool summary_fixed(const struct item_state *);
+/* Counts the checklist's items in the session's states. */
+void summary_count(const struct session *, const struct checklist *,
+	    struct summary *);
+/*
+ * Every finding, most serious first (severity, fail before warn, then
+ * checklist order). *out is newly allocated (NULL when there is none);
+ * its pointers point into the session and the checklist.
+ */
+size_t summary_findings(const struct session *, const struct checklist *,
+	    struct finding **out);
+/* The top blockers (critical and high findings), at most max, into out. */
+size_t summary_blockers(const struct session *, const struct checklist *,
+	    struct finding *out, size_t max);
+/* "not-ready", "launch-with-care", "incomplete" or "ready". */
+const char *summary_verdict(const struct summary *);
+/*
+ * Appends the launch-risk summary in plain English: one paragraph, no
+ * markup, no trailing newline (translated).
+ */
+void summary_write(const struct session *, const struct checklist *,
+	    struct buf *);
+
 /* ---- report.c: the handover checklist --------------------------------- */
 
 /*
