@@ -18,9 +18,9 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <libconfig.h>
-#include <openssl/evp.h>
 #include <pcre2.h>
 
+#include "secrets.h"
 #include "web.h"
 
 /* ---- data/web.cfg ------------------------------------------------------- */
@@ -44,7 +44,6 @@ struct web_data {
 	struct strlist	 staging;
 	struct web_rules exposed;
 	struct web_rules errors;
-	struct web_rules secrets;
 	struct web_rules cdn;
 	struct strlist	 session_cookies;
 	struct strlist	 cloudflare;
@@ -163,8 +162,6 @@ check_web_load(void)
 		    &d->exposed, &err) == -1 ||
 		    check_web_rules(&cf, "error_signatures", "what", "regex",
 		    &d->errors, &err) == -1 ||
-		    check_web_rules(&cf, "frontend_secrets", "id", "regex",
-		    &d->secrets, &err) == -1 ||
 		    check_web_rules(&cf, "cdn", "name", NULL, &d->cdn,
 		    &err) == -1) {
 			d->error = xprintf("%s: %s", path, err);
@@ -535,22 +532,6 @@ web_landing_refs(struct job *job, struct html_refs *refs)
 	refs->n = 0;
 	if (r->body.data != NULL)
 		html_extract(r->body.data, r->body.len, refs);
-}
-
-/* Redacts a secret: first 4 characters and a SHA-256 fingerprint. */
-static char *
-web_redact(const char *s, size_t len)
-{
-	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0;
-	char		hex[13];
-	unsigned	i;
-
-	EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL);
-	for (i = 0; i < 6 && i < mdlen; i++)
-		snprintf(hex + i * 2, 3, "%02x", md[i]);
-	hex[12] = '\0';
-	return xprintf("%.*s… (sha256:%s)", (int)(len < 4 ? len : 4), s, hex);
 }
 
 /* ---- http.https-redirect ----------------------------------------------- */
@@ -1526,35 +1507,49 @@ check_error_leak_start(struct check_run *run)
 
 /* ---- http.frontend-secrets ---------------------------------------------- */
 
+/*
+ * The secret rules of the secrets engine (data/secret-rules.cfg), loaded
+ * once per process; NULL with *err when they cannot be loaded.
+ */
+static const struct secrets_rules *
+web_secret_rules(const char **err)
+{
+	static struct secrets_rules	*rules;
+	static char			*error;
+
+	if (rules == NULL && error == NULL)
+		rules = secrets_rules_load(NULL, &error);
+	*err = error;
+	return rules;
+}
+
 static size_t
 web_scan_secrets(struct job *job, const char *where, const char *body,
     size_t len, bool *publishable)
 {
-	size_t	i, n = 0, off, start, end, found;
-	char	*red;
+	const struct secrets_rules	*rules;
+	struct secrets_finding		*f = NULL;
+	const char			*err;
+	size_t				 i, n, secrets = 0;
 
 	*publishable = false;
-	for (i = 0; i < job->data->secrets.n; i++) {
-		const struct web_rule *rule = &job->data->secrets.v[i];
-
-		off = 0;
-		found = 0;
-		while (off < len && found < 5 && check_web_match(rule->re,
-		    body + off, len - off, &start, &end)) {
-			red = web_redact(body + off + start, end - start);
-			result_evidence(r_of(job), _("%s: %s %s%s"), where,
-			    rule->what, red, rule->publishable ?
-			    _(" (publishable: info)") : "");
-			free(red);
-			if (rule->publishable)
-				*publishable = true;
-			else
-				n++;
-			found++;
-			off += end > start ? end : start + 1;
-		}
+	if ((rules = web_secret_rules(&err)) == NULL)
+		return 0;
+	n = secrets_scan_buffer(rules, NULL, body, len, &f);
+	for (i = 0; i < n; i++) {
+		if (f[i].allowed)
+			continue;
+		result_evidence(r_of(job), _("%s:%zu: %s %s (sha256:%s)%s"),
+		    where, f[i].line, f[i].title, f[i].preview,
+		    f[i].fingerprint, f[i].publishable ?
+		    _(" (publishable: info)") : "");
+		if (f[i].publishable)
+			*publishable = true;
+		else
+			secrets++;
 	}
-	return n;
+	secrets_findings_free(f);
+	return secrets;
 }
 
 /* Scans the landing page and its same-site scripts for secret keys. */
@@ -1591,6 +1586,16 @@ check_frontend_secrets_step(struct job *job)
 		if (job->pending > 0)
 			return;
 		break;
+	}
+	{
+		const char *err;
+
+		if (web_secret_rules(&err) == NULL) {
+			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
+			    _("the secret rules cannot be loaded: %s"), err);
+			job_finish(job);
+			return;
+		}
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
 	secrets += web_scan_secrets(job, job->landing->url,
