@@ -400,6 +400,20 @@ job_start(struct check_run *run, void (*step)(struct job *))
 #define r_of(job) (&(job)->run->result)
 #define OPT(job) ((job)->run->audit->opt)
 
+/*
+ * Whether a check that repeats requests must stop starting new ones: the
+ * audit stops a check at twice --timeout plus 5 s, and a new round may
+ * take up to --timeout, so rounds start only in the first --timeout + 3 s.
+ */
+static bool
+web_over_budget(struct job *job)
+{
+	int	t = OPT(job)->timeout > 0 ? OPT(job)->timeout :
+		    OPTIONS_DEFAULT_TIMEOUT;
+
+	return now_ms() - job->run->started > (uint64_t)t * 1000 + 3000;
+}
+
 /* ---- helpers shared by the checks -------------------------------------- */
 
 /* Whether a response failed because the name does not resolve. */
@@ -2185,6 +2199,11 @@ check_ttfb_step(struct job *job)
 		job->stage = 1;
 		return;
 	}
+	if (job->stage <= TTFB_RUNS && web_over_budget(job)) {
+		result_evidence(r_of(job), _("stopped after %d round(s): the "
+		    "time budget of the check was used up"), job->stage - 1);
+		job->stage = TTFB_RUNS + 1;
+	}
 	if (job->stage <= TTFB_RUNS) {
 		/* One request per host and stage: 5 in sequence. */
 		JOB_SLOTS(job, 0, s, i) {
@@ -2355,6 +2374,13 @@ check_latency_step(struct job *job)
 		job->stage = 2;
 		break;
 	}
+	if (job->stage < 2 + LATENCY_RUNS / LATENCY_PARALLEL &&
+	    web_over_budget(job)) {
+		result_evidence(r_of(job), _("stopped after %d request(s) per "
+		    "route: the time budget of the check was used up"),
+		    (job->stage - 2) * LATENCY_PARALLEL);
+		job->stage = 2 + LATENCY_RUNS / LATENCY_PARALLEL;
+	}
 	if (job->stage < 2 + LATENCY_RUNS / LATENCY_PARALLEL) {
 		/* Stop a route after a timeout: the rest would time out too. */
 		for (j = 0; j < job->nslots; j++) {
@@ -2375,7 +2401,7 @@ check_latency_step(struct job *job)
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
 	for (i = 0; i < l->n; i++) {
-		size_t n = 0, errors = 0;
+		size_t n = 0, errors = 0, attempts;
 		double p50, p95, max, rate, limit;
 
 		for (j = 0; j < job->nslots; j++) {
@@ -2387,9 +2413,8 @@ check_latency_step(struct job *job)
 			if (s->r->status > 0 && n < LATENCY_RUNS)
 				times[n++] = s->r->total_ms;
 		}
+		attempts = 0;
 		{
-			size_t attempts = 0;
-
 			for (j = 0; j < job->nslots; j++) {
 				s = job->slots[j];
 				if (s->stage >= 2 && s->tag == (int)i)
@@ -2415,13 +2440,13 @@ check_latency_step(struct job *job)
 		p95 = web_percentile(times, n, 95);
 		max = times[n - 1];
 		result_evidence(r_of(job), _("%s (%s): p50 %.1f ms, p95 %.1f "
-		    "ms, max %.1f ms, errors %zu/%d"), l->v[i].url,
+		    "ms, max %.1f ms, errors %zu/%zu"), l->v[i].url,
 		    l->v[i].api ? _("API") : _("page"), p50, p95, max,
-		    errors, LATENCY_RUNS);
+		    errors, attempts);
 		if (errors > 0 && rate >= 1.0)
 			result_raise(r_of(job), STATUS_FAIL, SEVERITY_HIGH,
-			    _("%s fails %zu of %d requests"), l->v[i].url,
-			    errors, LATENCY_RUNS);
+			    _("%s fails %zu of %zu requests"), l->v[i].url,
+			    errors, attempts);
 		limit = l->v[i].api ? 300 : 2000;
 		if (p95 >= limit) {
 			if (l->v[i].api && p95 < 400)
@@ -2521,7 +2546,8 @@ check_rate_limit_step(struct job *job)
 				errors++;
 		}
 	}
-	if (!hit && sent < RATE_POSTS && errors == 0) {
+	if (!hit && sent < RATE_POSTS && errors == 0 &&
+	    !web_over_budget(job)) {
 		req.url = url;
 		for (i = 0; i < RATE_PARALLEL; i++)
 			job_fetch(job, &req, 1, url);
