@@ -193,6 +193,13 @@ audit slow.test --api-url https://slow.test/api/slow --only perf.latency
 expect perf.latency fail high
 evidence perf.latency "https://slow.test/api/slow (API)"
 
+# A route so slow that 20 requests do not fit: the check stops starting
+# rounds, says so, and still gives a verdict before the audit's deadline.
+audit slow.test --api-url https://slow.test/api/drip --only perf.latency
+expect perf.latency fail high
+evidence perf.latency "time budget"
+within 9000
+
 # Hostile servers: a clear result within the timeout (3 s) and bounds.
 audit silent.test --port-map "80:$LAB_WEB_SILENT_PORT,443:$LAB_WEB_SILENT_PORT"
 expect http.hsts error
