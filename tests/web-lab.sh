@@ -14,7 +14,7 @@ done
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/web-lab.XXXXXX")
 trap 'bash "$top_srcdir/tests/lab/web/stop.sh" "$state"; rm -rf "$state"' EXIT
-bash "$top_srcdir/tests/lab/web/start.sh" "$state" || lab_fail "the web lab did not start"
+env -u LAB_DNS_PORT bash "$top_srcdir/tests/lab/web/start.sh" "$state" || lab_fail "the web lab did not start"
 . "$state/web.env"
 
 failures=0
