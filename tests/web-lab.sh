@@ -62,6 +62,15 @@ evidence() {
 	fi
 }
 
+# exit_is N: the last audit's exit status.
+exit_is() {
+	asserts=$((asserts + 1))
+	if [ "$rc" -ne "$1" ]; then
+		echo "FAIL: $current: exit status $rc, want $1"
+		failures=$((failures + 1))
+	fi
+}
+
 # within MS: the last audit took at most MS milliseconds.
 within() {
 	asserts=$((asserts + 1))
@@ -82,6 +91,7 @@ for id in http.https-redirect http.canonical http.redirect-loop \
 done
 expect http.rate-limit skipped
 evidence http.rate-limit "--allow-active"
+exit_is 0
 evidence http.frontend-secrets "Stripe publishable key pk_l…"
 evidence mon.health "https://clean.test/healthz"
 evidence http.canonical "https://www.clean.test/ → 301 https://clean.test/ → 200"
@@ -126,6 +136,7 @@ expect edge.cache-private pass
 expect http.error-leak pass
 expect mon.health pass
 evidence mon.health "https://www.brightcart.test/healthz"
+exit_is 1
 audit brightcart.test --allow-active --only http.rate-limit
 expect http.rate-limit warn high
 
@@ -207,6 +218,7 @@ evidence http.hsts "the server stayed silent"
 expect http.https-redirect error
 expect perf.ttfb error
 within 6000
+exit_is 4
 audit endless.test
 expect http.security-headers pass
 evidence http.security-headers "passed the 2 MB cap"
