@@ -268,6 +268,7 @@ check_tls_protocols(struct check_tls *ct)
 				undecided = true;
 		}
 		result_evidence(r, "%s", line.data);
+		/* Versions are oldest first: 1.0, 1.1, 1.2, 1.3. */
 		modern = pv[2].outcome == TLSPROBE_ACCEPTED ||
 		    pv[3].outcome == TLSPROBE_ACCEPTED;
 		legacy = pv[0].outcome == TLSPROBE_ACCEPTED ||
@@ -305,13 +306,13 @@ check_tls_protocols(struct check_tls *ct)
 			    "current browser speaks TLS 1.2."));
 		else if (no13 > 0)
 			result_set(r, STATUS_PASS, SEVERITY_NONE,
-			    _("TLS 1.2 accepted and TLS 1.0/1.1 refused on %zu "
+			    _("TLS 1.0/1.1 refused and TLS 1.2 accepted on %zu "
 			    "host(s); TLS 1.3 not offered on %zu"), t.checked,
 			    no13);
 		else
 			result_set(r, STATUS_PASS, SEVERITY_NONE,
-			    _("TLS 1.2 and 1.3 accepted, TLS 1.0/1.1 refused "
-			    "on %zu host(s)"), t.checked);
+			    _("TLS 1.0/1.1 refused and TLS 1.3 accepted on %zu "
+			    "host(s)"), t.checked);
 	}
 	check_tls_tally_clear(&t);
 }
