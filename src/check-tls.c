@@ -414,7 +414,7 @@ check_tls_start(struct check_run *run, void (*verdict)(struct check_tls *))
 	ct->pending = ct->hosts.n;
 	for (i = 0; i < ct->hosts.n; i++) {
 		if (tlsprobe_want(run->audit, ct->hosts.v[i],
-		    check_tls_host_done, ct, &err) != 0) {
+		    check_tls_host_done, NULL, ct, &err) != 0) {
 			tlsprobe_forget(run->audit, ct);
 			result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
 			    "%s", err);
@@ -546,7 +546,7 @@ tls_peek_issuer(struct audit *audit, const char *host, tls_issuer_cb cb,
 	peek = xcalloc(1, sizeof *peek);
 	peek->cb = cb;
 	peek->arg = arg;
-	if (tlsprobe_want(audit, host, check_tls_peek_done, peek,
+	if (tlsprobe_want(audit, host, check_tls_peek_done, free, peek,
 	    &peek->error) != 0)
 		loop_timer(audit->loop, 0, check_tls_peek_error, peek);
 }

@@ -61,6 +61,7 @@ struct tlsprobe_lookup {
 
 struct tlsprobe_wait {
 	tlsprobe_cb		 cb;
+	void			(*drop)(void *);
 	void			*arg;
 	struct tlsprobe_wait	*next;
 };
@@ -555,6 +556,8 @@ tlsprobe_host_free(struct tlsprobe_host *host)
 	}
 	for (w = host->waiters; w != NULL; w = next) {
 		next = w->next;
+		if (w->drop != NULL)
+			w->drop(w->arg);
 		free(w);
 	}
 	strlist_clear(&host->addrs);
@@ -676,7 +679,7 @@ tlsprobe_cas(struct audit *audit)
 
 int
 tlsprobe_want(struct audit *audit, const char *name, tlsprobe_cb cb,
-    void *arg, char **err)
+    void (*drop)(void *), void *arg, char **err)
 {
 	struct tlsprobe_engine	*engine = tlsprobe_engine(audit);
 	struct tlsprobe_host	*host, **pp;
@@ -692,6 +695,7 @@ tlsprobe_want(struct audit *audit, const char *name, tlsprobe_cb cb,
 	}
 	w = xcalloc(1, sizeof *w);
 	w->cb = cb;
+	w->drop = drop;
 	w->arg = arg;
 	if ((host = *pp) != NULL) {
 		w->next = host->waiters;
