@@ -280,6 +280,7 @@ tlsprobe_host_complete(struct tlsprobe_host *host)
 		tlsprobe_conn_free(host->conns[v]);
 		host->conns[v] = NULL;
 	}
+	host->done_at = now_ms();
 	tlsprobe_schedule_flush(host->engine);
 }
 
@@ -519,6 +520,7 @@ tlsprobe_resolved(void *arg, enum resolve_status status,
 		host->reason = status == RESOLVE_OK ?
 		    xstrdup(_("the name has no address")) :
 		    xstrdup(resolve_status_text(status));
+		host->done_at = now_ms();
 		tlsprobe_schedule_flush(engine);
 		return;
 	}
@@ -689,8 +691,11 @@ tlsprobe_want(struct audit *audit, const char *name, tlsprobe_cb cb,
 
 	if (engine->error != NULL)
 		return set_error(err, "%s", engine->error);
+	/* Newest first: a running or fresh probe of the name serves. */
 	for (pp = &engine->hosts; *pp != NULL; pp = &(*pp)->next) {
-		if (strcmp((*pp)->name, name) == 0)
+		if (strcmp((*pp)->name, name) == 0 &&
+		    ((*pp)->state == TLSPROBE_RUNNING ||
+		    now_ms() - (*pp)->done_at < TLSPROBE_FRESH_MS))
 			break;
 	}
 	w = xcalloc(1, sizeof *w);
@@ -715,7 +720,8 @@ tlsprobe_want(struct audit *audit, const char *name, tlsprobe_cb cb,
 		host->versions[v].outcome = TLSPROBE_TIMEOUT;
 	}
 	host->waiters = w;
-	*pp = host;
+	host->next = engine->hosts;
+	engine->hosts = host;
 	lookup = xcalloc(1, sizeof *lookup);
 	lookup->host = host;
 	host->lookup = lookup;
