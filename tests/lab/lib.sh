@@ -104,7 +104,8 @@ lab_ca() {
 # -1) to DAYS_TO (default 90) days from now. Writes NAME.pem and NAME.key.
 lab_cert() {
 	dir=$1/ca; name=$2; san=$3; from=${4:--1}; to=${5:-90}
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=${san#DNS:}" \
+	cn=${san%%,*}; cn=${cn#DNS:}
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" \
 	    -keyout "$dir/$name.key" -out "$dir/$name.csr" >/dev/null 2>&1 || lab_die "cannot make key $name"
 	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$san" >"$dir/$name.ext"
 	# openssl x509 -days counts from now; a start in the past or future
