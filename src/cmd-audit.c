@@ -360,7 +360,16 @@ cmd_audit(struct cmdline *cl)
 		break;
 	}
 	status = cmd_audit_status(&ca);
-	if (fwrite(out.data, 1, out.len, stdout) != out.len ||
+	if (cl->output != NULL) {
+		if (session_write_atomic(cl->output, out.data, out.len, false,
+		    false, &err) == -1) {
+			fprintf(stderr, "launchready: %s\n", err);
+			free(err);
+			status = EXIT_FAILURE_;
+		} else
+			fprintf(stderr, _("launchready: wrote %s\n"),
+			    cl->output);
+	} else if (fwrite(out.data, 1, out.len, stdout) != out.len ||
 	    fflush(stdout) != 0) {
 		fprintf(stderr, _("launchready: cannot write the results\n"));
 		status = EXIT_FAILURE_;

@@ -88,6 +88,7 @@ cmdline_usage(void)
 "  --format text|json|md|sarif   output format (default text)\n"
 "  --only LIST                   check ids, families (dns, email...) or stages\n"
 "  --fail-on critical|high|medium  exit 1 at or above this (default high)\n"
+"  -o FILE                       write the results to FILE (atomically)\n"
 "\n"
 "report:\n"
 "  --format md|html|json         (default md)   -o FILE  (default stdout)\n"

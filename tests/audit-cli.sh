@@ -187,6 +187,18 @@ LAUNCHREADY_DATADIR="$TMP/data" "$LAUNCHREADY" audit acme.test $NET \
     ok "damaged checklist: exit 3 with file:line" ||
     fail "damaged checklist: exit $rc, $(cat "$TMP/err")"
 
+# ---- -o FILE: the results go to the file, stdout stays empty -------------
+run audit acme.test $NET --only dns.apex --format json -o "$TMP/audit.json"
+[ "$rc" -eq 4 ] && [ ! -s "$TMP/out" ] &&
+    jq -e '.checks[0].id == "dns.apex"' "$TMP/audit.json" >/dev/null &&
+    grep -q "wrote $TMP/audit.json" "$TMP/err" &&
+    ok "-o writes the JSON to the file" ||
+    fail "-o: exit $rc, stdout $(wc -c <"$TMP/out") bytes, $(cat "$TMP/err")"
+run audit acme.test $NET --only dns.apex -o "$TMP/no/such/dir/out.txt"
+[ "$rc" -eq 3 ] && grep -q "no/such/dir" "$TMP/err" &&
+    ok "-o into a missing directory: exit 3 naming the path" ||
+    fail "-o missing dir: exit $rc, $(cat "$TMP/err")"
+
 # ---- help and version -----------------------------------------------------
 run --help
 [ "$rc" -eq 0 ] || fail "--help exited $rc"
