@@ -369,6 +369,7 @@ test_loader_stages(void **state)
 	struct checklist	*cl;
 	char			*path, *err = NULL;
 	FILE			*f;
+	int			 i;
 
 	path = xstrdup("/tmp/test-checklist-stages.cfg");
 	f = fopen(path, "w");
@@ -380,6 +381,31 @@ test_loader_stages(void **state)
 	assert_null(cl);
 	assert_non_null(strstr(err, "exactly 6 stages"));
 	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	assert_int_equal(strncmp(err + strlen(path), ":1: ", 4), 0);
+	free(err);
+	err = NULL;
+
+	/* A directory cannot be read as a checklist. */
+	cl = checklist_load("/tmp", &err);
+	assert_null(cl);
+	assert_string_equal(err, "/tmp: cannot read the checklist");
+	free(err);
+	err = NULL;
+
+	/* Stage hours must run from 0 to 48 without gaps. */
+	f = fopen(path, "w");
+	fputs("stages = (\n", f);
+	for (i = 1; i <= STAGE_COUNT; i++)
+		fprintf(f, "{ number = %d; hours = [%d, %d]; name = \"A\"; "
+		    "goal = \"G\"; items = ( { manual = \"a%d\"; severity = "
+		    "\"info\"; title = \"T\"; why = \"W\"; fix = \"F\"; } ); }%s\n",
+		    i, i == 4 ? 25 : (i - 1) * 8, i * 8, i,
+		    i < STAGE_COUNT ? "," : "");
+	fputs(");\n", f);
+	fclose(f);
+	cl = checklist_load(path, &err);
+	assert_null(cl);
+	assert_non_null(strstr(err, ":5: stage 4's hours [25, 32] must follow"));
 	free(err);
 	err = NULL;
 
