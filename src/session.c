@@ -65,6 +65,8 @@ session_mkdir(const char *dir, char **err)
 	char		*copy, *p;
 	struct stat	 sb;
 
+	if (*dir == '\0')
+		return set_error(err, _("the sessions directory is empty"));
 	if (stat(dir, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode))
 			return set_error(err, _("%s: not a directory"), dir);

@@ -581,6 +581,41 @@ test_save_read_only(void **state)
 }
 
 /*
+ * Where the temporary file cannot be made (a directory squats its name,
+ * which stops root too): the save fails naming the path, the old file and
+ * the squatter stay as they were. Runs everywhere, unlike the mount.
+ */
+static void
+test_save_tmp_blocked(void **state)
+{
+	struct session	*s;
+	char		*before, *after, *tmp, *err = NULL;
+	struct stat	 sb;
+
+	(void)state;
+	s = full_session(tmpdir);
+	save_ok(s);
+	before = slurp(s->path, NULL);
+	tmp = xprintf("%s.tmp.%ld", s->path, (long)getpid());
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	free(s->client);
+	s->client = xstrdup("not saved");
+	assert_int_equal(session_save(s, &err), -1);
+	assert_non_null(strstr(err, s->path));
+	assert_non_null(strstr(err, "Is a directory"));
+	after = slurp(s->path, NULL);
+	assert_string_equal(before, after);
+	assert_int_equal(stat(tmp, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(rmdir(tmp), 0);
+	free(err);
+	free(tmp);
+	free(after);
+	free(before);
+	session_free(s);
+}
+
+/*
  * A full disk: the file size limit (RLIMIT_FSIZE with SIGXFSZ ignored) makes
  * writes fail with EFBIG; the old file stays, the message names the path.
  */
@@ -1196,6 +1231,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_save_read_only, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_save_tmp_blocked, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_save_file_too_large, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_save_disk_full, setup,
@@ -1211,5 +1248,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
 	};
 
+	/* TEST_FILTER=test_truncated runs one test (under valgrind, say). */
+	if (getenv("TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
