@@ -850,6 +850,10 @@ session_get_items(struct session_reader *r, config_setting_t *root,
 	if (session_get_groups(r, root, "items", &list, &n,
 	    SESSION_MAX_ITEMS) == -1)
 		return -1;
+	/* Always written: without it the file was cut short. */
+	if (list == NULL)
+		return session_fail(r, NULL, _("missing \"items\": the file "
+		    "is incomplete"));
 	s->items = n > 0 ? xcalloc(n, sizeof *s->items) : NULL;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(list, i);
@@ -915,8 +919,10 @@ session_get_handover(struct session_reader *r, config_setting_t *root,
 
 	if (session_get_group(r, root, "handover", &g) == -1)
 		return -1;
+	/* Written last: without it the file was cut short. */
 	if (g == NULL)
-		return 0;
+		return session_fail(r, NULL, _("missing \"handover\": the "
+		    "file is incomplete"));
 	if (session_get_groups(r, g, "access", &list, &n,
 	    SESSION_MAX_ACCESS) == -1)
 		return -1;
