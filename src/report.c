@@ -1274,6 +1274,28 @@ report_json(struct report *r)
 		buf_puts(b, ", ");
 		json_member(b, "summary", f->state->has_latest ?
 		    f->state->latest.summary : NULL);
+		buf_puts(b, ", ");
+		json_member(b, "fix", f->state->has_latest &&
+		    f->state->latest.fix != NULL ? f->state->latest.fix :
+		    f->item->fix);
+		buf_puts(b, "}");
+	}
+
+	/* Errors are no findings and never passes. */
+	buf_puts(b, "],\n \"could_not_check\": [");
+	for (i = 0, n = 0; i < r->cl->nitems; i++) {
+		const struct item_state *is;
+
+		is = summary_state(s, r->cl->items[i].id);
+		if (summary_status(is) != STATUS_ERROR)
+			continue;
+		buf_puts(b, n++ > 0 ? ",\n  {" : "\n  {");
+		json_member(b, "id", r->cl->items[i].id);
+		buf_puts(b, ", ");
+		json_member(b, "title", r->cl->items[i].title);
+		buf_puts(b, ", ");
+		json_member(b, "summary", is->has_latest ?
+		    is->latest.summary : NULL);
 		buf_puts(b, "}");
 	}
 
