@@ -1256,6 +1256,39 @@ session_unlock_path(const char *path, int fd)
 	free(lock);
 }
 
+/*
+ * Removes temporary files a crashed save left (PATH.tmp.PID and
+ * PATH.bak.tmp.PID). Only called with the lock held: no save is running.
+ */
+static void
+session_clean_tmp(const char *path)
+{
+	char		*dir, *base, *prefix, *bakprefix, *p;
+	DIR		*d;
+	struct dirent	*de;
+
+	dir = session_dirname(path);
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 :
+	    (char *)path;
+	prefix = xprintf("%s.tmp.", base);
+	bakprefix = xprintf("%s.bak.tmp.", base);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 &&
+			    strncmp(de->d_name, bakprefix,
+			    strlen(bakprefix)) != 0)
+				continue;
+			p = xprintf("%s/%s", dir, de->d_name);
+			unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(bakprefix);
+	free(prefix);
+	free(dir);
+}
+
 int
 session_lock(struct session *s, char **err)
 {
@@ -1273,6 +1306,7 @@ session_lock(struct session *s, char **err)
 	if ((fd = session_lock_path(s->path, s->name, err)) == -1)
 		return -1;
 	s->lock_fd = fd;
+	session_clean_tmp(s->path);
 	return 0;
 }
 

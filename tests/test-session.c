@@ -773,6 +773,50 @@ test_save_disk_full(void **state)
 	free(dir);
 }
 
+/*
+ * kill -9 at any moment of a save loses at most that change: the file
+ * always loads, as the old or the new version. The next lock clears the
+ * temporary files a killed save left.
+ */
+static void
+test_kill_during_save(void **state)
+{
+	struct session	*s, *t;
+	char		*err = NULL;
+	int		 round, status;
+	pid_t		 pid;
+
+	(void)state;
+	s = full_session(tmpdir);
+	save_ok(s);
+	for (round = 0; round < 20; round++) {
+		if ((pid = fork()) == 0) {
+			int	k;
+
+			for (k = 0; ; k++) {
+				free(s->client);
+				s->client = xprintf("version %d", k);
+				if (session_save(s, NULL) != 0)
+					_exit(1);
+			}
+		}
+		usleep(1000 + (round * 1777) % 15000);
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		t = session_load(s->path, &err);
+		if (t == NULL)
+			fail_msg("round %d: %s", round, err);
+		assert_true(strcmp(t->client, odd[5]) == 0 ||
+		    strncmp(t->client, "version ", 8) == 0);
+		assert_int_equal(t->nitems, s->nitems);
+		session_free(t);
+	}
+	assert_int_equal(session_lock(s, &err), 0);
+	assert_int_equal(count_tmp(tmpdir), 0);
+	session_free(s);
+}
+
 /* Loads path expecting failure; returns the message. */
 static char *
 load_fails(const char *path)
@@ -1267,6 +1311,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_save_file_too_large, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_save_disk_full, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_kill_during_save, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
