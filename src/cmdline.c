@@ -328,7 +328,13 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		cl->format_set = true;
 		break;
 	case OPT_ONLY:
+		i = cl->only.n;
 		strlist_split(&cl->only, arg);
+		if (cl->only.n == i) {
+			set_error(err, _("--only needs check ids, families or "
+			    "stage numbers, such as --only dns,tls.expiry,1"));
+			return EXIT_USAGE;
+		}
 		break;
 	case OPT_FAIL_ON:
 		if (severity_parse(arg, &cl->fail_on) == -1 ||

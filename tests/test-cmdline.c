@@ -395,6 +395,8 @@ test_cmdline_bad(void **state)
 	    "--subdomains", "app,a b");
 	BAD("--subdomains: \"-x\"", "new", "--subdomains", "-x");
 	BAD("--subdomains: \"a..b\"", "new", "--subdomains", "a..b");
+	BAD("--only needs check ids", "audit", "acme.test", "--only", "");
+	BAD("--only needs check ids", "audit", "acme.test", "--only", " , ");
 	BAD("--sender-ip mail.acme.test: give an IPv4 or IPv6 address",
 	    "audit", "acme.test", "--sender-ip", "mail.acme.test");
 	BAD("--sender-ip 300.1.1.1", "audit", "acme.test", "--sender-ip",
