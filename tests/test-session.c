@@ -38,6 +38,7 @@ static const char *odd[] = {
 	"# not a comment // nor this /* nor this */",
 	"\\x41 is not A, \\n is not a newline",
 	"@include \"/etc/passwd\"",
+	"invalid UTF-8 \xff\xfe\xc3 and DEL \x7f kept as bytes",
 };
 
 static char *tmpdir;
