@@ -38,7 +38,7 @@ cd_got(void *arg, const struct dns_answer *a)
 {
 	struct cd_slot	*slot = arg;
 	struct cd	*cd = slot->cd;
-	struct cd_look	*l = &cd->looks[slot->index];
+	struct cd_look	*l = cd->looks[slot->index];
 	size_t		 i;
 
 	free(slot);
@@ -63,10 +63,10 @@ cd_lookup(struct cd *cd, const char *name, int type)
 		return;
 	cd->looks = xreallocarray(cd->looks, cd->nlooks + 1,
 	    sizeof *cd->looks);
-	memset(&cd->looks[cd->nlooks], 0, sizeof *cd->looks);
-	cd->looks[cd->nlooks].name = xstrdup(name);
-	cd->looks[cd->nlooks].type = type;
-	cd->looks[cd->nlooks].status = RESOLVE_TIMEOUT;
+	cd->looks[cd->nlooks] = xcalloc(1, sizeof **cd->looks);
+	cd->looks[cd->nlooks]->name = xstrdup(name);
+	cd->looks[cd->nlooks]->type = type;
+	cd->looks[cd->nlooks]->status = RESOLVE_TIMEOUT;
 	slot = xmalloc(sizeof *slot);
 	slot->cd = cd;
 	slot->index = cd->nlooks++;
@@ -92,9 +92,9 @@ cd_find(struct cd *cd, const char *name, int type)
 	size_t	i;
 
 	for (i = 0; i < cd->nlooks; i++) {
-		if (cd->looks[i].type == type &&
-		    strcasecmp(cd->looks[i].name, name) == 0)
-			return &cd->looks[i];
+		if (cd->looks[i]->type == type &&
+		    strcasecmp(cd->looks[i]->name, name) == 0)
+			return cd->looks[i];
 	}
 	return NULL;
 }
@@ -196,7 +196,7 @@ cd_free(struct check_run *run)
 		return;
 	cd_cancel(run);
 	for (i = 0; i < cd->nlooks; i++) {
-		struct cd_look *l = &cd->looks[i];
+		struct cd_look *l = cd->looks[i];
 
 		free(l->name);
 		free(l->final);
@@ -204,6 +204,7 @@ cd_free(struct check_run *run)
 		for (j = 0; j < l->nrr; j++)
 			dnsmsg_rr_clear(&l->rr[j]);
 		free(l->rr);
+		free(l);
 	}
 	free(cd->looks);
 	free(cd->servers);
@@ -304,8 +305,7 @@ check_dns_host_evidence(struct cd *cd, const char *host, const char *label)
 
 	if (l4 != NULL)
 		for (i = 0; i < l4->chain.n; i++)
-			result_evidence(&cd->run->result, "%s %s", label,
-			    l4->chain.v[i]);
+			result_evidence(&cd->run->result, "%s", l4->chain.v[i]);
 	for (i = 0; i < 2; i++) {
 		if (ls[i] == NULL)
 			continue;
@@ -342,10 +342,18 @@ static void
 check_dns_one_host(struct cd *cd, size_t index, enum severity sev)
 {
 	const char		*host = cd->hosts.v[index];
+	const struct cd_look	*l;
 	enum resolve_status	 s;
 
 	s = check_dns_host_evidence(cd, host, index == 0 ? "apex" : host);
-	if (s == RESOLVE_OK)
+	l = cd_find(cd, host, DNS_T_A);
+	if (s != RESOLVE_OK && l != NULL && l->loop) {
+		result_set(&cd->run->result, STATUS_FAIL, sev,
+		    _("%s has no address: its CNAME chain loops"), host);
+		result_set_fix(&cd->run->result, _("Break the CNAME loop: make "
+		    "one name in the chain an A record or point it at a live "
+		    "host."));
+	} else if (s == RESOLVE_OK)
 		result_set(&cd->run->result, STATUS_PASS, SEVERITY_NONE,
 		    _("%s resolves"), host);
 	else if (s == RESOLVE_NXDOMAIN || s == RESOLVE_NODATA) {
@@ -450,7 +458,7 @@ check_dns_ttl_done(struct cd *cd)
 	bool		 undecided = false;
 
 	for (i = 0; i < cd->nlooks; i++) {
-		const struct cd_look *l = &cd->looks[i];
+		const struct cd_look *l = cd->looks[i];
 
 		if (cd_undecided(l->status) && !l->loop)
 			undecided = true;
@@ -517,8 +525,16 @@ check_dns_dangling_done(struct cd *cd)
 		    DNS_T_AAAA);
 		const char *platform = NULL;
 
-		if (l == NULL || l->chain.n == 0)
+		if (l == NULL)
 			continue;
+		if (l->chain.n == 0) {
+			if (cd_undecided(l->status) && !l->loop) {
+				result_evidence(r, _("%s: %s"), cd->hosts.v[i],
+				    resolve_status_text(l->status));
+				undecided = true;
+			}
+			continue;
+		}
 		chains++;
 		for (j = 0; j < l->chain.n; j++)
 			result_evidence(r, "%s", l->chain.v[j]);

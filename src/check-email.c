@@ -728,6 +728,19 @@ check_email_eval_start(struct check_run *run)
 
 /* ---- email.dkim ---------------------------------------------------------- */
 
+/* True when the domain's only SPF record authorises no sender at all. */
+static bool
+check_email_sends_nothing(struct cd *cd)
+{
+	struct strlist	spf = { 0 };
+	bool		nothing;
+
+	check_email_spf_records(cd, &spf);
+	nothing = spf.n == 1 && strcasecmp(spf.v[0], "v=spf1 -all") == 0;
+	strlist_clear(&spf);
+	return nothing;
+}
+
 static void
 check_email_dkim_done(struct cd *cd)
 {
@@ -811,7 +824,11 @@ check_email_dkim_done(struct cd *cd)
 		}
 	}
 	result_evidence(r, _("selectors tried: %zu"), sels->n);
-	if (found == 0) {
+	if (found == 0 && cd->opt->email != 1 && check_email_sends_nothing(cd)) {
+		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+		    _("no DKIM selector found, and the SPF record (-all with "
+		    "no sender) says the domain sends no mail"));
+	} else if (found == 0) {
 		if (undecided > 0)
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
 			    _("%zu selector lookups failed, none found"),
@@ -1068,8 +1085,10 @@ check_email_dmarc_org(struct cd *cd)
 		return;
 	}
 	strlist_clear(&recs);
-	result_evidence(&cd->run->result, _("no record at _dmarc.%s: the "
-	    "organisational domain's applies"), cd->opt->domain);
+	if (strncmp(d->where + 7, cd->opt->domain, strlen(cd->opt->domain))
+	    != 0)
+		result_evidence(&cd->run->result, _("no record at _dmarc.%s: "
+		    "the organisational domain's applies"), cd->opt->domain);
 	check_email_dmarc_parse(cd, d->where);
 }
 

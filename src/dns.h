@@ -271,7 +271,7 @@ struct cd {
 	size_t			 pending;
 	void			(*next)(struct cd *);
 	void			(*gate_next)(struct cd *); /* email gate */
-	struct cd_look		*looks;
+	struct cd_look		**looks;	/* stable pointers */
 	size_t			 nlooks;
 	struct strlist		 hosts;		/* apex, www, subdomains */
 	struct resolver		**servers;	/* dns.ns: per-server */
