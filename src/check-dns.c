@@ -577,7 +577,7 @@ check_dns_dangling_done(struct cd *cd)
 		free(list);
 	} else if (undecided)
 		result_set(r, STATUS_ERROR, SEVERITY_NONE, "%s",
-		    _("some CNAME targets could not be looked up"));
+		    _("some hosts or CNAME targets could not be looked up"));
 	else if (chains == 0)
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("no CNAMEs among the %zu hosts"), cd->hosts.n);

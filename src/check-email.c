@@ -604,8 +604,17 @@ check_email_eval_got(void *arg, const struct dns_answer *a)
 	struct strlist		 values = { 0 };
 	size_t			 i;
 
-	for (i = 0; i < a->nrr; i++)
-		strlist_add(&values, a->rr[i].text);
+	for (i = 0; i < a->nrr; i++) {
+		/* A NUL byte is kept visible to the parser (which rejects it). */
+		char *v = xmalloc(a->rr[i].len + 1);
+
+		for (size_t j = 0; j < a->rr[i].len; j++)
+			v[j] = a->rr[i].text[j] == '\0' ? '\x01' :
+			    a->rr[i].text[j];
+		v[a->rr[i].len] = '\0';
+		strlist_add(&values, v);
+		free(v);
+	}
 	q->done(q->arg, a->status == RESOLVE_OTHER && a->loop ?
 	    RESOLVE_SERVFAIL : a->status, &values);
 	strlist_clear(&values);

@@ -62,7 +62,7 @@ spf_check_macros(const char *s, size_t len, bool exp, char **err)
 		unsigned char c = s[i];
 
 		if (c != '%') {
-			if (c < 0x21 || c > 0x7e)
+			if ((c < 0x21 && !(exp && c == ' ')) || c > 0x7e)
 				return set_error(err, _("character 0x%02x in a "
 				    "macro string"), c);
 			continue;
@@ -150,22 +150,26 @@ spf_cidr(const char *s, int max, int *out)
 	return s;
 }
 
-/* The position of the first '/' outside a macro in s, or len. */
+/*
+ * Where the dual-cidr-length at the end of an a/mx argument starts ("/24",
+ * "//64", "/24//64"), or len when there is none.
+ */
 static size_t
 spf_cidr_start(const char *s, size_t len)
 {
-	size_t	i;
-	bool	in = false;
+	size_t	end = len, p;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 1 < len && s[i + 1] == '{')
-			in = true;
-		else if (in && s[i] == '}')
-			in = false;
-		else if (!in && s[i] == '/')
-			return i;
-	}
-	return len;
+	p = end;
+	while (p > 0 && isdigit((unsigned char)s[p - 1]))
+		p--;
+	if (p < end && p >= 2 && s[p - 1] == '/' && s[p - 2] == '/')
+		end = p - 2;
+	p = end;
+	while (p > 0 && isdigit((unsigned char)s[p - 1]))
+		p--;
+	if (p < end && p >= 1 && s[p - 1] == '/' && (p < 2 || s[p - 2] != '/'))
+		end = p - 1;
+	return end;
 }
 
 /* Parses one term into t. */
@@ -1247,7 +1251,8 @@ spf_step(struct spf_eval *ev)
 	case SPF_P_EXP: {
 		char *err = NULL, *text;
 
-		if (spf_needs_p(ev, r->values.n == 1 ? r->values.v[0] : NULL)) {
+		if (r != NULL && spf_needs_p(ev, r->values.n == 1 ?
+		    r->values.v[0] : NULL)) {
 			ev->resume = SPF_P_EXP;
 			/* Keep the TXT: query the PTR in a fresh set. */
 			strlist_copy(&names, &r->values);
