@@ -56,7 +56,7 @@ check_email_gate_done(struct cd *cd)
 
 	check_email_spf_records(cd, &spf);
 	cd->gate_next = NULL;
-	if (mx->nrr > 0 || spf.n > 0) {
+	if (cd->opt->email == 1 || mx->nrr > 0 || spf.n > 0) {
 		strlist_clear(&spf);
 		real(cd);
 		return;
