@@ -727,6 +727,14 @@ check_dns_ns_servers(struct cd *cd)
 			slot->cd = cd;
 			slot->index = ns->n++;
 			ns->waiting++;
+			{
+				char *srv = xprintf("%s:%d", a->rr[j].text,
+				    port);
+
+				dnscache_trace(cd->audit, srv, cd->opt->domain,
+				    DNS_T_SOA);
+				free(srv);
+			}
 			resolver_query(res, cd->opt->domain, DNS_T_SOA,
 			    check_dns_ns_soa, slot);
 		}

@@ -371,11 +371,9 @@ check_email_spf_level(struct cd *cd)
 			}
 		}
 	}
-	if (t->n == t->level_start) {
-		cd->next = NULL;
-		check_email_spf_verdict(cd);
-		return;
-	}
+	/* No deeper level: judge once the void-counting lookups are in. */
+	if (t->n == t->level_start)
+		cd->next = check_email_spf_verdict;
 	cd_settle(cd);
 }
 

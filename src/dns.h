@@ -104,6 +104,13 @@ typedef void (*dnscache_cb)(void *arg, const struct dns_answer *);
 void dnscache_lookup(struct audit *, void *owner, const char *name, int type,
 	    dnscache_cb, void *arg);
 void dnscache_forget(struct audit *, void *owner);
+/*
+ * For measurements: when $LAUNCHREADY_DNS_TRACE names a file, each query
+ * sent is appended to it as "MS NAME TYPE [@SERVER]" (milliseconds since
+ * the audit's first lookup). Never holds anything secret.
+ */
+void dnscache_trace(struct audit *, const char *server, const char *name,
+	    int type);
 /* Number of queries sent to servers by this audit so far. */
 size_t dnscache_queries(struct audit *);
 

@@ -35,6 +35,8 @@ struct dnscache {
 	struct dnscache_entry	*entries;
 	struct dnscache_wait	*waits;
 	size_t			 queries;
+	FILE			*trace;		/* $LAUNCHREADY_DNS_TRACE */
+	uint64_t		 started;
 };
 
 /* Frees the cache (the audit's engine slot destructor). */
@@ -64,6 +66,8 @@ dnscache_free(void *arg)
 		free(e->ans.rr);
 		free(e);
 	}
+	if (cache->trace != NULL)
+		fclose(cache->trace);
 	free(cache);
 }
 
@@ -76,6 +80,10 @@ dnscache_get(struct audit *audit)
 	if (cache == NULL) {
 		cache = xcalloc(1, sizeof *cache);
 		cache->audit = audit;
+		cache->started = now_ms();
+		if (getenv("LAUNCHREADY_DNS_TRACE") != NULL)
+			cache->trace = fopen(getenv("LAUNCHREADY_DNS_TRACE"),
+			    "a");
 		audit->engine[ENGINE_DNS] = cache;
 		audit->engine_free[ENGINE_DNS] = dnscache_free;
 	}
@@ -224,6 +232,7 @@ dnscache_answer(void *arg, enum resolve_status status,
 static void
 dnscache_send(struct dnscache_entry *e)
 {
+	dnscache_trace(e->cache->audit, NULL, e->cur, e->type);
 	e->cache->queries++;
 	resolver_query(e->cache->audit->resolver, e->cur, e->type,
 	    dnscache_answer, e);
@@ -287,6 +296,21 @@ dnscache_forget(struct audit *audit, void *owner)
 		if (w->owner == owner)
 			dnscache_unwait(cache, w);
 	}
+}
+
+void
+dnscache_trace(struct audit *audit, const char *server, const char *name,
+    int type)
+{
+	struct dnscache	*cache = dnscache_get(audit);
+
+	if (cache->trace == NULL)
+		return;
+	fprintf(cache->trace, "%llu %s %s%s%s\n",
+	    (unsigned long long)(now_ms() - cache->started), name,
+	    dnsmsg_type_name(type), server != NULL ? " @" : "",
+	    server != NULL ? server : "");
+	fflush(cache->trace);
 }
 
 size_t

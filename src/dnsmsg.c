@@ -76,19 +76,20 @@ dnsmsg_name(const unsigned char *buf, size_t len, size_t *off, char *out,
 		pos++;
 		if (l == 0)
 			break;
-		if (pos + l > len || o + l + 2 > outsize)
+		if (pos + l > len || o + 2 > outsize)
 			return -1;
 		if (o > 0)
 			out[o++] = '.';
 		for (unsigned i = 0; i < l; i++) {
 			unsigned char ch = buf[pos + i];
 
+			/* Room for an escape and the final NUL. */
+			if (o + 6 > outsize)
+				return -1;
 			/* Bytes outside printable ASCII (and dots) are escaped. */
-			if (ch <= ' ' || ch >= 0x7f || ch == '.' || ch == '\\') {
-				if (o + 6 > outsize)
-					return -1;
+			if (ch <= ' ' || ch >= 0x7f || ch == '.' || ch == '\\')
 				o += snprintf(out + o, outsize - o, "\\%03u", ch);
-			} else
+			else
 				out[o++] = tolower(ch);
 		}
 		pos += l;

@@ -129,18 +129,18 @@ spf_check_domain_spec(const char *s, size_t len, char **err)
 	return 0;
 }
 
-/* Parses "/N" (no leading zero) up to max; returns the end or NULL. */
+/* Parses "/N" (no leading zero) up to max before end; the end or NULL. */
 static const char *
-spf_cidr(const char *s, int max, int *out)
+spf_cidr(const char *s, const char *end, int max, int *out)
 {
 	int	v = 0, n = 0;
 
-	if (*s != '/')
+	if (s >= end || *s != '/')
 		return NULL;
 	s++;
-	if (*s == '0' && isdigit((unsigned char)s[1]))
+	if (s + 1 < end && *s == '0' && isdigit((unsigned char)s[1]))
 		return NULL;
-	while (isdigit((unsigned char)*s) && n < 4) {
+	while (s < end && isdigit((unsigned char)*s) && n < 4) {
 		v = v * 10 + (*s++ - '0');
 		n++;
 	}
@@ -260,14 +260,14 @@ spf_parse_term(struct spf_term *t, const char *s, size_t len, char **err)
 			if (p < end && t->kind == SPF_PTR)
 				return set_error(err, _("\"%s\": ptr takes no "
 				    "prefix length"), t->text);
-			if (p < end && p[1] != '/') {
-				p = spf_cidr(p, 32, &t->cidr4);
+			if (p < end && !(p + 1 < end && p[1] == '/')) {
+				p = spf_cidr(p, end, 32, &t->cidr4);
 				if (p == NULL)
 					goto badcidr;
 			}
 			if (p < end) {
-				if (p[0] != '/' || p[1] != '/' ||
-				    (p = spf_cidr(p + 1, 128, &t->cidr6)) ==
+				if (p + 1 >= end || p[0] != '/' || p[1] != '/' ||
+				    (p = spf_cidr(p + 1, end, 128, &t->cidr6)) ==
 				    NULL)
 					goto badcidr;
 			}
@@ -293,7 +293,7 @@ spf_parse_term(struct spf_term *t, const char *s, size_t len, char **err)
 			return set_error(err, _("\"%s\": not an IPv%c address"),
 			    t->text, v4 ? '4' : '6');
 		if (c < alen) {
-			p = spf_cidr(arg + c, v4 ? 32 : 128,
+			p = spf_cidr(arg + c, arg + alen, v4 ? 32 : 128,
 			    v4 ? &t->cidr4 : &t->cidr6);
 			if (p == NULL || p != arg + alen)
 				goto badcidr;
