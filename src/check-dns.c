@@ -865,6 +865,35 @@ check_dns_ns_start(struct check_run *run)
 
 /* ---- dns.caa ----------------------------------------------------------- */
 
+/* The parent of name while it keeps two labels, or NULL. */
+static const char *
+check_dns_caa_parent(const char *name)
+{
+	const char	*dot = strchr(name, '.');
+
+	if (dot == NULL || strchr(dot + 1, '.') == NULL)
+		return NULL;
+	return dot + 1;
+}
+
+/* The CAA set that applies: the closest name's with records, or NULL. */
+static const struct cd_look *
+check_dns_caa_set(struct cd *cd)
+{
+	const char		*name;
+	const struct cd_look	*l;
+
+	for (name = cd->opt->domain; name != NULL;
+	    name = check_dns_caa_parent(name)) {
+		l = cd_find(cd, name, DNS_T_CAA);
+		if (l != NULL && l->nrr > 0)
+			return l;
+		if (l == NULL || cd_undecided(l->status))
+			return NULL;
+	}
+	return NULL;
+}
+
 /* The CAA domains that mean issuer (from the data file), into out. */
 static void
 check_dns_caa_domains(const char *issuer, struct strlist *out)
@@ -902,7 +931,7 @@ check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 	free(t);
 	cd->ticket = NULL;
 	r = &cd->run->result;
-	l = cd_find(cd, cd->opt->domain, DNS_T_CAA);
+	l = check_dns_caa_set(cd);
 	for (i = 0; i < l->nrr; i++) {
 		if (strcmp(l->rr[i].tag, "issue") == 0) {
 			char *v = xstrndup(l->rr[i].text,
@@ -958,25 +987,32 @@ check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 static void
 check_dns_caa_done(struct cd *cd)
 {
-	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_CAA);
+	const struct cd_look	*l = check_dns_caa_set(cd);
 	struct result		*r = &cd->run->result;
+	const char		*name;
 	size_t			 i;
 
-	if (l->nrr == 0) {
-		if (cd_undecided(l->status))
+	for (name = cd->opt->domain; l == NULL && name != NULL;
+	    name = check_dns_caa_parent(name)) {
+		const struct cd_look *u = cd_find(cd, name, DNS_T_CAA);
+
+		if (u != NULL && cd_undecided(u->status)) {
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
-			    _("could not look up CAA records: %s"),
-			    resolve_status_text(l->status));
-		else
-			result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
-			    _("no CAA records: any CA may issue for the "
-			    "domain"));
+			    _("could not look up the CAA records of %s: %s"),
+			    name, resolve_status_text(u->status));
+			cd_finish(cd);
+			return;
+		}
+	}
+	if (l == NULL) {
+		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+		    _("no CAA records (here or on a parent domain): any CA "
+		    "may issue for the domain"));
 		cd_finish(cd);
 		return;
 	}
 	for (i = 0; i < l->nrr; i++)
-		result_evidence(r, "%s %s", cd->opt->domain,
-		    cd_rr_text(&l->rr[i]));
+		result_evidence(r, "%s %s", l->name, cd_rr_text(&l->rr[i]));
 	cd->ticket = xcalloc(1, sizeof *cd->ticket);
 	cd->ticket->cd = cd;
 	tls_peek_issuer(cd->audit, cd->opt->domain, check_dns_caa_issuer,
@@ -987,8 +1023,12 @@ static void
 check_dns_caa_start(struct check_run *run)
 {
 	struct cd	*cd = cd_new(run, check_dns_caa_done);
+	const char	*name;
 
-	cd_lookup(cd, cd->opt->domain, DNS_T_CAA);
+	/* RFC 8659: the closest name up the tree with CAA records rules. */
+	for (name = cd->opt->domain; name != NULL;
+	    name = check_dns_caa_parent(name))
+		cd_lookup(cd, name, DNS_T_CAA);
 }
 
 /* ---- dns.dnssec -------------------------------------------------------- */

@@ -123,6 +123,9 @@ if jq -e '.checks[] | select(.id == "dns.caa") | .summary | contains("could not 
 else
 	verdict caa-forbid.test dns.caa fail high
 fi
+# CAA is looked for up the tree (RFC 8659): the parent's set applies.
+audit www.caa-forbid.test
+evidence www.caa-forbid.test dns.caa 'caa-forbid.test CAA 0 issue "otherca.example"'
 audit noemail.test
 for id in email.mx email.spf email.dkim email.dmarc email.mta-sts email.tls-rpt; do
 	verdict noemail.test $id pass info
