@@ -29,7 +29,9 @@ void loop_free(struct loop *);
 /*
  * Watches fd for events (POLLIN and/or POLLOUT). Calling it again for the
  * same fd replaces the events and callback; events 0 stops watching.
- * Safe to call from inside any callback.
+ * Safe to call from inside any callback: a watch added there gets no
+ * events polled before it existed (a closed descriptor's reused number),
+ * and a callback only gets the events its watch still asks for.
  */
 void loop_fd(struct loop *, int fd, int events, loop_fd_cb, void *arg);
 /*
@@ -154,6 +156,12 @@ void audit_free(struct audit *);
  * cancelled and reported as error). The run is owned by the audit.
  */
 struct check_run *audit_start(struct audit *, const char *id,
+	    void (*done)(struct check_run *, void *), void *arg);
+/*
+ * Starts the check def (not looked up in the registry: for tests and for
+ * callers holding a definition). Same contract as audit_start.
+ */
+struct check_run *audit_start_def(struct audit *, const struct check_def *,
 	    void (*done)(struct check_run *, void *), void *arg);
 /* Cancels every running check; their results become error "cancelled". */
 void audit_cancel(struct audit *);

@@ -177,6 +177,8 @@ struct item {
 	char		*why;		/* why it matters, for a non-engineer */
 	char		*fix;		/* how to fix */
 	enum severity	 severity;	/* default severity of a finding */
+	char		*hint;		/* manual items: a check id whose
+					   result helps confirm it, or NULL */
 };
 
 struct stage {
