@@ -12,6 +12,26 @@ trap 'bash "$top_srcdir/tests/lab/dns/stop.sh" "$state"; lab_stop_all; rm -rf "$
 bash "$top_srcdir/tests/lab/dns/start.sh" "$state" || lab_fail "the DNS lab did not start"
 . "$state/dns.env"
 
+# HTTPS for the cross-checks with other engines: the certificate's issuer
+# (dns.caa, through tls_peek_issuer) and the MTA-STS policy (web_fetch).
+lab_ca "$state"
+lab_cert "$state" site "DNS:brightcart.test,DNS:mta-sts.brightcart.test,DNS:caa-forbid.test"
+https_port=$(lab_free_port)
+mkdir -p "$state/www/.well-known"
+printf 'version: STSv1\nmode: enforce\nmx: mx1.mailhost.test\nmx: mx2.mailhost.test\nmax_age: 86400\n' \
+    >"$state/www/.well-known/mta-sts.txt"
+cat >"$state/site.conf" <<CONF
+server {
+	listen 127.0.0.1:$https_port ssl;
+	server_name _;
+	ssl_certificate $state/ca/site.pem;
+	ssl_certificate_key $state/ca/site.key;
+	root $state/www;
+}
+CONF
+lab_nginx_start "$state" "$state/site.conf"
+https=(--port-map "443:$https_port" --cacert "$LAB_CA")
+
 failures=0
 checks=0
 bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
@@ -77,7 +97,7 @@ verdict clean.test email.spf-eval fail high
 summary clean.test email.spf-eval "= fail"
 
 # The demo client: the believable half-broken launch.
-audit brightcart.test --subdomains app,api,admin,staging,docs
+audit brightcart.test --subdomains app,api,admin,staging,docs "${https[@]}"
 verdict brightcart.test dns.apex pass none
 verdict brightcart.test dns.www pass none
 verdict brightcart.test dns.subdomains fail high
@@ -96,6 +116,14 @@ evidence brightcart.test email.dkim "selector s1: RSA 1024 bits"
 verdict brightcart.test email.dmarc warn high
 evidence brightcart.test email.dmarc "no rua= address"
 evidence brightcart.test email.mta-sts '_mta-sts.brightcart.test TXT "v=STSv1; id=20261101T000000"'
+# Without a web engine the policy cannot be fetched: error, saying so; with
+# one, the lab serves an enforce policy.
+if jq -e '.checks[] | select(.id == "email.mta-sts") | .summary | contains("could not be fetched")' "$state/brightcart.test.json" >/dev/null; then
+	verdict brightcart.test email.mta-sts error none
+else
+	verdict brightcart.test email.mta-sts pass info
+	evidence brightcart.test email.mta-sts "policy: version=STSv1 mode=enforce"
+fi
 
 # DNS failures.
 audit dangling.test
@@ -113,7 +141,7 @@ evidence ttl-long.test dns.ttl "172800 s is 2.0 days"
 audit lame.test
 verdict lame.test dns.ns warn medium
 evidence lame.test dns.ns "ns2.lame.test (127.0.0.3) does not answer for lame.test: no answer before the timeout"
-audit caa-forbid.test
+audit caa-forbid.test "${https[@]}"
 evidence caa-forbid.test dns.caa 'CAA 0 issue "otherca.example"'
 # Without a TLS engine the issuer is unknown: error, saying why; with one,
 # the lab CA is not otherca.example: fail.
@@ -122,6 +150,7 @@ if jq -e '.checks[] | select(.id == "dns.caa") | .summary | contains("could not 
 	summary caa-forbid.test dns.caa "the cross-check was not done"
 else
 	verdict caa-forbid.test dns.caa fail high
+	evidence caa-forbid.test dns.caa "certificate issuer: launchready lab"
 fi
 # CAA is looked for up the tree (RFC 8659): the parent's set applies.
 audit www.caa-forbid.test
