@@ -1169,6 +1169,61 @@ check_email_policy_value(const char *body, size_t len, const char *key)
 	return NULL;
 }
 
+/* True when host matches a policy mx pattern ("mx.x.test", "*.x.test"). */
+static bool
+check_email_mx_match(const char *host, const char *pattern)
+{
+	const char	*dot;
+
+	if (strncmp(pattern, "*.", 2) == 0)
+		return (dot = strchr(host, '.')) != NULL &&
+		    strcasecmp(dot + 1, pattern + 2) == 0;
+	return strcasecmp(host, pattern) == 0;
+}
+
+/* The first MX host no "mx:" line of the policy covers (new), or NULL. */
+static char *
+check_email_mta_sts_uncovered(struct cd *cd, const char *body, size_t len)
+{
+	const struct cd_look	*mx = cd_find(cd, cd->opt->domain, DNS_T_MX);
+	struct strlist		 pats = { 0 };
+	const char		*p = body, *end = body + len, *nl;
+	char			*out = NULL;
+	size_t			 i, j;
+
+	while (p < end) {
+		nl = memchr(p, '\n', end - p);
+		if (nl == NULL)
+			nl = end;
+		if (nl - p > 3 && strncmp(p, "mx:", 3) == 0) {
+			const char *v = p + 3, *e = nl;
+
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			while (e > v && (e[-1] == '\r' || e[-1] == ' '))
+				e--;
+			{
+				char *pat = xstrndup(v, e - v);
+
+				strlist_add(&pats, pat);
+				free(pat);
+			}
+		}
+		p = nl + 1;
+	}
+	for (i = 0; mx != NULL && i < mx->nrr && out == NULL; i++) {
+		bool ok = false;
+
+		for (j = 0; j < pats.n; j++)
+			if (check_email_mx_match(mx->rr[i].text, pats.v[j]))
+				ok = true;
+		if (!ok && strcmp(mx->rr[i].text, ".") != 0)
+			out = xstrdup(mx->rr[i].text);
+	}
+	strlist_clear(&pats);
+	return out;
+}
+
 static void
 check_email_mta_sts_policy(void *arg, long status, const char *body,
     size_t len, const char *error)
@@ -1176,7 +1231,7 @@ check_email_mta_sts_policy(void *arg, long status, const char *body,
 	struct cd_ticket	*t = arg;
 	struct cd		*cd = t->cd;
 	struct result		*r;
-	char			*version, *mode;
+	char			*version, *mode, *uncovered;
 
 	if (t->dead) {
 		free(t);
@@ -1216,9 +1271,22 @@ check_email_mta_sts_policy(void *arg, long status, const char *body,
 		    "policy is not a valid STSv1 policy"));
 		result_set_fix(r, "%s", _("Fix the policy file: it needs "
 		    "\"version: STSv1\", a mode, mx lines and max_age."));
+	} else if ((uncovered = check_email_mta_sts_uncovered(cd, body, len))
+	    != NULL) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("the MTA-STS policy (mode %s) does not list the MX host "
+		    "%s: senders that enforce it will not deliver there"),
+		    mode, uncovered);
+		result_set_fix(r, _("Add \"mx: %s\" (or a matching *. pattern) "
+		    "to the policy and change the id= in the _mta-sts TXT "
+		    "record so senders fetch it again."), uncovered);
+		free(uncovered);
 	} else
 		result_set(r, STATUS_PASS, SEVERITY_INFO,
-		    _("MTA-STS published, mode %s"), mode);
+		    strcmp(mode, "enforce") == 0 ?
+		    _("MTA-STS published, mode %s, every MX host listed") :
+		    _("MTA-STS published in mode %s: failures are not "
+		    "enforced yet"), mode);
 	free(version);
 	free(mode);
 	cd_finish(cd);

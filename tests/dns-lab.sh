@@ -20,13 +20,24 @@ https_port=$(lab_free_port)
 mkdir -p "$state/www/.well-known"
 printf 'version: STSv1\nmode: enforce\nmx: mx1.mailhost.test\nmx: mx2.mailhost.test\nmax_age: 86400\n' \
     >"$state/www/.well-known/mta-sts.txt"
+lab_cert "$state" gap "DNS:mta-sts.mtasts-gap.test"
+mkdir -p "$state/gap/.well-known"
+printf 'version: STSv1\nmode: enforce\nmx: mx1.mailhost.test\nmax_age: 86400\n' \
+    >"$state/gap/.well-known/mta-sts.txt"
 cat >"$state/site.conf" <<CONF
 server {
-	listen 127.0.0.1:$https_port ssl;
+	listen 127.0.0.1:$https_port ssl default_server;
 	server_name _;
 	ssl_certificate $state/ca/site.pem;
 	ssl_certificate_key $state/ca/site.key;
 	root $state/www;
+}
+server {
+	listen 127.0.0.1:$https_port ssl;
+	server_name mta-sts.mtasts-gap.test;
+	ssl_certificate $state/ca/gap.pem;
+	ssl_certificate_key $state/ca/gap.key;
+	root $state/gap;
 }
 CONF
 lab_nginx_start "$state" "$state/site.conf"
@@ -123,6 +134,10 @@ if jq -e '.checks[] | select(.id == "email.mta-sts") | .summary | contains("coul
 else
 	verdict brightcart.test email.mta-sts pass info
 	evidence brightcart.test email.mta-sts "policy: version=STSv1 mode=enforce"
+	summary brightcart.test email.mta-sts "every MX host listed"
+	audit mtasts-gap.test "${https[@]}"
+	verdict mtasts-gap.test email.mta-sts warn medium
+	summary mtasts-gap.test email.mta-sts "does not list the MX host mx2.mailhost.test"
 fi
 
 # DNS failures.

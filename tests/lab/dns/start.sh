@@ -236,6 +236,16 @@ www A 127.0.0.1
 @ MX 0 .
 @ TXT "v=spf1 -all"
 EOF
+# MTA-STS whose policy (served by the test's nginx) misses an MX host.
+zone mtasts-gap.test <<EOF
+@ A 127.0.0.1
+www A 127.0.0.1
+mta-sts A 127.0.0.1
+@ MX 10 mx1.mailhost.test.
+@ MX 20 mx2.mailhost.test.
+@ TXT "v=spf1 include:_spf.mailhost.test -all"
+_mta-sts TXT "v=STSv1; id=2026112401"
+EOF
 # A 4 KB TXT record at the apex: the TXT answer only fits over TCP.
 big=$(head -c 3072 /dev/urandom | base64 -w0 | tr '+/' 'xy' | head -c 4096)
 zone bigtxt.test <<EOF
