@@ -156,6 +156,10 @@ evidence ttl-long.test dns.ttl "172800 s is 2.0 days"
 audit lame.test
 verdict lame.test dns.ns warn medium
 evidence lame.test dns.ns "ns2.lame.test (127.0.0.3) does not answer for lame.test: no answer before the timeout"
+audit serial-skew.test
+verdict serial-skew.test dns.ns warn medium
+summary serial-skew.test dns.ns "disagree on the SOA serial"
+evidence serial-skew.test dns.ns "ns2.serial-skew.test (127.0.0.4) answers: SOA serial 2026110100"
 audit caa-forbid.test "${https[@]}"
 evidence caa-forbid.test dns.caa 'CAA 0 issue "otherca.example"'
 # Without a TLS engine the issuer is unknown: error, saying why; with one,

@@ -144,6 +144,16 @@ EOF
 # lame.test's own NS set: one server that answers, one that never does.
 sed -i 's/^@ NS ns2.lab-dns.test./@ NS ns2.lame.test./' "$z/lame.test.zone"
 printf 'ns2 A 127.0.0.3\n' >>"$z/lame.test.zone"
+zone serial-skew.test <<EOF
+@ A 127.0.0.1
+www A 127.0.0.1
+EOF
+# serial-skew.test's second server (its own NSD on 127.0.0.4, started
+# below) serves an older copy of the zone.
+sed -i 's/^@ NS ns2.lab-dns.test./@ NS ns2.serial-skew.test./' "$z/serial-skew.test.zone"
+printf 'ns2 A 127.0.0.4\n' >>"$z/serial-skew.test.zone"
+mkdir -p "$state/dns/skew"
+sed "s/ $serial / 2026110100 /" "$z/serial-skew.test.zone" >"$state/dns/skew/serial-skew.test.zone"
 zone silent.test <<EOF
 @ A 127.0.0.1
 www A 127.0.0.1
@@ -264,6 +274,33 @@ done
 printf 'ns1.lab-dns.test. A 127.0.0.1\n' >>"$z/test.zone"
 
 lab_nsd_start "$state/dns" "test=$z/test.zone" $zones
+# The second, stale server of serial-skew.test, on the same port as NSD.
+cat >"$state/dns/skew/nsd.conf" <<EOF
+server:
+	ip-address: 127.0.0.4@$LAB_DNS_PORT
+	port: $LAB_DNS_PORT
+	username: ""
+	chroot: ""
+	zonesdir: ""
+	database: ""
+	zonelistfile: "$state/dns/skew/zone.list"
+	pidfile: "$state/dns/skew/nsd.pid"
+	xfrdfile: "$state/dns/skew/xfrd.state"
+	xfrdir: "$state/dns/skew"
+	logfile: "$state/dns/skew/nsd.log"
+	server-count: 1
+	hide-version: yes
+remote-control:
+	control-enable: no
+zone:
+	name: "serial-skew.test"
+	zonefile: "$state/dns/skew/serial-skew.test.zone"
+EOF
+nsd -c "$state/dns/skew/nsd.conf" -P "$state/dns/skew/nsd.pid" ||
+    lab_die "the second nsd did not start: $(cat "$state/dns/skew/nsd.log" 2>/dev/null)"
+i=0
+while [ ! -s "$state/dns/skew/nsd.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+LAB_PIDS="$LAB_PIDS $(cat "$state/dns/skew/nsd.pid")"
 silent_port=$(lab_free_port)
 python3 "$here/silent.py" 127.0.0.1 "$silent_port" 127.0.0.3 "$LAB_DNS_PORT" \
     >"$state/dns/silent.log" 2>&1 &
