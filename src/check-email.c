@@ -730,7 +730,8 @@ check_email_eval_start(struct check_run *run)
 		check_finish(run);
 		return;
 	}
-	check_email_gate(run, check_email_eval_real);
+	/* A sender IP says the product sends mail: no gate. */
+	check_email_eval_real(cd_new(run, NULL));
 }
 
 /* ---- email.dkim ---------------------------------------------------------- */

@@ -179,6 +179,9 @@ for id in email.mx email.spf email.dkim email.dmarc email.mta-sts email.tls-rpt;
 	verdict noemail.test $id pass info
 	summary noemail.test $id "not applicable"
 done
+audit noemail.test --sender-ip 192.0.2.1
+verdict noemail.test email.spf-eval warn medium
+summary noemail.test email.spf-eval "= none"
 audit noemail.test --email yes
 verdict noemail.test email.spf fail critical
 verdict noemail.test email.dmarc fail critical
