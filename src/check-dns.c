@@ -445,8 +445,9 @@ check_dns_subdomains_start(struct check_run *run)
 	    check_dns_subdomains_done);
 
 	if (cd->hosts.n <= 2) {
-		result_set(&run->result, STATUS_PASS, SEVERITY_INFO, "%s",
-		    _("no subdomains listed (give them with --subdomains)"));
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
+		    _("nothing to check: no subdomains listed (give them "
+		    "with --subdomains)"));
 		cd->next = NULL;
 		check_dns_finish(cd);
 		return;

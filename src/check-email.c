@@ -91,7 +91,7 @@ check_email_gate(struct check_run *run, void (*real)(struct check_dns *))
 	struct check_dns	*cd = check_dns_new(run, NULL);
 
 	if (cd->opt->email == 0) {
-		result_set(&run->result, STATUS_PASS, SEVERITY_INFO, "%s",
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
 		    _("not applicable: the product does not send email "
 		    "(--email no), so this was not checked"));
 		check_dns_finish(cd);

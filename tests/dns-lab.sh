@@ -182,6 +182,9 @@ done
 audit noemail.test --sender-ip 192.0.2.1
 verdict noemail.test email.spf-eval warn medium
 summary noemail.test email.spf-eval "= none"
+audit noemail.test --email no
+verdict noemail.test email.spf skipped info
+verdict noemail.test dns.subdomains skipped info
 audit noemail.test --email yes
 verdict noemail.test email.spf fail critical
 verdict noemail.test email.dmarc fail critical
