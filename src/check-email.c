@@ -164,7 +164,9 @@ check_email_mx_targets(struct check_dns *cd)
 		free(list);
 	} else
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
-		    _("%zu MX records, every target resolves"), mx->nrr);
+		    ngettext("%zu MX record, its target resolves",
+		    "%zu MX records, every target resolves", mx->nrr),
+		    mx->nrr);
 	strlist_clear(&dead);
 	strlist_clear(&cname);
 	check_dns_finish(cd);
@@ -878,8 +880,8 @@ check_email_dkim_done(struct check_dns *cd)
 				all_revoked = false;
 		result_set(r, STATUS_PASS, all_revoked ? SEVERITY_INFO :
 		    SEVERITY_NONE, all_revoked ? _("only revoked DKIM keys "
-		    "(empty p=) found") : _("DKIM keys found, all sound "
-		    "(%zu records)"), found);
+		    "(empty p=) found") : ngettext("DKIM key found and sound (%zu record)",
+		    "DKIM keys found, all sound (%zu records)", found), found);
 	} else {
 		result_set(r, st, sev, "%s", summary);
 		if (sev == SEVERITY_HIGH)
