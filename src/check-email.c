@@ -367,8 +367,14 @@ check_email_spf_level(struct check_dns *cd)
 					    term->text);
 					continue;
 				}
-				if (t->n >= EMAIL_SPF_MAX_NODES)
+				if (t->n >= EMAIL_SPF_MAX_NODES) {
+					if (!strlist_has(&t->issues,
+					    _("the tree was cut at 60 records")))
+						strlist_add(&t->issues,
+						    _("the tree was cut at 60 "
+						    "records"));
 					continue;
+				}
 				check_email_spf_add(t, term->domain,
 				    term->text, n->depth + 1, (int)i);
 				n = &t->nodes[i];
