@@ -239,7 +239,7 @@ struct spf_tree {
 	int		 voids;
 	struct strlist	 void_terms;
 	struct strlist	 issues;	/* warnings */
-	bool		 ptr, macros;
+	bool		 ptr, macros, loop;
 	char		*all;		/* the top record's all, e.g. "~all" */
 };
 
@@ -355,16 +355,20 @@ check_email_spf_level(struct check_dns *cd)
 			if (term->kind == SPF_INCLUDE ||
 			    term->kind == SPF_REDIRECT) {
 				bool seen = false;
+				int k;
 
-				for (size_t k = 0; k < t->n; k++)
+				/* A loop: the target is its own ancestor. */
+				for (k = (int)i; k >= 0;
+				    k = t->nodes[k].parent)
 					if (strcasecmp(t->nodes[k].domain,
 					    term->domain) == 0)
 						seen = true;
 				if (seen) {
 					strlist_addf(&t->issues, _("%s: %s "
-					    "comes back to a record already in "
-					    "the tree (a loop)"), n->domain,
+					    "comes back to a record above it "
+					    "(a loop)"), n->domain,
 					    term->text);
+					t->loop = true;
 					continue;
 				}
 				if (t->n >= EMAIL_SPF_MAX_NODES) {
@@ -500,6 +504,12 @@ check_email_spf_verdict(struct check_dns *cd)
 		    "\"v=spf1\" for %s, listing your senders and ending in "
 		    "-all or ~all (merge the records if there are several)."),
 		    top->domain);
+	} else if (t->loop) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL, "%s",
+		    _("the SPF include tree loops: evaluation never ends "
+		    "within 10 lookups, receivers return permerror"));
+		result_set_fix(r, _("Remove the include or redirect that "
+		    "points back up the tree (listed above)."));
 	} else if (total > 10) {
 		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
 		    _("the SPF tree needs %d DNS lookups, over the limit of "

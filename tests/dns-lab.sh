@@ -211,6 +211,13 @@ audit spf-eleven.test --sender-ip 10.9.9.9
 verdict spf-eleven.test email.spf-eval fail high
 summary spf-eleven.test email.spf-eval "permerror"
 
+audit spf-loop.test
+verdict spf-loop.test email.spf fail critical
+summary spf-loop.test email.spf "loops"
+audit spf-twice.test
+verdict spf-twice.test email.spf pass none
+evidence spf-twice.test email.spf "DNS-querying terms in the whole tree: 4 of 10"
+
 # DMARC failures.
 audit dmarc-missing.test
 verdict dmarc-missing.test email.dmarc fail critical

@@ -193,6 +193,18 @@ b._spf TXT "v=spf1 include:d._spf.spf-eleven.test a:mx2.mailhost.test exists:mx.
 c._spf TXT "v=spf1 a:mx1.mailhost.test a:mx2.mailhost.test ~all"
 d._spf TXT "v=spf1 a:mx.mailhost.test ~all"
 EOF
+# An include that comes back to the top, and one included twice (fine).
+zone spf-loop.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.spf-loop.test -all"
+_spf TXT "v=spf1 include:_spf.mailhost.test include:spf-loop.test ~all"
+EOF
+zone spf-twice.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:a._spf.spf-twice.test include:b._spf.spf-twice.test -all"
+a._spf TXT "v=spf1 include:_spf2.mailhost.test ~all"
+b._spf TXT "v=spf1 include:_spf2.mailhost.test ~all"
+EOF
 zone dmarc-missing.test <<EOF
 $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test -all"
