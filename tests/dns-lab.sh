@@ -153,6 +153,13 @@ evidence cname-loop.test dns.dangling "loop2.cname-loop.test CNAME www.cname-loo
 audit ttl-long.test
 verdict ttl-long.test dns.ttl warn medium
 evidence ttl-long.test dns.ttl "172800 s is 2.0 days"
+audit dnssec.test
+verdict dnssec.test dns.dnssec pass info
+summary dnssec.test dns.dnssec "the zone is signed"
+evidence dnssec.test dns.dnssec "DS key tag 2371 algorithm 13 digest type 2"
+audit dnskey-only.test
+verdict dnskey-only.test dns.dnssec pass info
+summary dnskey-only.test dns.dnssec "no DS at the parent"
 audit lame.test
 verdict lame.test dns.ns warn medium
 evidence lame.test dns.ns "ns2.lame.test (127.0.0.3) does not answer for lame.test: no answer before the timeout"

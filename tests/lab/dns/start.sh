@@ -158,6 +158,18 @@ zone silent.test <<EOF
 @ A 127.0.0.1
 www A 127.0.0.1
 EOF
+# DNSSEC: a DNSKEY at the apex and a DS in the parent (the check looks at
+# their presence; nothing here validates signatures).
+zone dnssec.test <<EOF
+@ A 127.0.0.1
+www A 127.0.0.1
+@ DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==
+EOF
+zone dnskey-only.test <<EOF
+@ A 127.0.0.1
+www A 127.0.0.1
+@ DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==
+EOF
 zone noemail.test <<EOF
 @ A 127.0.0.1
 www A 127.0.0.1
@@ -284,6 +296,7 @@ for zz in $zones; do
 	printf '%s. NS ns1.lab-dns.test.\n' "$n" >>"$z/test.zone"
 done
 printf 'ns1.lab-dns.test. A 127.0.0.1\n' >>"$z/test.zone"
+printf 'dnssec.test. DS 2371 13 2 C988EC423E3880EB8DD8A46FE06CA230EE23F35B578D64BEEB1F2A8B31FE9D4E\n' >>"$z/test.zone"
 
 lab_nsd_start "$state/dns" "test=$z/test.zone" $zones
 # The second, stale server of serial-skew.test, on the same port as NSD.
