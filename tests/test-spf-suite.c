@@ -98,7 +98,9 @@ load(void)
 		free(yml);
 		return 77;
 	}
-	cmd = xprintf("python3 '%s/tests/spf-suite.py' '%s'",
+	/* The first python3 that has PyYAML: Debian's (python3-yaml), else PATH's. */
+	cmd = xprintf("P=/usr/bin/python3; $P -c 'import yaml' 2>/dev/null || "
+	    "P=python3; $P '%s/tests/spf-suite.py' '%s'",
 	    src != NULL ? src : ".", yml);
 	free(yml);
 	if ((f = popen(cmd, "r")) == NULL) {
