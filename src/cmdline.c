@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +123,92 @@ check_url(const char *option, const char *url, char **err)
 	return 0;
 }
 
+/* True when s is a numeric IPv4 or IPv6 address. */
+static bool
+is_ip(const char *s)
+{
+	unsigned char	addr[16];
+
+	return inet_pton(AF_INET, s, addr) == 1 ||
+	    inet_pton(AF_INET6, s, addr) == 1;
+}
+
+/* Checks one --resolver entry: IPv4[:PORT], IPv6 or [IPv6][:PORT]. */
+static int
+check_resolver(const char *entry, char **err)
+{
+	char		*host, *port = NULL, *end;
+	const char	*close;
+	long		 n;
+	int		 r = 0;
+
+	if (entry[0] == '[') {
+		if ((close = strchr(entry, ']')) == NULL)
+			goto bad;
+		host = xstrndup(entry + 1, close - entry - 1);
+		if (close[1] == ':')
+			port = xstrdup(close + 2);
+		else if (close[1] != '\0') {
+			free(host);
+			goto bad;
+		}
+	} else if (strchr(entry, ':') != strrchr(entry, ':')) {
+		host = xstrdup(entry);		/* bare IPv6 */
+	} else if ((close = strchr(entry, ':')) != NULL) {
+		host = xstrndup(entry, close - entry);
+		port = xstrdup(close + 1);
+	} else
+		host = xstrdup(entry);
+	if (!is_ip(host))
+		r = -1;
+	if (port != NULL) {
+		n = strtol(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || n < 1 || n > 65535)
+			r = -1;
+	}
+	free(host);
+	free(port);
+	if (r == 0)
+		return 0;
+bad:
+	return set_error(err, _("--resolver \"%s\": give an IP address with "
+	    "an optional port (192.0.2.53, 127.0.0.1:5353, [::1]:53)"), entry);
+}
+
+/*
+ * Adds the comma-separated host labels or names of arg to list, lower-cased;
+ * -1 with *err naming the first one that is not a valid host name.
+ */
+static int
+check_names(const char *option, const char *arg, struct strlist *list,
+    char **err)
+{
+	struct strlist	 parts = { 0 };
+	char		*name, *p;
+	size_t		 i;
+	bool		 ok;
+
+	strlist_split(&parts, arg);
+	for (i = 0; i < parts.n; i++) {
+		for (p = parts.v[i]; *p != '\0'; p++)
+			*p = tolower((unsigned char)*p);
+		name = xprintf("%s.test", parts.v[i]);
+		ok = domain_is_hostname(name);
+		free(name);
+		if (!ok) {
+			set_error(err, _("%s: \"%s\" is not a host name (letters, "
+			    "digits and hyphens, such as app or api.example.com)"),
+			    option, parts.v[i]);
+			strlist_clear(&parts);
+			return -1;
+		}
+	}
+	for (i = 0; i < parts.n; i++)
+		strlist_add(list, parts.v[i]);
+	strlist_clear(&parts);
+	return 0;
+}
+
 /* Parses one option into cl; EXIT_USAGE with *err on a bad value. */
 static int
 cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
@@ -129,6 +217,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 	char		*end;
 	long		 n;
 	struct stat	 sb;
+	size_t		 i;
 
 	switch (c) {
 	case OPT_RESOLVER:
@@ -137,6 +226,10 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		if (opt->resolvers.n == 0) {
 			set_error(err, _("--resolver needs ADDR[:PORT]"));
 			return EXIT_USAGE;
+		}
+		for (i = 0; i < opt->resolvers.n; i++) {
+			if (check_resolver(opt->resolvers.v[i], err) == -1)
+				return EXIT_USAGE;
 		}
 		break;
 	case OPT_PORT_MAP:
@@ -151,7 +244,9 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		set_string(&opt->cacert, arg);
 		break;
 	case OPT_SUBDOMAINS:
-		strlist_split(&opt->subdomains, arg);
+		if (check_names("--subdomains", arg, &opt->subdomains,
+		    err) == -1)
+			return EXIT_USAGE;
 		break;
 	case OPT_DKIM:
 		strlist_split(&opt->dkim_selectors, arg);
@@ -204,6 +299,11 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		break;
 	case OPT_SENDER_IP:
+		if (!is_ip(arg)) {
+			set_error(err, _("--sender-ip %s: give an IPv4 or IPv6 "
+			    "address"), arg);
+			return EXIT_USAGE;
+		}
 		set_string(&opt->sender_ip, arg);
 		break;
 	case OPT_ALLOW_ACTIVE:
@@ -228,7 +328,13 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		cl->format_set = true;
 		break;
 	case OPT_ONLY:
+		i = cl->only.n;
 		strlist_split(&cl->only, arg);
+		if (cl->only.n == i) {
+			set_error(err, _("--only needs check ids, families or "
+			    "stage numbers, such as --only dns,tls.expiry,1"));
+			return EXIT_USAGE;
+		}
 		break;
 	case OPT_FAIL_ON:
 		if (severity_parse(arg, &cl->fail_on) == -1 ||
@@ -282,7 +388,14 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 		command = commands[i].command;
 		first = 2;
 	}
-	optind = first;
+	/*
+	 * Scan from the word before the options (the command or the program
+	 * name) with optind 0, which makes getopt start afresh: its internal
+	 * state from an earlier call must not leak into this one.
+	 */
+	argc -= first - 1;
+	argv += first - 1;
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:", long_options, NULL)) != -1) {
 		if (c == '?') {
@@ -300,6 +413,16 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 			return r;
 		help = help || cl->command == COMMAND_HELP;
 		version = version || cl->command == COMMAND_VERSION;
+	}
+	/* Options before the command: "launchready --timeout 5 audit x". */
+	if (first == 1 && optind < argc) {
+		for (i = 0; i < nitems(commands); i++) {
+			if (strcmp(argv[optind], commands[i].name) == 0) {
+				command = commands[i].command;
+				optind++;
+				break;
+			}
+		}
 	}
 	cl->command = help ? COMMAND_HELP : version ? COMMAND_VERSION : command;
 	if (cl->command == COMMAND_HELP || cl->command == COMMAND_VERSION)
