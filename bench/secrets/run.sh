@@ -8,7 +8,8 @@
 #
 # Environment: LAUNCHREADY (default ../../launchready from the build),
 # CORPUS_MB (210), RUNS (3, launchready), SL_RUNS (1: secretlint takes
-# many minutes per run), COMMITS (5000).
+# many minutes per run; 0 reuses an earlier run's output in WORKDIR),
+# COMMITS (5000).
 # Needs python3, jq, git, node and npm (secretlint is installed into a
 # temporary directory, nothing global).
 set -eu
@@ -45,7 +46,9 @@ fi
 slv=$("$work/sl/node_modules/.bin/secretlint" --version)
 echo '{"rules":[{"id":"@secretlint/secretlint-rule-preset-recommend"}]}' \
     >"$work/secretlintrc.json"
-: >"$work/sl.times"
+# SL_RUNS=0 reuses the times and output of an earlier run in WORKDIR.
+[ "$slruns" -eq 0 ] && [ -s "$work/sl.times" ] && [ -s "$work/sl.json" ] ||
+    : >"$work/sl.times"
 i=0
 while [ $i -lt "$slruns" ]; do
 	t0=$(now)
