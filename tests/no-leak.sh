@@ -47,6 +47,10 @@ if "$top_builddir/tests/test-noleak-session" "$sessions" "$tmp/repo" "$out" \
 	"$LAUNCHREADY" list --session-dir "$sessions" >"$out/list.out" 2>&1 || true
 	grep -q 'stripe-secret-live' "$out/report.md" ||
 	    { echo "the report does not carry the findings"; exit 1; }
+	for fmt in md html json; do
+		[ -s "$out/cli-report.$fmt" ] ||
+		    { echo "report --format $fmt wrote nothing"; exit 1; }
+	done
 	echo "# session saved and reported: $(ls "$sessions" | tr '\n' ' ')"
 else
 	echo "# session store not in this build: $(head -1 "$out/session.err")"
