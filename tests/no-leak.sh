@@ -3,7 +3,8 @@
 # with --repo in every output format, records the secrets checks in a
 # saved session and writes its handover report in every format, then
 # greps every file written, and stdout and stderr, for each planted value
-# (and for the value without its first 4 characters): none may appear.
+# (and for the value without its first 4 characters, and for characters
+# 5 to 16 of it): none may appear.
 set -u
 : "${LAUNCHREADY:?}" "${top_srcdir:?}" "${top_builddir:?}"
 command -v git >/dev/null || { echo "git missing"; exit 77; }
@@ -62,7 +63,8 @@ files=$(find "$out" "$sessions" "$HOME" "$XDG_DATA_HOME" -type f | wc -l)
 while IFS= read -r v; do
 	[ -n "$v" ] || continue
 	tail=${v#????}
-	for needle in "$v" "$tail"; do
+	mid=$(printf %s "$v" | cut -c5-16)	# any 12 characters past the preview
+	for needle in "$v" "$tail" "$mid"; do
 		if grep -rlF -- "$needle" "$out" "$sessions" "$HOME" \
 		    "$XDG_DATA_HOME" >"$tmp/hits" 2>/dev/null; then
 			echo "LEAK of a planted value (${#needle} chars) in: $(cat "$tmp/hits")"
