@@ -224,7 +224,11 @@ void dmarc_record_free(struct dmarc_record *);
 int dmarc_policy_rank(const char *);
 /* The domain of a "mailto:user@host!10m" URI (newly allocated) or NULL. */
 char *dmarc_uri_domain(const char *uri);
-/* The organisational domain (last two labels; no public suffix list). */
+/*
+ * The organisational domain (RFC 7489 3.2) by the Public Suffix List
+ * (libpsl; LAUNCHREADY_PSL_FILE names another list): a pointer into domain,
+ * domain itself when it is a public suffix.
+ */
 const char *dmarc_org_domain(const char *domain);
 
 /* ---- dkim.c: RFC 6376 key records --------------------------------------- */

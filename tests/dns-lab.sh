@@ -238,6 +238,18 @@ audit dmarc-outside.test
 verdict dmarc-outside.test email.dmarc warn medium
 evidence dmarc-outside.test email.dmarc "no v=DMARC1 TXT at dmarc-outside.test._report._dmarc.dmarc-vendor.test"
 
+# The organisational domain comes from the Public Suffix List: under the
+# lab's two-label suffix psl-suffix.test it is shop.psl-suffix.test (whose
+# record applies); by the system list, which knows no suffix under .test,
+# it would be psl-suffix.test, which has none.
+LAUNCHREADY_PSL_FILE=$LAB_DNS_PSL_FILE audit mail.shop.psl-suffix.test --email yes
+verdict mail.shop.psl-suffix.test email.dmarc pass none
+evidence mail.shop.psl-suffix.test email.dmarc "no record at _dmarc.mail.shop.psl-suffix.test: the organisational domain's applies"
+evidence mail.shop.psl-suffix.test email.dmarc '_dmarc.shop.psl-suffix.test TXT "v=DMARC1; p=reject'
+LAUNCHREADY_PSL_FILE= audit mail.shop.psl-suffix.test --email yes
+verdict mail.shop.psl-suffix.test email.dmarc fail critical
+summary mail.shop.psl-suffix.test email.dmarc "no DMARC record at _dmarc.psl-suffix.test"
+
 # DKIM keys made at start time.
 audit dkim-1024.test --dkim-selectors lr1
 verdict dkim-1024.test email.dkim warn medium

@@ -5,6 +5,7 @@
 #   LAB_DNS_PORT         NSD (authoritative for every lab zone)
 #   LAB_DNS_SILENT_PORT  a server on 127.0.0.1 that reads and never answers
 #   LAB_DNS_PIDS         what stop.sh stops
+#   LAB_DNS_PSL_FILE     the lab's Public Suffix List (LAUNCHREADY_PSL_FILE)
 # The same silent server listens on 127.0.0.3:LAB_DNS_PORT, the address of
 # ns2.lame.test, so that name server of lame.test never answers.
 set -e
@@ -236,6 +237,19 @@ $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test -all"
 _dmarc TXT "v=DMARC1; p=reject; rua=mailto:agg@dmarc-vendor.test"
 EOF
+# DMARC under a two-label public suffix (listed in public-suffixes.dat):
+# mail.shop.psl-suffix.test has no record of its own; the organisational
+# domain is shop.psl-suffix.test, not psl-suffix.test.
+zone psl-suffix.test <<EOF
+EOF
+zone shop.psl-suffix.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test -all"
+_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@shop.psl-suffix.test"
+mail A 127.0.0.1
+mail MX 10 mx1.mailhost.test.
+mail TXT "v=spf1 include:_spf.mailhost.test -all"
+EOF
 zone dkim-1024.test <<EOF
 $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test -all"
@@ -339,5 +353,6 @@ done
 cat >"$state/dns.env" <<EOF
 LAB_DNS_PORT=$LAB_DNS_PORT
 LAB_DNS_SILENT_PORT=$silent_port
+LAB_DNS_PSL_FILE=$here/public-suffixes.dat
 LAB_DNS_PIDS="$LAB_PIDS $silent_pid"
 EOF
