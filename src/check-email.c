@@ -1278,10 +1278,10 @@ check_email_mta_sts_policy(void *arg, long status, const char *body,
 	char			*version, *mode, *uncovered;
 
 	if (t->dead) {
-		free(t);
+		dnscache_ticket_free(t);
 		return;
 	}
-	free(t);
+	dnscache_ticket_free(t);
 	cd->ticket = NULL;
 	r = &cd->run->result;
 	if (status == 0) {
@@ -1368,8 +1368,7 @@ check_email_mta_sts_done(struct check_dns *cd)
 	strlist_clear(&recs);
 	url = xprintf("https://mta-sts.%s/.well-known/mta-sts.txt",
 	    cd->opt->domain);
-	cd->ticket = xcalloc(1, sizeof *cd->ticket);
-	cd->ticket->cd = cd;
+	cd->ticket = dnscache_ticket_new(cd);
 	web_fetch(cd->audit, url, check_email_mta_sts_policy, cd->ticket);
 	free(url);
 }

@@ -99,7 +99,9 @@ typedef void (*dnscache_cb)(void *arg, const struct dns_answer *);
 /*
  * Looks name/type up through the audit's resolver, sharing answers (and
  * queries in flight) between checks. owner tags the request so that
- * dnscache_forget(owner) drops its pending callbacks (on cancel).
+ * dnscache_forget(owner) drops its pending callbacks (on cancel). arg is
+ * NULL or the caller's allocation: when a wait is dropped without calling
+ * cb (dnscache_forget, or the audit freed), arg is freed with free().
  */
 void dnscache_lookup(struct audit *, void *owner, const char *name, int type,
 	    dnscache_cb, void *arg);
@@ -264,11 +266,21 @@ struct check_dns_look {
 	size_t			 nrr;
 };
 
-/* A web/TLS call in flight; dead once the check was cancelled. */
+/*
+ * A web/TLS call in flight; dead once the check was cancelled. Owned by the
+ * audit's DNS state (dnscache.c), so one whose call never comes back (the
+ * audit freed first) is freed with the audit.
+ */
 struct check_dns_ticket {
 	struct check_dns		*cd;
 	bool			 dead;
+	struct dnscache		*cache;
+	struct check_dns_ticket	*next;
 };
+/* A new live ticket for cd. */
+struct check_dns_ticket *dnscache_ticket_new(struct check_dns *);
+/* Frees a ticket whose call came back. */
+void dnscache_ticket_free(struct check_dns_ticket *);
 
 /*
  * One dns/email check's state (run->state). Lookups started with
