@@ -353,10 +353,11 @@ check_dns_one_host(struct check_dns *cd, size_t index, enum severity sev)
 	l = check_dns_find(cd, host, DNS_T_A);
 	if (s != RESOLVE_OK && l != NULL && l->loop) {
 		result_set(&cd->run->result, STATUS_FAIL, sev,
-		    _("%s has no address: its CNAME chain loops"), host);
-		result_set_fix(&cd->run->result, _("Break the CNAME loop: make "
-		    "one name in the chain an A record or point it at a live "
-		    "host."));
+		    _("%s has no address: its CNAME chain loops or is longer "
+		    "than %d hops"), host, DNS_MAX_CHAIN);
+		result_set_fix(&cd->run->result, _("Break the CNAME loop or "
+		    "shorten the chain: make one name in it an A record or "
+		    "point it at a live host."));
 	} else if (s == RESOLVE_OK)
 		result_set(&cd->run->result, STATUS_PASS, SEVERITY_NONE,
 		    _("%s resolves"), host);

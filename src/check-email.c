@@ -646,7 +646,7 @@ check_email_eval_got(void *arg, const struct dns_answer *a)
 		strlist_add(&values, v);
 		free(v);
 	}
-	q->done(q->arg, a->status == RESOLVE_OTHER && a->loop ?
+	q->done(q->arg, a->status == RESOLVE_LOOP ?
 	    RESOLVE_SERVFAIL : a->status, &values);
 	strlist_clear(&values);
 	free(q);

@@ -77,7 +77,7 @@ void dnsmsg_rr_clear(struct dnsmsg_rr *);
  * name's (OK when records of the type were found), chain holds one line
  * per hop ("a.test CNAME b.test (TTL 300)"), loop is set when the chain
  * came back on itself or passed DNS_MAX_CHAIN hops (status is then
- * RESOLVE_OTHER).
+ * RESOLVE_LOOP).
  */
 struct dns_answer {
 	const char		*name;

@@ -220,7 +220,7 @@ dnscache_answer(void *arg, enum resolve_status status,
 		    e->ans.chain.n > DNS_MAX_CHAIN) {
 			e->ans.loop = true;
 			dnsmsg_free(&m);
-			dnscache_finish(e, RESOLVE_OTHER);
+			dnscache_finish(e, RESOLVE_LOOP);
 			return;
 		}
 		strlist_add(&e->seen, e->cur);

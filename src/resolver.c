@@ -10,6 +10,7 @@
 
 #include <ares.h>
 
+#include "dns.h"
 #include "engine.h"
 
 struct resolver {
@@ -25,6 +26,11 @@ struct resolver_job {
 	resolver_cb		 cb;
 	resolver_addr_cb	 addr_cb;
 	void			*arg;
+	/* resolver_addresses() without addresses: the CNAME walk. */
+	enum resolve_status	 status;	/* what getaddrinfo said */
+	char			*name;		/* as asked */
+	char			*cur;		/* name being queried */
+	struct strlist		 seen;		/* names on the chain */
 };
 
 static const char *const resolve_texts[] = {
@@ -231,6 +237,90 @@ resolver_query(struct resolver *res, const char *name, int type,
 	resolver_schedule(res);
 }
 
+/* Frees a job and what its CNAME walk kept. */
+static void
+resolver_job_free(struct resolver_job *job)
+{
+	free(job->name);
+	free(job->cur);
+	strlist_clear(&job->seen);
+	free(job);
+}
+
+/* Ends an address lookup without addresses: status to the caller. */
+static void
+resolver_walk_end(struct resolver_job *job, enum resolve_status status)
+{
+	struct strlist	none = { 0 };
+
+	job->addr_cb(job->arg, status, &none);
+	resolver_job_free(job);
+}
+
+static void resolver_walk_send(struct resolver_job *);
+
+/*
+ * The CNAME walk's answer for job->cur: follow the chain through it; a name
+ * met twice, or more than DNS_MAX_CHAIN hops, is a loop. A chain that goes
+ * on past this answer is asked again at its current end.
+ */
+static void
+resolver_walk_done(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct resolver_job	*job = arg;
+	struct dnsmsg		 m;
+	char			*err = NULL;
+	bool			 advanced = false;
+	size_t			 i;
+
+	(void)timeouts;
+	if (status == ARES_EDESTRUCTION || job->res->dying) {
+		resolver_job_free(job);
+		return;
+	}
+	if (abuf == NULL || alen <= 0 ||
+	    dnsmsg_parse(&m, abuf, (size_t)alen, &err) != 0) {
+		free(err);
+		resolver_walk_end(job, job->status);
+		return;
+	}
+	for (;;) {
+		for (i = 0; i < m.nan; i++) {
+			if (m.an[i].type == DNS_T_CNAME &&
+			    strcasecmp(m.an[i].name, job->cur) == 0)
+				break;
+		}
+		if (i == m.nan)
+			break;
+		free(job->cur);
+		job->cur = xstrdup(m.an[i].text);
+		if (strlist_has(&job->seen, job->cur) ||
+		    job->seen.n > DNS_MAX_CHAIN) {
+			dnsmsg_free(&m);
+			resolver_walk_end(job, RESOLVE_LOOP);
+			return;
+		}
+		strlist_add(&job->seen, job->cur);
+		advanced = true;
+	}
+	dnsmsg_free(&m);
+	if (advanced && status == ARES_ENODATA) {
+		resolver_walk_send(job);
+		return;
+	}
+	resolver_walk_end(job, job->status);
+}
+
+/* Asks for job->cur's A records (the answer carries its CNAMEs). */
+static void
+resolver_walk_send(struct resolver_job *job)
+{
+	ares_query(job->res->channel, job->cur, ns_c_in, ns_t_a,
+	    resolver_walk_done, job);
+	resolver_schedule(job->res);
+}
+
 /* c-ares finished an address lookup. */
 static void
 resolver_addr_done(void *arg, int status, int timeouts,
@@ -244,7 +334,7 @@ resolver_addr_done(void *arg, int status, int timeouts,
 	(void)timeouts;
 	if (status == ARES_EDESTRUCTION || job->res->dying) {
 		ares_freeaddrinfo(ai);
-		free(job);
+		resolver_job_free(job);
 		return;
 	}
 	if (ai != NULL) {
@@ -266,10 +356,39 @@ resolver_addr_done(void *arg, int status, int timeouts,
 	}
 	if (status == ARES_SUCCESS && addrs.n == 0)
 		status = ARES_ENODATA;
+	if (status == ARES_SUCCESS && ai != NULL) {
+		/* A chain longer than DNS_MAX_CHAIN hops does not count. */
+		struct ares_addrinfo_cname	*c;
+		struct strlist			 aliases = { 0 };
+
+		for (c = ai->cnames; c != NULL; c = c->next) {
+			if (c->alias != NULL && !strlist_has(&aliases,
+			    c->alias))
+				strlist_add(&aliases, c->alias);
+		}
+		if (aliases.n > DNS_MAX_CHAIN) {
+			strlist_clear(&aliases);
+			strlist_clear(&addrs);
+			ares_freeaddrinfo(ai);
+			resolver_walk_end(job, RESOLVE_LOOP);
+			return;
+		}
+		strlist_clear(&aliases);
+	}
+	if (status == ARES_ENODATA) {
+		/* No address: a CNAME loop says so only when walked. */
+		ares_freeaddrinfo(ai);
+		strlist_clear(&addrs);
+		job->status = resolver_status(status);
+		job->cur = xstrdup(job->name);
+		strlist_add(&job->seen, job->cur);
+		resolver_walk_send(job);
+		return;
+	}
 	job->addr_cb(job->arg, resolver_status(status), &addrs);
 	strlist_clear(&addrs);
 	ares_freeaddrinfo(ai);
-	free(job);
+	resolver_job_free(job);
 }
 
 void
@@ -283,6 +402,13 @@ resolver_addresses(struct resolver *res, const char *name,
 	job->res = res;
 	job->addr_cb = cb;
 	job->arg = arg;
+	job->name = xstrdup(name);
+	{
+		size_t len = strlen(job->name);
+
+		if (len > 1 && job->name[len - 1] == '.')
+			job->name[len - 1] = '\0';
+	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_flags = ARES_AI_NOSORT;

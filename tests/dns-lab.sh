@@ -150,6 +150,22 @@ verdict cname-loop.test dns.www fail high
 summary cname-loop.test dns.www "loops"
 verdict cname-loop.test dns.dangling fail critical
 evidence cname-loop.test dns.dangling "loop2.cname-loop.test CNAME www.cname-loop.test (TTL 300)"
+audit cname-long.test --subdomains ten
+verdict cname-long.test dns.www fail high
+summary cname-long.test dns.www "longer than 10 hops"
+evidence cname-long.test dns.subdomains "ten.cname-long.test"
+# The web and TLS engines' lookups (resolver_addresses) say a loop, or a
+# chain over 10 hops, is one: the chain of 10 hops is followed.
+for d in cname-loop.test cname-long.test; do
+	"$LAUNCHREADY" audit "$d" --subdomains ten --resolver "127.0.0.1:$LAB_DNS_PORT" \
+	    --only tls.certificate,http.canonical --format json --timeout 2 \
+	    --port-map "443:$(lab_free_port),80:$(lab_free_port)" >"$state/$d.json"
+	evidence "$d" tls.certificate "www.$d: not checked: the CNAME chain loops or is longer than 10 hops"
+	evidence "$d" http.canonical "cannot resolve www.$d: the CNAME chain loops or is longer than 10 hops"
+done
+checks=$((checks + 1))
+jq -e '.checks[] | select(.id == "tls.certificate") | .evidence | any(contains("ten.cname-long.test: not checked")) | not' \
+    "$state/cname-long.test.json" >/dev/null || bad "cname-long.test: the 10-hop chain was not followed"
 audit ttl-long.test
 verdict ttl-long.test dns.ttl warn medium
 evidence ttl-long.test dns.ttl "172800 s is 2.0 days"

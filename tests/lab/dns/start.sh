@@ -128,6 +128,15 @@ www CNAME loop1.cname-loop.test.
 loop1 CNAME loop2.cname-loop.test.
 loop2 CNAME www.cname-loop.test.
 EOF
+# www: a chain of 11 CNAMEs that ends at an address (one hop too many);
+# ten: 10 hops, the most that is followed.
+zone cname-long.test <<EOF
+@ A 127.0.0.1
+www CNAME h1.cname-long.test.
+ten CNAME h2.cname-long.test.
+$(for i in 1 2 3 4 5 6 7 8 9 10; do echo "h$i CNAME h$((i + 1)).cname-long.test."; done)
+h11 A 127.0.0.1
+EOF
 zone ttl-long.test <<EOF
 @ 172800 A 127.0.0.1
 www 172800 A 127.0.0.1
