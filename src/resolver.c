@@ -305,7 +305,7 @@ resolver_walk_done(void *arg, int status, int timeouts, unsigned char *abuf,
 		advanced = true;
 	}
 	dnsmsg_free(&m);
-	if (advanced && status == ARES_ENODATA) {
+	if (advanced && (status == ARES_SUCCESS || status == ARES_ENODATA)) {
 		resolver_walk_send(job);
 		return;
 	}
