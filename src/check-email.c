@@ -399,6 +399,42 @@ check_email_spf_level(struct check_dns *cd)
 	check_dns_settle(cd);
 }
 
+/*
+ * The all term that ends evaluation, as "<qualifier>all" ("all" alone is
+ * "+all"): the top record's first, else, through redirect= (which an all
+ * term overrides), the target record's.
+ */
+static void
+check_email_spf_all(struct spf_tree *t)
+{
+	const struct spf_node	*n = &t->nodes[0];
+	const struct spf_term	*redirect;
+	size_t			 i, j, hops;
+
+	free(t->all);
+	t->all = NULL;
+	for (hops = 0; n != NULL && n->have && hops <= t->n; hops++) {
+		for (j = 0; j < n->rec.nterms; j++) {
+			if (n->rec.terms[j].kind == SPF_ALL) {
+				t->all = xprintf("%call",
+				    n->rec.terms[j].qualifier);
+				return;
+			}
+		}
+		redirect = n->rec.redirect;
+		if (redirect == NULL || redirect->domain == NULL ||
+		    check_email_spf_macro(redirect->domain))
+			return;
+		for (i = 1, n = NULL; i < t->n; i++) {
+			if (t->nodes[i].have && strcasecmp(t->nodes[i].domain,
+			    redirect->domain) == 0) {
+				n = &t->nodes[i];
+				break;
+			}
+		}
+	}
+}
+
 /* Appends the tree as evidence lines, depth first in display order. */
 static void
 check_email_spf_show(struct check_dns *cd, struct spf_tree *t, int parent,
@@ -475,14 +511,7 @@ check_email_spf_verdict(struct check_dns *cd)
 			}
 		}
 	}
-	for (j = 0; top->have && j < top->rec.nterms; j++) {
-		const struct spf_term *term = &top->rec.terms[j];
-
-		if (term->kind == SPF_ALL) {
-			free(t->all);
-			t->all = xstrdup(term->text);
-		}
-	}
+	check_email_spf_all(t);
 	check_email_spf_show(cd, t, -1, 0);
 	result_evidence(r, _("DNS-querying terms in the whole tree: %d of 10"),
 	    total);

@@ -222,6 +222,12 @@ summary spf-plus-all.test email.spf "+all"
 audit spf-neutral.test
 verdict spf-neutral.test email.spf warn medium
 summary spf-neutral.test email.spf "?all"
+audit spf-bare-all.test
+verdict spf-bare-all.test email.spf fail critical
+summary spf-bare-all.test email.spf "+all"
+audit spf-redirect-all.test
+verdict spf-redirect-all.test email.spf fail critical
+summary spf-redirect-all.test email.spf "+all"
 audit spf-void.test
 verdict spf-void.test email.spf fail critical
 evidence spf-void.test email.spf "void lookups: 3 of 2:"

@@ -202,6 +202,16 @@ zone spf-neutral.test <<EOF
 $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test ?all"
 EOF
+# "all" with no qualifier is +all; so is a +all reached through redirect=.
+zone spf-bare-all.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test all"
+EOF
+zone spf-redirect-all.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test redirect=_spf.spf-redirect-all.test"
+_spf TXT "v=spf1 ip4:192.0.2.0/24 +all"
+EOF
 zone spf-void.test <<EOF
 $mailbase
 @ TXT "v=spf1 a:nx1.spf-void.test a:nx2.spf-void.test mx:nx3.spf-void.test include:_spf.mailhost.test -all"
