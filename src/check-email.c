@@ -1118,8 +1118,8 @@ check_email_dmarc_parse(struct check_dns *cd, const char *name)
 		if (dest == NULL)
 			continue;
 		if (strcasecmp(dmarc_org_domain(dest), org) != 0) {
-			auth = xprintf("%s._report._dmarc.%s", cd->opt->domain,
-			    dest);
+			/* RFC 7489 7.1: the domain the policy came from. */
+			auth = xprintf("%s._report._dmarc.%s", name + 7, dest);
 			if (!strlist_has(&d->outside, auth))
 				strlist_add(&d->outside, auth);
 			check_dns_lookup(cd, auth, DNS_T_TXT);

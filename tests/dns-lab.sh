@@ -268,6 +268,8 @@ LAUNCHREADY_PSL_FILE=$LAB_DNS_PSL_FILE audit mail.shop.psl-suffix.test --email y
 verdict mail.shop.psl-suffix.test email.dmarc pass none
 evidence mail.shop.psl-suffix.test email.dmarc "no record at _dmarc.mail.shop.psl-suffix.test: the organisational domain's applies"
 evidence mail.shop.psl-suffix.test email.dmarc '_dmarc.shop.psl-suffix.test TXT "v=DMARC1; p=reject'
+# The outside rua is authorised for the domain the policy came from.
+evidence mail.shop.psl-suffix.test email.dmarc "outside report address authorised by shop.psl-suffix.test._report._dmarc.dmarc-vendor.test"
 LAUNCHREADY_PSL_FILE= audit mail.shop.psl-suffix.test --email yes
 verdict mail.shop.psl-suffix.test email.dmarc fail critical
 summary mail.shop.psl-suffix.test email.dmarc "no DMARC record at _dmarc.psl-suffix.test"

@@ -75,6 +75,7 @@ _spf TXT "v=spf1 mx:crm.test ~all"
 EOF
 zone dmarc-vendor.test <<EOF
 clean.test._report._dmarc TXT "v=DMARC1"
+shop.psl-suffix.test._report._dmarc TXT "v=DMARC1"
 EOF
 zone herokuapp.test <<EOF
 live-app A 127.0.0.1
@@ -264,7 +265,7 @@ EOF
 zone shop.psl-suffix.test <<EOF
 $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test -all"
-_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@shop.psl-suffix.test"
+_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@shop.psl-suffix.test,mailto:agg@dmarc-vendor.test"
 mail A 127.0.0.1
 mail MX 10 mx1.mailhost.test.
 mail TXT "v=spf1 include:_spf.mailhost.test -all"
