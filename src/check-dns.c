@@ -572,9 +572,12 @@ check_dns_dangling_done(struct check_dns *cd)
 			    "%s"), cd->hosts.v[i], l->final,
 			    resolve_status_text(l->status));
 			undecided = true;
-		} else
+		} else {
+			/* NODATA: the chain ends at a name with no address. */
 			result_evidence(r, _("%s: ends at %s, which exists but "
 			    "has no address"), cd->hosts.v[i], l->final);
+			strlist_add(&dead, cd->hosts.v[i]);
+		}
 	}
 	if (dead.n > 0) {
 		list = strlist_join(&dead, ", ");

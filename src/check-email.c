@@ -1444,8 +1444,9 @@ check_email_tls_rpt_done(struct check_dns *cd)
 		q = check_dns_txt_quote(recs.v[0], strlen(recs.v[0]));
 		result_evidence(r, "%s TXT %s", name, q);
 		free(q);
+		/* CHECKS.md: info either way (TLS-RPT is optional). */
 		if (strstr(recs.v[0], "rua=") == NULL) {
-			result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+			result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
 			    _("TLS-RPT record without rua=: reports go "
 			    "nowhere"));
 			result_set_fix(r, _("Add rua=mailto:tlsrpt@%s to the "

@@ -145,6 +145,10 @@ audit dangling.test
 verdict dangling.test dns.dangling fail critical
 evidence dangling.test dns.dangling "www.dangling.test: ends at gone-app.herokuapp.test, which does not exist (NXDOMAIN)"
 verdict dangling.test dns.www fail high
+audit dangling-nodata.test
+verdict dangling-nodata.test dns.dangling fail critical
+evidence dangling-nodata.test dns.dangling "www.dangling-nodata.test: ends at target.dangling-nodata.test, which exists but has no address"
+verdict dangling-nodata.test dns.www fail high
 audit cname-loop.test
 verdict cname-loop.test dns.www fail high
 summary cname-loop.test dns.www "loops"
@@ -228,6 +232,10 @@ summary spf-bare-all.test email.spf "+all"
 audit spf-redirect-all.test
 verdict spf-redirect-all.test email.spf fail critical
 summary spf-redirect-all.test email.spf "+all"
+# TLS-RPT is info either way (CHECKS.md), a record without rua= too.
+audit tlsrpt-norua.test
+verdict tlsrpt-norua.test email.tls-rpt pass info
+summary tlsrpt-norua.test email.tls-rpt "without rua="
 audit spf-void.test
 verdict spf-void.test email.spf fail critical
 evidence spf-void.test email.spf "void lookups: 3 of 2:"

@@ -123,6 +123,11 @@ zone dangling.test <<EOF
 @ A 127.0.0.1
 www CNAME gone-app.herokuapp.test.
 EOF
+zone dangling-nodata.test <<EOF
+@ A 127.0.0.1
+www CNAME target.dangling-nodata.test.
+target TXT "a name with no address"
+EOF
 zone cname-loop.test <<EOF
 @ A 127.0.0.1
 www CNAME loop1.cname-loop.test.
@@ -212,6 +217,11 @@ zone spf-redirect-all.test <<EOF
 $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test redirect=_spf.spf-redirect-all.test"
 _spf TXT "v=spf1 ip4:192.0.2.0/24 +all"
+EOF
+zone tlsrpt-norua.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test -all"
+_smtp._tls TXT "v=TLSRPTv1;"
 EOF
 zone spf-void.test <<EOF
 $mailbase
