@@ -1006,15 +1006,23 @@ check_email_dmarc_verdict(struct check_dns *cd)
 	struct check_email_dmarc	*d = cd->extra;
 	struct dmarc_record		*rec = &d->rec;
 	struct result			*r = &cd->run->result;
-	struct strlist			 unauth = { 0 };
+	struct strlist			 unauth = { 0 }, unknown = { 0 };
 	size_t				 i;
 	char				*list;
 
 	for (i = 0; i < d->outside.n; i++) {
 		struct strlist ok = { 0 };
+		const struct check_dns_look *l = check_dns_find(cd,
+		    d->outside.v[i], DNS_T_TXT);
 
 		check_email_txt(cd, d->outside.v[i], "v=DMARC1", &ok);
-		if (ok.n == 0) {
+		if (ok.n == 0 && l != NULL && check_dns_undecided(l->status)) {
+			/* Not looked up: neither authorised nor not. */
+			strlist_add(&unknown, d->outside.v[i]);
+			result_evidence(r, _("outside report address: could "
+			    "not look up %s: %s"), d->outside.v[i],
+			    resolve_status_text(l->status));
+		} else if (ok.n == 0) {
 			strlist_add(&unauth, d->outside.v[i]);
 			result_evidence(r, _("outside report address not "
 			    "authorised: no v=DMARC1 TXT at %s"),
@@ -1054,10 +1062,17 @@ check_email_dmarc_verdict(struct check_dns *cd)
 		    "\"v=DMARC1\" at %s, or use an address in your own "
 		    "domain."), list);
 		free(list);
+	} else if (unknown.n > 0) {
+		list = strlist_join(&unknown, ", ");
+		result_set(r, STATUS_ERROR, SEVERITY_NONE,
+		    _("the authorisation of an outside report address could "
+		    "not be looked up (%s)"), list);
+		free(list);
 	} else
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("DMARC p=%s with aggregate reports"), rec->p);
 	strlist_clear(&unauth);
+	strlist_clear(&unknown);
 	check_dns_finish(cd);
 }
 

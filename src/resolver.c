@@ -105,24 +105,14 @@ resolver_sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	loop_fd(res->loop, fd, events, resolver_fd, res);
 }
 
-struct resolver *
-resolver_new(struct loop *loop, const struct options *opt, char **err)
+/* Makes res->channel for opt with extra flags; -1 with *err set. */
+static int
+resolver_channel(struct resolver *res, const struct options *opt, int flags,
+    char **err)
 {
-	struct resolver		*res;
 	struct ares_options	 ao;
 	int			 mask, r;
-	static bool		 initialised;
 
-	if (!initialised) {
-		if ((r = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
-			set_error(err, _("cannot start the resolver: %s"),
-			    ares_strerror(r));
-			return NULL;
-		}
-		initialised = true;
-	}
-	res = xcalloc(1, sizeof *res);
-	res->loop = loop;
 	memset(&ao, 0, sizeof ao);
 	ao.sock_state_cb = resolver_sock_state;
 	ao.sock_state_cb_data = res;
@@ -135,7 +125,7 @@ resolver_new(struct loop *loop, const struct options *opt, char **err)
 	if (ao.timeout < 200)
 		ao.timeout = 200;
 	ao.tries = 3;
-	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS;
+	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS | flags;
 	ao.ednspsz = 1232;
 	ao.lookups = (char *)"b";
 	mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
@@ -143,8 +133,7 @@ resolver_new(struct loop *loop, const struct options *opt, char **err)
 	if ((r = ares_init_options(&res->channel, &ao, mask)) != ARES_SUCCESS) {
 		set_error(err, _("cannot start the resolver: %s"),
 		    ares_strerror(r));
-		free(res);
-		return NULL;
+		return -1;
 	}
 	if (opt->resolvers.n > 0) {
 		char *csv = strlist_join(&opt->resolvers, ",");
@@ -156,10 +145,60 @@ resolver_new(struct loop *loop, const struct options *opt, char **err)
 			    ares_strerror(r));
 			free(csv);
 			ares_destroy(res->channel);
+			return -1;
+		}
+		free(csv);
+	}
+	return 0;
+}
+
+/* How many servers the channel asks. */
+static int
+resolver_nservers(struct resolver *res)
+{
+	struct ares_addr_port_node	*servers = NULL, *s;
+	int				 n = 0;
+
+	if (ares_get_servers_ports(res->channel, &servers) != ARES_SUCCESS)
+		return -1;
+	for (s = servers; s != NULL; s = s->next)
+		n++;
+	ares_free_data(servers);
+	return n;
+}
+
+struct resolver *
+resolver_new(struct loop *loop, const struct options *opt, char **err)
+{
+	struct resolver		*res;
+	int			 pass, r;
+	static bool		 initialised;
+
+	if (!initialised) {
+		if ((r = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
+			set_error(err, _("cannot start the resolver: %s"),
+			    ares_strerror(r));
+			return NULL;
+		}
+		initialised = true;
+	}
+	res = xcalloc(1, sizeof *res);
+	res->loop = loop;
+	for (pass = 0; pass < 2; pass++) {
+		if (resolver_channel(res, opt, pass == 0 ? 0 :
+		    ARES_FLAG_NOCHECKRESP, err) != 0) {
 			free(res);
 			return NULL;
 		}
-		free(csv);
+		/*
+		 * c-ares 1.18 takes a SERVFAIL or REFUSED answer as "try the
+		 * next server", and once none is left reports "could not
+		 * contact". With one server there is no next: take the
+		 * answer's code as it is (NOCHECKRESP), so it is reported.
+		 */
+		if (pass == 1 || resolver_nservers(res) != 1)
+			break;
+		ares_destroy(res->channel);
 	}
 	return res;
 }

@@ -282,6 +282,10 @@ LAUNCHREADY_PSL_FILE= audit mail.shop.psl-suffix.test --email yes
 verdict mail.shop.psl-suffix.test email.dmarc fail critical
 summary mail.shop.psl-suffix.test email.dmarc "no DMARC record at _dmarc.psl-suffix.test"
 
+audit dmarc-outside-refused.test
+verdict dmarc-outside-refused.test email.dmarc error none
+evidence dmarc-outside-refused.test email.dmarc "could not look up dmarc-outside-refused.test._report._dmarc.reports.example: the server refused the query (REFUSED)"
+
 # DKIM keys made at start time.
 audit dkim-1024.test --dkim-selectors lr1
 verdict dkim-1024.test email.dkim warn medium

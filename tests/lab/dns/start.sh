@@ -280,6 +280,13 @@ mail A 127.0.0.1
 mail MX 10 mx1.mailhost.test.
 mail TXT "v=spf1 include:_spf.mailhost.test -all"
 EOF
+# The outside report receiver is outside the lab: the server refuses the
+# authorisation lookup, so nothing can be said about it.
+zone dmarc-outside-refused.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test -all"
+_dmarc TXT "v=DMARC1; p=reject; rua=mailto:agg@reports.example"
+EOF
 zone dkim-1024.test <<EOF
 $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test -all"
