@@ -8,8 +8,10 @@
  * the same is done against the lab's NSD, cancelling at several moments so
  * that checks are caught in their later stages too. Memory in use is taken
  * from mallinfo2() around each audit, after a warm-up run of the same case
- * has made the libraries' one-time allocations (valgrind, where mallinfo2()
- * reads 0, finds the same leaks by itself).
+ * has made the libraries' one-time allocations. The program runs itself
+ * again with glibc's thread cache off (see main); under valgrind, where
+ * mallinfo2() reads 0 and leaks are found by valgrind itself, set
+ * GLIBC_TUNABLES=glibc.malloc.tcache_count=0 beforehand.
  */
 
 #include "config.h"
