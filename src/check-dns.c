@@ -353,10 +353,11 @@ check_dns_one_host(struct check_dns *cd, size_t index, enum severity sev)
 	l = check_dns_find(cd, host, DNS_T_A);
 	if (s != RESOLVE_OK && l != NULL && l->loop) {
 		result_set(&cd->run->result, STATUS_FAIL, sev,
-		    _("%s has no address: its CNAME chain loops"), host);
-		result_set_fix(&cd->run->result, _("Break the CNAME loop: make "
-		    "one name in the chain an A record or point it at a live "
-		    "host."));
+		    _("%s has no address: its CNAME chain loops or is longer "
+		    "than %d hops"), host, DNS_MAX_CHAIN);
+		result_set_fix(&cd->run->result, _("Break the CNAME loop or "
+		    "shorten the chain: make one name in it an A record or "
+		    "point it at a live host."));
 	} else if (s == RESOLVE_OK)
 		result_set(&cd->run->result, STATUS_PASS, SEVERITY_NONE,
 		    _("%s resolves"), host);
@@ -571,9 +572,12 @@ check_dns_dangling_done(struct check_dns *cd)
 			    "%s"), cd->hosts.v[i], l->final,
 			    resolve_status_text(l->status));
 			undecided = true;
-		} else
+		} else {
+			/* NODATA: the chain ends at a name with no address. */
 			result_evidence(r, _("%s: ends at %s, which exists but "
 			    "has no address"), cd->hosts.v[i], l->final);
+			strlist_add(&dead, cd->hosts.v[i]);
+		}
 	}
 	if (dead.n > 0) {
 		list = strlist_join(&dead, ", ");
@@ -611,9 +615,16 @@ check_dns_dangling_start(struct check_run *run)
 
 /* ---- dns.ns ------------------------------------------------------------ */
 
+/* Slot of a direct SOA query. */
+struct check_dns_ns_slot {
+	struct check_dns	*cd;
+	size_t		 index;
+};
+
 /* dns.ns's per-server answers. */
 struct check_dns_ns {
 	struct strlist	 servers;	/* "ns1.x (127.0.0.1)" */
+	struct check_dns_ns_slot *slots; /* owned here: a cancel drops them */
 	uint32_t	*serial;
 	enum resolve_status *status;
 	size_t		 n;
@@ -628,16 +639,11 @@ check_dns_ns_extra_free(void *arg)
 	if (ns == NULL)
 		return;
 	strlist_clear(&ns->servers);
+	free(ns->slots);
 	free(ns->serial);
 	free(ns->status);
 	free(ns);
 }
-
-/* Slot of a direct SOA query. */
-struct check_dns_ns_slot {
-	struct check_dns	*cd;
-	size_t		 index;
-};
 
 static void check_dns_ns_verdict(struct check_dns *);
 
@@ -666,7 +672,6 @@ check_dns_ns_soa(void *arg, enum resolve_status status,
 		dnsmsg_free(&m);
 	}
 	free(err);
-	free(slot);
 	if (--ns->waiting == 0)
 		check_dns_ns_verdict(cd);
 }
@@ -705,6 +710,7 @@ check_dns_ns_servers(struct check_dns *cd)
 	cd->extra_free = check_dns_ns_extra_free;
 	ns->serial = xcalloc(l->nrr * 2 + 1, sizeof *ns->serial);
 	ns->status = xcalloc(l->nrr * 2 + 1, sizeof *ns->status);
+	ns->slots = xcalloc(l->nrr * 2 + 1, sizeof *ns->slots);
 	cd->servers = xcalloc(l->nrr * 2 + 1, sizeof *cd->servers);
 	for (i = 0; i < l->nrr; i++) {
 		const struct check_dns_look *a = check_dns_find(cd,
@@ -736,7 +742,7 @@ check_dns_ns_servers(struct check_dns *cd)
 				continue;
 			}
 			cd->servers[cd->nservers++] = res;
-			slot = xmalloc(sizeof *slot);
+			slot = &ns->slots[ns->n];
 			slot->cd = cd;
 			slot->index = ns->n++;
 			ns->waiting++;
@@ -941,10 +947,10 @@ check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 	char			*list, *mlist;
 
 	if (t->dead) {
-		free(t);
+		dnscache_ticket_free(t);
 		return;
 	}
-	free(t);
+	dnscache_ticket_free(t);
 	cd->ticket = NULL;
 	r = &cd->run->result;
 	l = check_dns_caa_set(cd);
@@ -1031,8 +1037,7 @@ check_dns_caa_done(struct check_dns *cd)
 	for (i = 0; i < l->nrr; i++)
 		result_evidence(r, "%s %s", l->name,
 		    check_dns_rr_text(&l->rr[i]));
-	cd->ticket = xcalloc(1, sizeof *cd->ticket);
-	cd->ticket->cd = cd;
+	cd->ticket = dnscache_ticket_new(cd);
 	tls_peek_issuer(cd->audit, cd->opt->domain, check_dns_caa_issuer,
 	    cd->ticket);
 }

@@ -399,6 +399,42 @@ check_email_spf_level(struct check_dns *cd)
 	check_dns_settle(cd);
 }
 
+/*
+ * The all term that ends evaluation, as "<qualifier>all" ("all" alone is
+ * "+all"): the top record's first, else, through redirect= (which an all
+ * term overrides), the target record's.
+ */
+static void
+check_email_spf_all(struct spf_tree *t)
+{
+	const struct spf_node	*n = &t->nodes[0];
+	const struct spf_term	*redirect;
+	size_t			 i, j, hops;
+
+	free(t->all);
+	t->all = NULL;
+	for (hops = 0; n != NULL && n->have && hops <= t->n; hops++) {
+		for (j = 0; j < n->rec.nterms; j++) {
+			if (n->rec.terms[j].kind == SPF_ALL) {
+				t->all = xprintf("%call",
+				    n->rec.terms[j].qualifier);
+				return;
+			}
+		}
+		redirect = n->rec.redirect;
+		if (redirect == NULL || redirect->domain == NULL ||
+		    check_email_spf_macro(redirect->domain))
+			return;
+		for (i = 1, n = NULL; i < t->n; i++) {
+			if (t->nodes[i].have && strcasecmp(t->nodes[i].domain,
+			    redirect->domain) == 0) {
+				n = &t->nodes[i];
+				break;
+			}
+		}
+	}
+}
+
 /* Appends the tree as evidence lines, depth first in display order. */
 static void
 check_email_spf_show(struct check_dns *cd, struct spf_tree *t, int parent,
@@ -475,14 +511,7 @@ check_email_spf_verdict(struct check_dns *cd)
 			}
 		}
 	}
-	for (j = 0; top->have && j < top->rec.nterms; j++) {
-		const struct spf_term *term = &top->rec.terms[j];
-
-		if (term->kind == SPF_ALL) {
-			free(t->all);
-			t->all = xstrdup(term->text);
-		}
-	}
+	check_email_spf_all(t);
 	check_email_spf_show(cd, t, -1, 0);
 	result_evidence(r, _("DNS-querying terms in the whole tree: %d of 10"),
 	    total);
@@ -646,7 +675,7 @@ check_email_eval_got(void *arg, const struct dns_answer *a)
 		strlist_add(&values, v);
 		free(v);
 	}
-	q->done(q->arg, a->status == RESOLVE_OTHER && a->loop ?
+	q->done(q->arg, a->status == RESOLVE_LOOP ?
 	    RESOLVE_SERVFAIL : a->status, &values);
 	strlist_clear(&values);
 	free(q);
@@ -977,15 +1006,23 @@ check_email_dmarc_verdict(struct check_dns *cd)
 	struct check_email_dmarc	*d = cd->extra;
 	struct dmarc_record		*rec = &d->rec;
 	struct result			*r = &cd->run->result;
-	struct strlist			 unauth = { 0 };
+	struct strlist			 unauth = { 0 }, unknown = { 0 };
 	size_t				 i;
 	char				*list;
 
 	for (i = 0; i < d->outside.n; i++) {
 		struct strlist ok = { 0 };
+		const struct check_dns_look *l = check_dns_find(cd,
+		    d->outside.v[i], DNS_T_TXT);
 
 		check_email_txt(cd, d->outside.v[i], "v=DMARC1", &ok);
-		if (ok.n == 0) {
+		if (ok.n == 0 && l != NULL && check_dns_undecided(l->status)) {
+			/* Not looked up: neither authorised nor not. */
+			strlist_add(&unknown, d->outside.v[i]);
+			result_evidence(r, _("outside report address: could "
+			    "not look up %s: %s"), d->outside.v[i],
+			    resolve_status_text(l->status));
+		} else if (ok.n == 0) {
 			strlist_add(&unauth, d->outside.v[i]);
 			result_evidence(r, _("outside report address not "
 			    "authorised: no v=DMARC1 TXT at %s"),
@@ -1025,10 +1062,17 @@ check_email_dmarc_verdict(struct check_dns *cd)
 		    "\"v=DMARC1\" at %s, or use an address in your own "
 		    "domain."), list);
 		free(list);
+	} else if (unknown.n > 0) {
+		list = strlist_join(&unknown, ", ");
+		result_set(r, STATUS_ERROR, SEVERITY_NONE,
+		    _("the authorisation of an outside report address could "
+		    "not be looked up (%s)"), list);
+		free(list);
 	} else
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("DMARC p=%s with aggregate reports"), rec->p);
 	strlist_clear(&unauth);
+	strlist_clear(&unknown);
 	check_dns_finish(cd);
 }
 
@@ -1089,8 +1133,8 @@ check_email_dmarc_parse(struct check_dns *cd, const char *name)
 		if (dest == NULL)
 			continue;
 		if (strcasecmp(dmarc_org_domain(dest), org) != 0) {
-			auth = xprintf("%s._report._dmarc.%s", cd->opt->domain,
-			    dest);
+			/* RFC 7489 7.1: the domain the policy came from. */
+			auth = xprintf("%s._report._dmarc.%s", name + 7, dest);
 			if (!strlist_has(&d->outside, auth))
 				strlist_add(&d->outside, auth);
 			check_dns_lookup(cd, auth, DNS_T_TXT);
@@ -1278,10 +1322,10 @@ check_email_mta_sts_policy(void *arg, long status, const char *body,
 	char			*version, *mode, *uncovered;
 
 	if (t->dead) {
-		free(t);
+		dnscache_ticket_free(t);
 		return;
 	}
-	free(t);
+	dnscache_ticket_free(t);
 	cd->ticket = NULL;
 	r = &cd->run->result;
 	if (status == 0) {
@@ -1368,8 +1412,7 @@ check_email_mta_sts_done(struct check_dns *cd)
 	strlist_clear(&recs);
 	url = xprintf("https://mta-sts.%s/.well-known/mta-sts.txt",
 	    cd->opt->domain);
-	cd->ticket = xcalloc(1, sizeof *cd->ticket);
-	cd->ticket->cd = cd;
+	cd->ticket = dnscache_ticket_new(cd);
 	web_fetch(cd->audit, url, check_email_mta_sts_policy, cd->ticket);
 	free(url);
 }
@@ -1416,8 +1459,9 @@ check_email_tls_rpt_done(struct check_dns *cd)
 		q = check_dns_txt_quote(recs.v[0], strlen(recs.v[0]));
 		result_evidence(r, "%s TXT %s", name, q);
 		free(q);
+		/* CHECKS.md: info either way (TLS-RPT is optional). */
 		if (strstr(recs.v[0], "rua=") == NULL) {
-			result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+			result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
 			    _("TLS-RPT record without rua=: reports go "
 			    "nowhere"));
 			result_set_fix(r, _("Add rua=mailto:tlsrpt@%s to the "

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <libpsl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,21 +58,56 @@ dmarc_uri_domain(const char *uri)
 	}
 }
 
+/* The Public Suffix List: LAUNCHREADY_PSL_FILE if set, else the system's. */
+static const psl_ctx_t *
+dmarc_psl(void)
+{
+	static psl_ctx_t	*loaded;
+	static bool		 tried;
+	const char		*file;
+
+	if (!tried) {
+		tried = true;
+		file = getenv("LAUNCHREADY_PSL_FILE");
+		if (file != NULL && *file != '\0')
+			loaded = psl_load_file(file);
+		else
+			loaded = psl_latest(NULL);
+	}
+	if (loaded != NULL)
+		return loaded;
+	return psl_builtin();
+}
+
+/*
+ * The registrable domain of the Public Suffix List (the organisational
+ * domain of RFC 7489 3.2): a pointer into domain. Without any list, falls
+ * back to the last two labels.
+ */
 const char *
 dmarc_org_domain(const char *domain)
 {
-	const char	*p = domain + strlen(domain), *last = NULL;
+	const psl_ctx_t	*psl = dmarc_psl();
+	const char	*reg, *p;
+	char		*lower;
+	size_t		 len = strlen(domain);
 	int		 dots = 0;
 
-	while (p > domain) {
-		p--;
-		if (*p == '.') {
-			if (++dots == 2)
-				return p + 1;
-			last = p;
-		}
+	if (psl != NULL) {
+		lower = xstrdup(domain);
+		for (char *s = lower; *s != '\0'; s++)
+			*s = tolower((unsigned char)*s);
+		if (len > 0 && lower[len - 1] == '.')
+			lower[len - 1] = '\0';
+		reg = psl_registrable_domain(psl, lower);
+		p = reg != NULL ? domain + (reg - lower) : domain;
+		free(lower);
+		return p;
 	}
-	(void)last;
+	for (p = domain + len; p > domain; p--) {
+		if (p[-1] == '.' && ++dots == 2)
+			return p;
+	}
 	return domain;
 }
 

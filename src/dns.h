@@ -77,7 +77,7 @@ void dnsmsg_rr_clear(struct dnsmsg_rr *);
  * name's (OK when records of the type were found), chain holds one line
  * per hop ("a.test CNAME b.test (TTL 300)"), loop is set when the chain
  * came back on itself or passed DNS_MAX_CHAIN hops (status is then
- * RESOLVE_OTHER).
+ * RESOLVE_LOOP).
  */
 struct dns_answer {
 	const char		*name;
@@ -99,7 +99,9 @@ typedef void (*dnscache_cb)(void *arg, const struct dns_answer *);
 /*
  * Looks name/type up through the audit's resolver, sharing answers (and
  * queries in flight) between checks. owner tags the request so that
- * dnscache_forget(owner) drops its pending callbacks (on cancel).
+ * dnscache_forget(owner) drops its pending callbacks (on cancel). arg is
+ * NULL or the caller's allocation: when a wait is dropped without calling
+ * cb (dnscache_forget, or the audit freed), arg is freed with free().
  */
 void dnscache_lookup(struct audit *, void *owner, const char *name, int type,
 	    dnscache_cb, void *arg);
@@ -224,7 +226,11 @@ void dmarc_record_free(struct dmarc_record *);
 int dmarc_policy_rank(const char *);
 /* The domain of a "mailto:user@host!10m" URI (newly allocated) or NULL. */
 char *dmarc_uri_domain(const char *uri);
-/* The organisational domain (last two labels; no public suffix list). */
+/*
+ * The organisational domain (RFC 7489 3.2) by the Public Suffix List
+ * (libpsl; LAUNCHREADY_PSL_FILE names another list): a pointer into domain,
+ * domain itself when it is a public suffix.
+ */
 const char *dmarc_org_domain(const char *domain);
 
 /* ---- dkim.c: RFC 6376 key records --------------------------------------- */
@@ -260,11 +266,21 @@ struct check_dns_look {
 	size_t			 nrr;
 };
 
-/* A web/TLS call in flight; dead once the check was cancelled. */
+/*
+ * A web/TLS call in flight; dead once the check was cancelled. Owned by the
+ * audit's DNS state (dnscache.c), so one whose call never comes back (the
+ * audit freed first) is freed with the audit.
+ */
 struct check_dns_ticket {
 	struct check_dns		*cd;
 	bool			 dead;
+	struct dnscache		*cache;
+	struct check_dns_ticket	*next;
 };
+/* A new live ticket for cd. */
+struct check_dns_ticket *dnscache_ticket_new(struct check_dns *);
+/* Frees a ticket whose call came back. */
+void dnscache_ticket_free(struct check_dns_ticket *);
 
 /*
  * One dns/email check's state (run->state). Lookups started with

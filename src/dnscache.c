@@ -34,6 +34,7 @@ struct dnscache {
 	struct audit		*audit;
 	struct dnscache_entry	*entries;
 	struct dnscache_wait	*waits;
+	struct check_dns_ticket	*tickets;	/* web/TLS calls in flight */
 	size_t			 queries;
 	FILE			*trace;		/* $LAUNCHREADY_DNS_TRACE */
 	uint64_t		 started;
@@ -46,11 +47,17 @@ dnscache_free(void *arg)
 	struct dnscache		*cache = arg;
 	struct dnscache_entry	*e, *en;
 	struct dnscache_wait	*w, *wn;
+	struct check_dns_ticket	*t, *tn;
 	size_t			 i;
 
+	for (t = cache->tickets; t != NULL; t = tn) {
+		tn = t->next;
+		free(t);
+	}
 	for (w = cache->waits; w != NULL; w = wn) {
 		wn = w->next;
 		loop_timer_cancel(cache->audit->loop, w->timer);
+		free(w->arg);
 		free(w);
 	}
 	for (e = cache->entries; e != NULL; e = en) {
@@ -213,7 +220,7 @@ dnscache_answer(void *arg, enum resolve_status status,
 		    e->ans.chain.n > DNS_MAX_CHAIN) {
 			e->ans.loop = true;
 			dnsmsg_free(&m);
-			dnscache_finish(e, RESOLVE_OTHER);
+			dnscache_finish(e, RESOLVE_LOOP);
 			return;
 		}
 		strlist_add(&e->seen, e->cur);
@@ -293,8 +300,10 @@ dnscache_forget(struct audit *audit, void *owner)
 		return;
 	for (w = cache->waits; w != NULL; w = wn) {
 		wn = w->next;
-		if (w->owner == owner)
+		if (w->owner == owner) {
+			free(w->arg);
 			dnscache_unwait(cache, w);
+		}
 	}
 }
 
@@ -319,4 +328,31 @@ dnscache_queries(struct audit *audit)
 	struct dnscache	*cache = audit->engine[ENGINE_DNS];
 
 	return cache != NULL ? cache->queries : 0;
+}
+
+struct check_dns_ticket *
+dnscache_ticket_new(struct check_dns *cd)
+{
+	struct dnscache		*cache = dnscache_get(cd->audit);
+	struct check_dns_ticket	*t = xcalloc(1, sizeof *t);
+
+	t->cd = cd;
+	t->cache = cache;
+	t->next = cache->tickets;
+	cache->tickets = t;
+	return t;
+}
+
+void
+dnscache_ticket_free(struct check_dns_ticket *t)
+{
+	struct check_dns_ticket	**pp;
+
+	for (pp = &t->cache->tickets; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	free(t);
 }

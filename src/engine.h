@@ -195,7 +195,8 @@ int sarif_write(struct buf *, struct check_run **runs, size_t nruns,
 	X(REFUSED,  "refused",  N_("the server refused the query (REFUSED)")) \
 	X(TIMEOUT,  "timeout",  N_("no answer before the timeout"))	\
 	X(BADRESP,  "badresp",  N_("the answer could not be parsed"))	\
-	X(OTHER,    "other",    N_("the lookup failed"))
+	X(OTHER,    "other",    N_("the lookup failed"))			\
+	X(LOOP,     "loop",     N_("the CNAME chain loops or is longer than 10 hops"))
 
 enum resolve_status {
 #define X(id, name, text) RESOLVE_##id,
@@ -222,7 +223,8 @@ void resolver_query(struct resolver *, const char *name, int type,
 	    resolver_cb, void *arg);
 /*
  * Resolves name to IPv4 and IPv6 addresses (following CNAMEs). cb gets a
- * list of numeric address strings, valid during the call.
+ * list of numeric address strings, valid during the call. A CNAME chain
+ * that loops or is longer than 10 hops gives RESOLVE_LOOP.
  */
 typedef void (*resolver_addr_cb)(void *arg, enum resolve_status,
 	    const struct strlist *addrs);

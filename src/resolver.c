@@ -10,6 +10,7 @@
 
 #include <ares.h>
 
+#include "dns.h"
 #include "engine.h"
 
 struct resolver {
@@ -25,6 +26,11 @@ struct resolver_job {
 	resolver_cb		 cb;
 	resolver_addr_cb	 addr_cb;
 	void			*arg;
+	/* resolver_addresses() without addresses: the CNAME walk. */
+	enum resolve_status	 status;	/* what getaddrinfo said */
+	char			*name;		/* as asked */
+	char			*cur;		/* name being queried */
+	struct strlist		 seen;		/* names on the chain */
 };
 
 static const char *const resolve_texts[] = {
@@ -99,24 +105,14 @@ resolver_sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	loop_fd(res->loop, fd, events, resolver_fd, res);
 }
 
-struct resolver *
-resolver_new(struct loop *loop, const struct options *opt, char **err)
+/* Makes res->channel for opt with extra flags; -1 with *err set. */
+static int
+resolver_channel(struct resolver *res, const struct options *opt, int flags,
+    char **err)
 {
-	struct resolver		*res;
 	struct ares_options	 ao;
 	int			 mask, r;
-	static bool		 initialised;
 
-	if (!initialised) {
-		if ((r = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
-			set_error(err, _("cannot start the resolver: %s"),
-			    ares_strerror(r));
-			return NULL;
-		}
-		initialised = true;
-	}
-	res = xcalloc(1, sizeof *res);
-	res->loop = loop;
 	memset(&ao, 0, sizeof ao);
 	ao.sock_state_cb = resolver_sock_state;
 	ao.sock_state_cb_data = res;
@@ -129,7 +125,7 @@ resolver_new(struct loop *loop, const struct options *opt, char **err)
 	if (ao.timeout < 200)
 		ao.timeout = 200;
 	ao.tries = 3;
-	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS;
+	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS | flags;
 	ao.ednspsz = 1232;
 	ao.lookups = (char *)"b";
 	mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
@@ -137,8 +133,7 @@ resolver_new(struct loop *loop, const struct options *opt, char **err)
 	if ((r = ares_init_options(&res->channel, &ao, mask)) != ARES_SUCCESS) {
 		set_error(err, _("cannot start the resolver: %s"),
 		    ares_strerror(r));
-		free(res);
-		return NULL;
+		return -1;
 	}
 	if (opt->resolvers.n > 0) {
 		char *csv = strlist_join(&opt->resolvers, ",");
@@ -150,10 +145,60 @@ resolver_new(struct loop *loop, const struct options *opt, char **err)
 			    ares_strerror(r));
 			free(csv);
 			ares_destroy(res->channel);
+			return -1;
+		}
+		free(csv);
+	}
+	return 0;
+}
+
+/* How many servers the channel asks. */
+static int
+resolver_nservers(struct resolver *res)
+{
+	struct ares_addr_port_node	*servers = NULL, *s;
+	int				 n = 0;
+
+	if (ares_get_servers_ports(res->channel, &servers) != ARES_SUCCESS)
+		return -1;
+	for (s = servers; s != NULL; s = s->next)
+		n++;
+	ares_free_data(servers);
+	return n;
+}
+
+struct resolver *
+resolver_new(struct loop *loop, const struct options *opt, char **err)
+{
+	struct resolver		*res;
+	int			 pass, r;
+	static bool		 initialised;
+
+	if (!initialised) {
+		if ((r = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
+			set_error(err, _("cannot start the resolver: %s"),
+			    ares_strerror(r));
+			return NULL;
+		}
+		initialised = true;
+	}
+	res = xcalloc(1, sizeof *res);
+	res->loop = loop;
+	for (pass = 0; pass < 2; pass++) {
+		if (resolver_channel(res, opt, pass == 0 ? 0 :
+		    ARES_FLAG_NOCHECKRESP, err) != 0) {
 			free(res);
 			return NULL;
 		}
-		free(csv);
+		/*
+		 * c-ares 1.18 takes a SERVFAIL or REFUSED answer as "try the
+		 * next server", and once none is left reports "could not
+		 * contact". With one server there is no next: take the
+		 * answer's code as it is (NOCHECKRESP), so it is reported.
+		 */
+		if (pass == 1 || resolver_nservers(res) != 1)
+			break;
+		ares_destroy(res->channel);
 	}
 	return res;
 }
@@ -231,6 +276,90 @@ resolver_query(struct resolver *res, const char *name, int type,
 	resolver_schedule(res);
 }
 
+/* Frees a job and what its CNAME walk kept. */
+static void
+resolver_job_free(struct resolver_job *job)
+{
+	free(job->name);
+	free(job->cur);
+	strlist_clear(&job->seen);
+	free(job);
+}
+
+/* Ends an address lookup without addresses: status to the caller. */
+static void
+resolver_walk_end(struct resolver_job *job, enum resolve_status status)
+{
+	struct strlist	none = { 0 };
+
+	job->addr_cb(job->arg, status, &none);
+	resolver_job_free(job);
+}
+
+static void resolver_walk_send(struct resolver_job *);
+
+/*
+ * The CNAME walk's answer for job->cur: follow the chain through it; a name
+ * met twice, or more than DNS_MAX_CHAIN hops, is a loop. A chain that goes
+ * on past this answer is asked again at its current end.
+ */
+static void
+resolver_walk_done(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct resolver_job	*job = arg;
+	struct dnsmsg		 m;
+	char			*err = NULL;
+	bool			 advanced = false;
+	size_t			 i;
+
+	(void)timeouts;
+	if (status == ARES_EDESTRUCTION || job->res->dying) {
+		resolver_job_free(job);
+		return;
+	}
+	if (abuf == NULL || alen <= 0 ||
+	    dnsmsg_parse(&m, abuf, (size_t)alen, &err) != 0) {
+		free(err);
+		resolver_walk_end(job, job->status);
+		return;
+	}
+	for (;;) {
+		for (i = 0; i < m.nan; i++) {
+			if (m.an[i].type == DNS_T_CNAME &&
+			    strcasecmp(m.an[i].name, job->cur) == 0)
+				break;
+		}
+		if (i == m.nan)
+			break;
+		free(job->cur);
+		job->cur = xstrdup(m.an[i].text);
+		if (strlist_has(&job->seen, job->cur) ||
+		    job->seen.n > DNS_MAX_CHAIN) {
+			dnsmsg_free(&m);
+			resolver_walk_end(job, RESOLVE_LOOP);
+			return;
+		}
+		strlist_add(&job->seen, job->cur);
+		advanced = true;
+	}
+	dnsmsg_free(&m);
+	if (advanced && (status == ARES_SUCCESS || status == ARES_ENODATA)) {
+		resolver_walk_send(job);
+		return;
+	}
+	resolver_walk_end(job, job->status);
+}
+
+/* Asks for job->cur's A records (the answer carries its CNAMEs). */
+static void
+resolver_walk_send(struct resolver_job *job)
+{
+	ares_query(job->res->channel, job->cur, ns_c_in, ns_t_a,
+	    resolver_walk_done, job);
+	resolver_schedule(job->res);
+}
+
 /* c-ares finished an address lookup. */
 static void
 resolver_addr_done(void *arg, int status, int timeouts,
@@ -244,7 +373,7 @@ resolver_addr_done(void *arg, int status, int timeouts,
 	(void)timeouts;
 	if (status == ARES_EDESTRUCTION || job->res->dying) {
 		ares_freeaddrinfo(ai);
-		free(job);
+		resolver_job_free(job);
 		return;
 	}
 	if (ai != NULL) {
@@ -266,10 +395,39 @@ resolver_addr_done(void *arg, int status, int timeouts,
 	}
 	if (status == ARES_SUCCESS && addrs.n == 0)
 		status = ARES_ENODATA;
+	if (status == ARES_SUCCESS && ai != NULL) {
+		/* A chain longer than DNS_MAX_CHAIN hops does not count. */
+		struct ares_addrinfo_cname	*c;
+		struct strlist			 aliases = { 0 };
+
+		for (c = ai->cnames; c != NULL; c = c->next) {
+			if (c->alias != NULL && !strlist_has(&aliases,
+			    c->alias))
+				strlist_add(&aliases, c->alias);
+		}
+		if (aliases.n > DNS_MAX_CHAIN) {
+			strlist_clear(&aliases);
+			strlist_clear(&addrs);
+			ares_freeaddrinfo(ai);
+			resolver_walk_end(job, RESOLVE_LOOP);
+			return;
+		}
+		strlist_clear(&aliases);
+	}
+	if (status == ARES_ENODATA) {
+		/* No address: a CNAME loop says so only when walked. */
+		ares_freeaddrinfo(ai);
+		strlist_clear(&addrs);
+		job->status = resolver_status(status);
+		job->cur = xstrdup(job->name);
+		strlist_add(&job->seen, job->cur);
+		resolver_walk_send(job);
+		return;
+	}
 	job->addr_cb(job->arg, resolver_status(status), &addrs);
 	strlist_clear(&addrs);
 	ares_freeaddrinfo(ai);
-	free(job);
+	resolver_job_free(job);
 }
 
 void
@@ -283,6 +441,13 @@ resolver_addresses(struct resolver *res, const char *name,
 	job->res = res;
 	job->addr_cb = cb;
 	job->arg = arg;
+	job->name = xstrdup(name);
+	{
+		size_t len = strlen(job->name);
+
+		if (len > 1 && job->name[len - 1] == '.')
+			job->name[len - 1] = '\0';
+	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_flags = ARES_AI_NOSORT;

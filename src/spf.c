@@ -443,6 +443,7 @@ struct spf_eval {
 	struct spf_reply	*replies;
 	size_t			 nreplies;
 	size_t			 waiting;
+	struct spf_query	*queries;	/* in flight */
 	bool			 running;
 	enum spf_phase		 resume;	/* after %{p} is known */
 	char			*pvalue;	/* %{p}, once known */
@@ -459,8 +460,9 @@ struct spf_eval {
 
 /* A query's context: which eval and which reply slot. */
 struct spf_query {
-	struct spf_eval	*ev;
-	size_t		 slot;
+	struct spf_eval		*ev;
+	size_t			 slot;
+	struct spf_query	*next;		/* ev->queries */
 };
 
 static void spf_run(struct spf_eval *);
@@ -470,10 +472,16 @@ static void
 spf_query_done(void *arg, enum resolve_status status,
     const struct strlist *values)
 {
-	struct spf_query	*q = arg;
+	struct spf_query	*q = arg, **pp;
 	struct spf_eval		*ev = q->ev;
 	struct spf_reply	*r = &ev->replies[q->slot];
 
+	for (pp = &ev->queries; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == q) {
+			*pp = q->next;
+			break;
+		}
+	}
 	free(q);
 	r->status = status;
 	if (values != NULL)
@@ -510,6 +518,8 @@ spf_query(struct spf_eval *ev, const char *name, int type)
 	ev->replies[ev->nreplies].name = xstrdup(name);
 	q->ev = ev;
 	q->slot = ev->nreplies++;
+	q->next = ev->queries;
+	ev->queries = q;
 	ev->waiting++;
 	ev->dns->query(ev->dns->ctx, name, type, spf_query_done, q);
 }
@@ -1397,9 +1407,15 @@ void
 spf_eval_cancel(struct spf_eval *ev)
 {
 	struct spf_frame	*f, *p;
+	struct spf_query	*q, *qn;
 
 	if (ev == NULL)
 		return;
+	/* Queries in flight: the DNS layer was told to drop them. */
+	for (q = ev->queries; q != NULL; q = qn) {
+		qn = q->next;
+		free(q);
+	}
 	for (f = ev->frame; f != NULL; f = p) {
 		p = f->parent;
 		free(f->domain);

@@ -145,11 +145,31 @@ audit dangling.test
 verdict dangling.test dns.dangling fail critical
 evidence dangling.test dns.dangling "www.dangling.test: ends at gone-app.herokuapp.test, which does not exist (NXDOMAIN)"
 verdict dangling.test dns.www fail high
+audit dangling-nodata.test
+verdict dangling-nodata.test dns.dangling fail critical
+evidence dangling-nodata.test dns.dangling "www.dangling-nodata.test: ends at target.dangling-nodata.test, which exists but has no address"
+verdict dangling-nodata.test dns.www fail high
 audit cname-loop.test
 verdict cname-loop.test dns.www fail high
 summary cname-loop.test dns.www "loops"
 verdict cname-loop.test dns.dangling fail critical
 evidence cname-loop.test dns.dangling "loop2.cname-loop.test CNAME www.cname-loop.test (TTL 300)"
+audit cname-long.test --subdomains ten
+verdict cname-long.test dns.www fail high
+summary cname-long.test dns.www "longer than 10 hops"
+evidence cname-long.test dns.subdomains "ten.cname-long.test"
+# The web and TLS engines' lookups (resolver_addresses) say a loop, or a
+# chain over 10 hops, is one: the chain of 10 hops is followed.
+for d in cname-loop.test cname-long.test; do
+	"$LAUNCHREADY" audit "$d" --subdomains ten --resolver "127.0.0.1:$LAB_DNS_PORT" \
+	    --only tls.certificate,http.canonical --format json --timeout 2 \
+	    --port-map "443:$(lab_free_port),80:$(lab_free_port)" >"$state/$d.json"
+	evidence "$d" tls.certificate "www.$d: not checked: the CNAME chain loops or is longer than 10 hops"
+	evidence "$d" http.canonical "cannot resolve www.$d: the CNAME chain loops or is longer than 10 hops"
+done
+checks=$((checks + 1))
+jq -e '.checks[] | select(.id == "tls.certificate") | .evidence | any(contains("ten.cname-long.test: not checked")) | not' \
+    "$state/cname-long.test.json" >/dev/null || bad "cname-long.test: the 10-hop chain was not followed"
 audit ttl-long.test
 verdict ttl-long.test dns.ttl warn medium
 evidence ttl-long.test dns.ttl "172800 s is 2.0 days"
@@ -206,6 +226,16 @@ summary spf-plus-all.test email.spf "+all"
 audit spf-neutral.test
 verdict spf-neutral.test email.spf warn medium
 summary spf-neutral.test email.spf "?all"
+audit spf-bare-all.test
+verdict spf-bare-all.test email.spf fail critical
+summary spf-bare-all.test email.spf "+all"
+audit spf-redirect-all.test
+verdict spf-redirect-all.test email.spf fail critical
+summary spf-redirect-all.test email.spf "+all"
+# TLS-RPT is info either way (CHECKS.md), a record without rua= too.
+audit tlsrpt-norua.test
+verdict tlsrpt-norua.test email.tls-rpt pass info
+summary tlsrpt-norua.test email.tls-rpt "without rua="
 audit spf-void.test
 verdict spf-void.test email.spf fail critical
 evidence spf-void.test email.spf "void lookups: 3 of 2:"
@@ -237,6 +267,24 @@ summary dmarc-badtag.test email.dmarc "p=strict"
 audit dmarc-outside.test
 verdict dmarc-outside.test email.dmarc warn medium
 evidence dmarc-outside.test email.dmarc "no v=DMARC1 TXT at dmarc-outside.test._report._dmarc.dmarc-vendor.test"
+
+# The organisational domain comes from the Public Suffix List: under the
+# lab's two-label suffix psl-suffix.test it is shop.psl-suffix.test (whose
+# record applies); by the system list, which knows no suffix under .test,
+# it would be psl-suffix.test, which has none.
+LAUNCHREADY_PSL_FILE=$LAB_DNS_PSL_FILE audit mail.shop.psl-suffix.test --email yes
+verdict mail.shop.psl-suffix.test email.dmarc pass none
+evidence mail.shop.psl-suffix.test email.dmarc "no record at _dmarc.mail.shop.psl-suffix.test: the organisational domain's applies"
+evidence mail.shop.psl-suffix.test email.dmarc '_dmarc.shop.psl-suffix.test TXT "v=DMARC1; p=reject'
+# The outside rua is authorised for the domain the policy came from.
+evidence mail.shop.psl-suffix.test email.dmarc "outside report address authorised by shop.psl-suffix.test._report._dmarc.dmarc-vendor.test"
+LAUNCHREADY_PSL_FILE= audit mail.shop.psl-suffix.test --email yes
+verdict mail.shop.psl-suffix.test email.dmarc fail critical
+summary mail.shop.psl-suffix.test email.dmarc "no DMARC record at _dmarc.psl-suffix.test"
+
+audit dmarc-outside-refused.test
+verdict dmarc-outside-refused.test email.dmarc error none
+evidence dmarc-outside-refused.test email.dmarc "could not look up dmarc-outside-refused.test._report._dmarc.reports.example: the server refused the query (REFUSED)"
 
 # DKIM keys made at start time.
 audit dkim-1024.test --dkim-selectors lr1
@@ -278,6 +326,12 @@ for id in dns.apex dns.www dns.ns dns.dangling dns.ttl dns.caa dns.dnssec email.
 	verdict silent.test $id error none
 done
 summary silent.test dns.apex "no answer before the timeout"
+
+# Checks cancelled at moments through their stages (against this lab's NSD)
+# leave nothing allocated behind.
+checks=$((checks + 1))
+LAB_DNS_PORT=$LAB_DNS_PORT "$top_builddir/tests/test-dns-cancel" >"$state/cancel.log" 2>&1 ||
+    bad "cancelled checks: $(grep -E 'ERROR|bytes left' "$state/cancel.log" | head -3)"
 
 echo "dns-lab: $checks assertions, $failures failed"
 [ $failures -eq 0 ]

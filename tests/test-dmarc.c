@@ -94,6 +94,32 @@ test_helpers(void **state)
 	assert_string_equal(dmarc_org_domain("example.test"), "example.test");
 }
 
+/* The organisational domain follows the Public Suffix List, not two labels. */
+static void
+test_org_domain_psl(void **state)
+{
+	const char	*d = "mail.example.co.uk";
+
+	(void)state;
+	assert_string_equal(dmarc_org_domain(d), "example.co.uk");
+	assert_ptr_equal(dmarc_org_domain(d), d + 5);
+	assert_string_equal(dmarc_org_domain("a.b.shop.com.au"),
+	    "shop.com.au");
+	assert_string_equal(dmarc_org_domain("example.co.uk"),
+	    "example.co.uk");
+	assert_string_equal(dmarc_org_domain("Mail.Example.CO.UK"),
+	    "Example.CO.UK");
+	assert_string_equal(dmarc_org_domain("mail.example.co.uk."),
+	    "example.co.uk.");
+	/* A public suffix is its own organisational domain. */
+	assert_string_equal(dmarc_org_domain("co.uk"), "co.uk");
+	/* A TLD the list does not know: its "*" rule, one label below. */
+	assert_string_equal(dmarc_org_domain("x.y.example.test"),
+	    "example.test");
+	assert_string_equal(dmarc_org_domain("www.example.com"),
+	    "example.com");
+}
+
 int
 main(void)
 {
@@ -101,7 +127,10 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults_and_errors),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_org_domain_psl),
 	};
+
+	unsetenv("LAUNCHREADY_PSL_FILE");
 
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

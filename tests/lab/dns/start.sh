@@ -5,6 +5,7 @@
 #   LAB_DNS_PORT         NSD (authoritative for every lab zone)
 #   LAB_DNS_SILENT_PORT  a server on 127.0.0.1 that reads and never answers
 #   LAB_DNS_PIDS         what stop.sh stops
+#   LAB_DNS_PSL_FILE     the lab's Public Suffix List (LAUNCHREADY_PSL_FILE)
 # The same silent server listens on 127.0.0.3:LAB_DNS_PORT, the address of
 # ns2.lame.test, so that name server of lame.test never answers.
 set -e
@@ -74,6 +75,7 @@ _spf TXT "v=spf1 mx:crm.test ~all"
 EOF
 zone dmarc-vendor.test <<EOF
 clean.test._report._dmarc TXT "v=DMARC1"
+shop.psl-suffix.test._report._dmarc TXT "v=DMARC1"
 EOF
 zone herokuapp.test <<EOF
 live-app A 127.0.0.1
@@ -121,11 +123,25 @@ zone dangling.test <<EOF
 @ A 127.0.0.1
 www CNAME gone-app.herokuapp.test.
 EOF
+zone dangling-nodata.test <<EOF
+@ A 127.0.0.1
+www CNAME target.dangling-nodata.test.
+target TXT "a name with no address"
+EOF
 zone cname-loop.test <<EOF
 @ A 127.0.0.1
 www CNAME loop1.cname-loop.test.
 loop1 CNAME loop2.cname-loop.test.
 loop2 CNAME www.cname-loop.test.
+EOF
+# www: a chain of 11 CNAMEs that ends at an address (one hop too many);
+# ten: 10 hops, the most that is followed.
+zone cname-long.test <<EOF
+@ A 127.0.0.1
+www CNAME h1.cname-long.test.
+ten CNAME h2.cname-long.test.
+$(for i in 1 2 3 4 5 6 7 8 9 10; do echo "h$i CNAME h$((i + 1)).cname-long.test."; done)
+h11 A 127.0.0.1
 EOF
 zone ttl-long.test <<EOF
 @ 172800 A 127.0.0.1
@@ -192,6 +208,21 @@ zone spf-neutral.test <<EOF
 $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test ?all"
 EOF
+# "all" with no qualifier is +all; so is a +all reached through redirect=.
+zone spf-bare-all.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test all"
+EOF
+zone spf-redirect-all.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test redirect=_spf.spf-redirect-all.test"
+_spf TXT "v=spf1 ip4:192.0.2.0/24 +all"
+EOF
+zone tlsrpt-norua.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test -all"
+_smtp._tls TXT "v=TLSRPTv1;"
+EOF
 zone spf-void.test <<EOF
 $mailbase
 @ TXT "v=spf1 a:nx1.spf-void.test a:nx2.spf-void.test mx:nx3.spf-void.test include:_spf.mailhost.test -all"
@@ -235,6 +266,26 @@ zone dmarc-outside.test <<EOF
 $mailbase
 @ TXT "v=spf1 include:_spf.mailhost.test -all"
 _dmarc TXT "v=DMARC1; p=reject; rua=mailto:agg@dmarc-vendor.test"
+EOF
+# DMARC under a two-label public suffix (listed in public-suffixes.dat):
+# mail.shop.psl-suffix.test has no record of its own; the organisational
+# domain is shop.psl-suffix.test, not psl-suffix.test.
+zone psl-suffix.test <<EOF
+EOF
+zone shop.psl-suffix.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test -all"
+_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@shop.psl-suffix.test,mailto:agg@dmarc-vendor.test"
+mail A 127.0.0.1
+mail MX 10 mx1.mailhost.test.
+mail TXT "v=spf1 include:_spf.mailhost.test -all"
+EOF
+# The outside report receiver is outside the lab: the server refuses the
+# authorisation lookup, so nothing can be said about it.
+zone dmarc-outside-refused.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.mailhost.test -all"
+_dmarc TXT "v=DMARC1; p=reject; rua=mailto:agg@reports.example"
 EOF
 zone dkim-1024.test <<EOF
 $mailbase
@@ -339,5 +390,6 @@ done
 cat >"$state/dns.env" <<EOF
 LAB_DNS_PORT=$LAB_DNS_PORT
 LAB_DNS_SILENT_PORT=$silent_port
+LAB_DNS_PSL_FILE=$here/public-suffixes.dat
 LAB_DNS_PIDS="$LAB_PIDS $silent_pid"
 EOF
