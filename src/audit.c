@@ -114,12 +114,20 @@ audit_start(struct audit *audit, const char *id,
     void (*done)(struct check_run *, void *), void *arg)
 {
 	const struct check_def	*def;
+
+	if ((def = check_find(id)) == NULL)
+		return NULL;
+	return audit_start_def(audit, def, done, arg);
+}
+
+struct check_run *
+audit_start_def(struct audit *audit, const struct check_def *def,
+    void (*done)(struct check_run *, void *), void *arg)
+{
 	struct check_run	*run;
 	struct audit_done	*d;
 	unsigned		 limit;
 
-	if ((def = check_find(id)) == NULL)
-		return NULL;
 	run = xcalloc(1, sizeof *run);
 	run->def = def;
 	run->audit = audit;

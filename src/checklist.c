@@ -30,7 +30,8 @@ checklist_load_item(struct checklist *cl, const char *path,
     config_setting_t *s, int stage, char **err)
 {
 	struct item	*item = &cl->items[cl->nitems];
-	const char	*check = NULL, *manual = NULL, *sev;
+	const char	*check = NULL, *manual = NULL, *sev, *hint;
+	config_setting_t *h;
 	int		 line = config_setting_source_line(s);
 	size_t		 i;
 
@@ -73,6 +74,21 @@ checklist_load_item(struct checklist *cl, const char *path,
 	    item->severity == SEVERITY_NONE)
 		return set_error(err, _("%s:%d: severity \"%s\" is not one of "
 		    "critical, high, medium, info"), path, line, sev);
+	if ((h = config_setting_get_member(s, "hint")) != NULL) {
+		line = config_setting_source_line(h);
+		if (config_setting_type(h) != CONFIG_TYPE_STRING)
+			return set_error(err, _("%s:%d: \"hint\" must be a "
+			    "check id in quotes"), path, line);
+		hint = config_setting_get_string(h);
+		if (check != NULL)
+			return set_error(err, _("%s:%d: \"hint\" is for manual "
+			    "items; \"%s\" already runs a check"), path, line,
+			    check);
+		if (check_find(hint) == NULL)
+			return set_error(err, _("%s:%d: hint: unknown check id "
+			    "\"%s\""), path, line, hint);
+		item->hint = xstrdup(hint);
+	}
 	return 0;
 }
 
@@ -101,11 +117,12 @@ checklist_load_stage(struct checklist *cl, const char *path,
 	st->hour_from = config_setting_get_int_elem(hours, 0);
 	st->hour_to = config_setting_get_int_elem(hours, 1);
 	if (st->hour_from < 0 || st->hour_to > 48 ||
-	    st->hour_from >= st->hour_to ||
+	    st->hour_from >= st->hour_to || (n == 1 && st->hour_from != 0) ||
+	    (n == STAGE_COUNT && st->hour_to != 48) ||
 	    (n > 1 && st->hour_from != cl->stages[n - 2].hour_to))
 		return set_error(err, _("%s:%d: stage %d's hours [%d, %d] must "
-		    "follow the previous stage within 0-48"), path, line, n,
-		    st->hour_from, st->hour_to);
+		    "follow the previous stage, from hour 0 to hour 48"), path,
+		    line, n, st->hour_from, st->hour_to);
 	items = config_setting_get_member(s, "items");
 	if (items == NULL || !config_setting_is_list(items) ||
 	    config_setting_length(items) == 0)
@@ -179,6 +196,7 @@ checklist_free(struct checklist *cl)
 		free(cl->items[i].title);
 		free(cl->items[i].why);
 		free(cl->items[i].fix);
+		free(cl->items[i].hint);
 	}
 	free(cl->items);
 	for (i = 0; i < STAGE_COUNT; i++) {

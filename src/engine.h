@@ -155,6 +155,12 @@ void audit_free(struct audit *);
  */
 struct check_run *audit_start(struct audit *, const char *id,
 	    void (*done)(struct check_run *, void *), void *arg);
+/*
+ * Starts the check def (not looked up in the registry: for tests and for
+ * callers holding a definition). Same contract as audit_start.
+ */
+struct check_run *audit_start_def(struct audit *, const struct check_def *,
+	    void (*done)(struct check_run *, void *), void *arg);
 /* Cancels every running check; their results become error "cancelled". */
 void audit_cancel(struct audit *);
 /* The latest finished run of id in this audit, or NULL. */

@@ -177,6 +177,8 @@ struct item {
 	char		*why;		/* why it matters, for a non-engineer */
 	char		*fix;		/* how to fix */
 	enum severity	 severity;	/* default severity of a finding */
+	char		*hint;		/* manual items: a check id whose
+					   result helps confirm it, or NULL */
 };
 
 struct stage {
@@ -355,7 +357,12 @@ int session_lock(struct session *, char **err);
 void session_unlock(struct session *);
 /* The state of item id, added (pending) when absent. */
 struct item_state *session_item(struct session *, const char *id);
-/* Records an automated result: latest always, first only the first time. */
+/*
+ * Records an automated result: latest always, first only the first time;
+ * the item's status becomes the result's unless a person skipped it.
+ * session_load turns a saved "running" status back into the latest
+ * result's status (or pending): a check in flight did not finish.
+ */
 void session_record(struct session *, const char *id, const struct result *);
 /* Hour of the sprint (0-based; may pass 48) at time now. */
 int session_hour(const struct session *, time_t now);
@@ -377,6 +384,70 @@ int session_list(const char *dir, const struct checklist *,
 void session_info_free(struct session_info *, size_t);
 /* Deletes a session file (and its backup); -1 with *err on failure. */
 int session_remove(const char *path, char **err);
+/* A status that counts as settled for progress: pass, done or skipped. */
+bool session_settled(enum status);
+/*
+ * Writes len bytes to path atomically: PATH.tmp.<pid> in the same
+ * directory (0600), fsync, rename over path, directory fsync. no_clobber:
+ * fail instead of replacing an existing file. keep_backup: keep the file
+ * being replaced as PATH.bak. On error the temporary file is removed, the
+ * old file is untouched and -1 is returned with *err naming path and why.
+ */
+int session_write_atomic(const char *path, const void *, size_t,
+	    bool no_clobber, bool keep_backup, char **err);
+
+/* ---- summary.c: the launch-risk summary (report and summary screen) --- */
+
+struct summary {
+	size_t	total;			/* items in the checklist */
+	size_t	settled;		/* pass, done or skipped */
+	size_t	status[STATUS_COUNT];	/* items by current status */
+	size_t	findings[SEVERITY_COUNT];/* warn/fail items by severity */
+	size_t	manual_open;		/* manual items neither done nor
+					   skipped */
+	size_t	not_run;		/* automated items pending/running */
+	size_t	fixed;			/* first result warn/fail, latest
+					   pass */
+};
+
+/* A finding: a checklist item whose status is warn or fail now. */
+struct finding {
+	const struct item	 *item;
+	const struct item_state	 *state;
+	enum severity		  severity;	/* see summary_severity */
+};
+
+/* The state of item id in the session, NULL when it has none (pending). */
+const struct item_state *summary_state(const struct session *,
+	    const char *id);
+/* The status of a state that may be NULL (pending). */
+enum status summary_status(const struct item_state *);
+/* A finding's severity: its latest result's, else the checklist's. */
+enum severity summary_severity(const struct item *,
+	    const struct item_state *);
+/* Fixed during the sprint: first result warn or fail, latest pass. */
+bool summary_fixed(const struct item_state *);
+/* Counts the checklist's items in the session's states. */
+void summary_count(const struct session *, const struct checklist *,
+	    struct summary *);
+/*
+ * Every finding, most serious first (severity, fail before warn, then
+ * checklist order). *out is newly allocated (NULL when there is none);
+ * its pointers point into the session and the checklist.
+ */
+size_t summary_findings(const struct session *, const struct checklist *,
+	    struct finding **out);
+/* The top blockers (critical and high findings), at most max, into out. */
+size_t summary_blockers(const struct session *, const struct checklist *,
+	    struct finding *out, size_t max);
+/* "not-ready", "launch-with-care", "incomplete" or "ready". */
+const char *summary_verdict(const struct summary *);
+/*
+ * Appends the launch-risk summary in plain English: one paragraph, no
+ * markup, no trailing newline (translated).
+ */
+void summary_write(const struct session *, const struct checklist *,
+	    struct buf *);
 
 /* ---- report.c: the handover checklist --------------------------------- */
 
