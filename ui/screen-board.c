@@ -88,7 +88,7 @@ screen_board_stages(struct ui *ui)
 	const struct checklist	*cl = ui->checklist;
 	int			 sel = screen_board_stage(ui), i, y, x, bw;
 	size_t			 settled, failing, total, j, errors, warns;
-	char			*s;
+	char			*s, hours[32];
 
 	bw = COLS >= 120 ? 30 : 12;
 	for (i = 1; i <= STAGE_COUNT; i++) {
@@ -104,9 +104,10 @@ screen_board_stages(struct ui *ui)
 			errors += st == STATUS_ERROR;
 			warns += st == STATUS_WARN;
 		}
-		s = xprintf("%s %d  %2d-%-2d h  %s", i == sel ? (ui->utf8 ?
-		    "▶" : ">") : " ", i, sg->hour_from, sg->hour_to,
-		    _(sg->name));
+		snprintf(hours, sizeof hours, "%d-%dh", sg->hour_from,
+		    sg->hour_to);
+		s = xprintf("%s %d  %-6s %s", i == sel ? (ui->utf8 ?
+		    "▶" : ">") : " ", i, hours, _(sg->name));
 		ui_text(ui, y, 0, 40, a, true, s);
 		free(s);
 		x = 41;

@@ -65,7 +65,12 @@ form_check_subdomains(const char *text, char **err)
 
 	strlist_split(&l, text);
 	for (i = 0; i < l.n; i++) {
-		if (!domain_is_hostname(l.v[i])) {
+		/* A bare label ("app") is checked as a name under .test. */
+		char *name = xprintf("%s.test", l.v[i]);
+		bool ok = domain_is_hostname(name);
+
+		free(name);
+		if (!ok) {
 			set_error(err, _("\"%s\" is not a host name"), l.v[i]);
 			strlist_clear(&l);
 			return -1;
@@ -228,7 +233,7 @@ screen_form_prefill(struct ui *ui, const char *domain)
 	free(s);
 	lineedit_init(&f->edit[FORM_CONSULTANT], getenv("USER"), 200);
 	f->email = o->email;
-	f->sel = domain != NULL && *domain != '\0' ? FORM_CLIENT : FORM_CLIENT;
+	f->sel = FORM_CLIENT;
 }
 
 static void
@@ -275,13 +280,14 @@ screen_form_draw(struct ui *ui)
 {
 	struct form	*f = ui->form;
 	size_t		 i;
-	int		 y, lw = 20, x, ey;
+	int		 y, lw = 20, x, ey, scroll = 0;
 	attr_t		 a;
+	struct ui_lines	 errors = { 0 };
 
 	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true,
 	    _(" launchready · New sprint"));
 	ui_text(ui, 1, 2, COLS - 4, ui_attr(ui, COLOUR_DIM), false,
-	    _("Answer what you know; only the client and the domain are "
+	    _("Answer what you know: only the client and the domain are "
 	    "needed."));
 	for (i = 0; i < FORM_COUNT; i++) {
 		y = 3 + (int)i;
@@ -310,17 +316,19 @@ screen_form_draw(struct ui *ui)
 		ui_text(ui, y + 2, 2, COLS - 4, ui_attr(ui, COLOUR_DIM), false,
 		    _(form_fields[f->sel].hint));
 	ey = y + 3;
-	for (i = 0; i < FORM_COUNT && ey < LINES - 2; i++) {
+	for (i = 0; i < FORM_COUNT; i++) {
 		char *line;
 
 		if (f->error[i] == NULL)
 			continue;
 		line = xprintf("%s %s: %s", status_glyph(STATUS_FAIL,
 		    ui->utf8), _(form_fields[i].label), f->error[i]);
-		ui_text(ui, ey++, 2, COLS - 4, ui_attr(ui, COLOUR_FAIL), false,
-		    line);
+		ui_lines_wrap(ui, &errors, ui_attr(ui, COLOUR_FAIL), line,
+		    COLS - 4, 0);
 		free(line);
 	}
+	ui_lines_draw(ui, &errors, ey, LINES - 2 - ey, 2, COLS - 4, &scroll);
+	ui_lines_free(&errors);
 	/* The focused editor last, so the cursor stays in it. */
 	if (f->sel < FORM_COUNT && !form_fields[f->sel].choice)
 		lineedit_draw(&f->edit[f->sel], 3 + (int)f->sel, 4 + lw + 1,

@@ -31,10 +31,44 @@ screen_start_enter(struct ui *ui)
 	screen_start_reload(ui);
 }
 
+/*
+ * The lab settings given on the command line (resolver, port map, CA,
+ * timeout, repository) win over the saved ones, so a session can be
+ * pointed at a test lab when it is resumed.
+ */
+static void
+screen_start_overrides(struct ui *ui, struct session *s)
+{
+	const struct options	*o = &ui->cl->opt;
+	size_t			 i;
+
+	if (o->resolvers.n > 0) {
+		strlist_clear(&s->opt.resolvers);
+		strlist_copy(&s->opt.resolvers, &o->resolvers);
+	}
+	if (o->nport_map > 0) {
+		for (i = 0; i < o->nport_map; i++)
+			s->opt.port_map[i] = o->port_map[i];
+		s->opt.nport_map = o->nport_map;
+	}
+	if (o->cacert != NULL) {
+		free(s->opt.cacert);
+		s->opt.cacert = xstrdup(o->cacert);
+	}
+	if (o->repo != NULL) {
+		free(s->opt.repo);
+		s->opt.repo = xstrdup(o->repo);
+	}
+	if (o->timeout != OPTIONS_DEFAULT_TIMEOUT)
+		s->opt.timeout = o->timeout;
+}
+
 void
 screen_start_open(struct ui *ui, struct session *s)
 {
 	char	*err = NULL;
+
+	screen_start_overrides(ui, s);
 
 	if (ui->sprint != NULL)
 		sprint_close(ui->sprint);
@@ -63,16 +97,19 @@ screen_start_draw(struct ui *ui)
 	if (ui->ninfos == 0) {
 		ui_text(ui, 5, 4, w - 8, A_NORMAL, false,
 		    _("No saved session yet."));
-		ui_text(ui, 7, 4, w - 8, A_NORMAL, false,
-		    _("Press n to start a new sprint: the form asks for the "
-		    "client, the domain and"));
-		ui_text(ui, 8, 4, w - 8, A_NORMAL, false,
-		    _("where things live, then the board runs the first "
-		    "stage's checks."));
+		struct ui_lines l = { 0 };
+		int scroll = 0;
+
+		ui_lines_wrap(ui, &l, A_NORMAL, _("Press n to start a new "
+		    "sprint: the form asks for the client, the domain and "
+		    "where things live, then the board runs the first stage's "
+		    "checks."), w - 8, 0);
+		ui_lines_draw(ui, &l, 7, 4, 4, w - 8, &scroll);
+		ui_lines_free(&l);
 		return;
 	}
 	y = 5;
-	ui_textf(ui, y, 2, w - 4, A_BOLD, "  %-20.20s %-24.24s %-9s %-8s %s",
+	ui_textf(ui, y, 2, w - 4, A_BOLD, "  %-18.18s %-22.22s %-9s %-6s %s",
 	    _("Client"), _("Domain"), _("Progress"), _("Hour"),
 	    _("Last saved"));
 	rows = LINES - 2 - (y + 1) - 1;
@@ -83,7 +120,7 @@ screen_start_draw(struct ui *ui)
 		const struct session_info *in = &ui->infos[i];
 		bool sel = i == ui->start_sel;
 		attr_t a = sel ? ui_attr(ui, COLOUR_SELECTED) : A_NORMAL;
-		char pct[16], hour[16], *line;
+		char pct[32], hour[32], *line;
 
 		y = 6 + row;
 		if (in->error != NULL) {
@@ -97,7 +134,7 @@ screen_start_draw(struct ui *ui)
 		    in->settled * 100 / in->total);
 		snprintf(hour, sizeof hour, "%ld/48",
 		    (long)((time(NULL) - in->started) / 3600));
-		line = xprintf("%s %-20.20s %-24.24s %-9s %-8s %s",
+		line = xprintf("%s %-18.18s %-22.22s %-9s %-6s %s",
 		    sel ? ">" : " ", in->client != NULL ? in->client : "",
 		    in->domain != NULL ? in->domain : "", pct, hour,
 		    ui_ago(in->saved));

@@ -35,11 +35,11 @@ screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
 		    ui_attr(ui, COLOUR_FAIL) : A_NORMAL, line);
 		free(line);
 	}
-	line = xprintf(_("  %zu passed or done, %zu skipped, %zu could not "
+	line = xprintf(_("%zu passed or done, %zu skipped, %zu could not "
 	    "decide, %zu still open, %zu fixed during the sprint"),
 	    st[STATUS_PASS] + st[STATUS_DONE], st[STATUS_SKIPPED],
 	    st[STATUS_ERROR], st[STATUS_PENDING] + st[STATUS_RUNNING], fixed);
-	ui_lines_wrap(ui, l, ui_attr(ui, COLOUR_DIM), line, width, 0);
+	ui_lines_wrap(ui, l, ui_attr(ui, COLOUR_DIM), line, width, 2);
 	free(line);
 	ui_lines_add(l, A_NORMAL, "");
 
@@ -59,11 +59,10 @@ screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
 			    sprint_severity(sp, i) != (enum severity)s)
 				continue;
 			is = sprint_state(sp, i);
-			line = xprintf("%s %-8s %s (%s %d)%s%s",
+			line = xprintf(_("%s %-8s %s (stage %d)%s%s"),
 			    status_glyph(status, ui->utf8),
 			    severity_label((enum severity)s),
-			    _(cl->items[i].title), _("stage"),
-			    cl->items[i].stage, is->has_latest &&
+			    _(cl->items[i].title), cl->items[i].stage, is->has_latest &&
 			    is->latest.summary != NULL ? ": " : "",
 			    is->has_latest && is->latest.summary != NULL ?
 			    is->latest.summary : "");

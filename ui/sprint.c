@@ -8,6 +8,9 @@
 
 #include "ui.h"
 
+/* Until the report writer is in every build, export says so plainly. */
+#pragma weak report_write
+
 /* Where a finished check reports back: the sprint and the item. */
 struct sprint_slot {
 	struct sprint	*sp;
@@ -306,6 +309,11 @@ sprint_export(struct sprint *sp, enum format format, char **err)
 	len = strlen(base);
 	if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
 		base[len - 4] = '\0';
+	if (report_write == NULL) {
+		free(base);
+		set_error(err, "%s", _("the report writer is not in this build"));
+		return NULL;
+	}
 	path = xprintf("%s-handover.%s", base, ext);
 	free(base);
 	if ((f = fopen(path, "w")) == NULL) {
@@ -331,41 +339,5 @@ sprint_export(struct sprint *sp, enum format format, char **err)
 void
 sprint_risk_summary(struct sprint *sp, struct buf *b)
 {
-	size_t	i, sev[SEVERITY_COUNT] = { 0 }, errors = 0, pending = 0;
-	const char *domain = sp->s->opt.domain_unicode != NULL ?
-	    sp->s->opt.domain_unicode : sp->s->opt.domain;
-
-	for (i = 0; i < sp->cl->nitems; i++) {
-		enum status st = sprint_status(sp, i);
-
-		if (status_is_finding(st))
-			sev[sprint_severity(sp, i)]++;
-		else if (st == STATUS_ERROR)
-			errors++;
-		else if (st == STATUS_PENDING || st == STATUS_RUNNING)
-			pending++;
-	}
-	if (sev[SEVERITY_CRITICAL] > 0)
-		buf_printf(b, _("Not ready to launch: %zu critical and %zu "
-		    "high-severity problems on %s would hurt users or expose "
-		    "the product on day one. Fix the critical ones first."),
-		    sev[SEVERITY_CRITICAL], sev[SEVERITY_HIGH], domain);
-	else if (sev[SEVERITY_HIGH] > 0)
-		buf_printf(b, _("Launch with care: nothing critical is open on "
-		    "%s, but %zu high-severity problems should be fixed before "
-		    "real traffic arrives."), domain, sev[SEVERITY_HIGH]);
-	else if (pending == 0 && errors == 0)
-		buf_printf(b, _("Ready to launch: nothing critical or high is "
-		    "open on %s."), domain);
-	else
-		buf_printf(b, _("Nothing critical or high found on %s so far."),
-		    domain);
-	if (sev[SEVERITY_MEDIUM] + sev[SEVERITY_INFO] > 0)
-		buf_printf(b, _(" %zu smaller findings can wait until after "
-		    "launch."), sev[SEVERITY_MEDIUM] + sev[SEVERITY_INFO]);
-	if (errors > 0)
-		buf_printf(b, _(" %zu checks could not decide: treat them as "
-		    "unknown, not as passed."), errors);
-	if (pending > 0)
-		buf_printf(b, _(" %zu items are still open."), pending);
+	summary_write(sp->s, sp->cl, b);
 }

@@ -477,35 +477,78 @@ ui_key_name(struct ui *ui, int key)
 	return buf;
 }
 
-/* Draws the footer: the current screen's key hints from the key table. */
+/* Whether action a appears in the current screen's footer. */
+static bool
+ui_footer_has(struct ui *ui, const struct action_def *a)
+{
+	if (a->hint == NULL || (a->screens & ui->screen->mask) == 0)
+		return false;
+	return !(a->action == ACTION_BACK && ui->screen == &screen_start);
+}
+
+/* The key shown for a: where letters are text (the form), the other one. */
+static int
+ui_footer_key(struct ui *ui, const struct action_def *a)
+{
+	if (ui->screen->key != NULL && a->key2 != 0 && a->key > ' ' &&
+	    a->key < 0x7f)
+		return a->key2;
+	return a->key;
+}
+
+/* Draws one footer hint at x; returns the cells used (0: no room). */
+static int
+ui_footer_hint(struct ui *ui, int x, int limit, const struct action_def *a,
+    bool dry)
+{
+	const char	*key = ui_key_name(ui, ui_footer_key(ui, a));
+	const char	*hint = _(a->hint);
+	int		 w, y = LINES - 1;
+
+	w = ui_width(ui, key) + 1 + ui_width(ui, hint) + 2;
+	if (x + w > limit)
+		return 0;
+	if (!dry) {
+		ui_text(ui, y, x, limit - x, ui_attr(ui, COLOUR_KEY) | A_BOLD,
+		    false, key);
+		x += ui_width(ui, key);
+		ui_text(ui, y, x + 1, limit - x - 1, A_NORMAL, false, hint);
+	}
+	return w;
+}
+
+/*
+ * Draws the footer: the current screen's key hints from the key table;
+ * help and quit always fit, on the right.
+ */
 static void
 ui_draw_footer(struct ui *ui)
 {
-	int	x = 0, y = LINES - 1, w;
-	size_t	i;
-	char	key[32];
+	const struct action_def	*help = &ui_actions[ACTION_HELP];
+	const struct action_def	*quit = &ui_actions[ACTION_QUIT];
+	int			 x = 0, right = 0, w;
+	size_t			 i;
 
-	move(y, 0);
+	move(LINES - 1, 0);
 	clrtoeol();
+	if (ui_footer_has(ui, help))
+		right += ui_footer_hint(ui, 0, COLS, help, true);
+	if (ui_footer_has(ui, quit))
+		right += ui_footer_hint(ui, 0, COLS, quit, true);
 	for (i = 0; i < ACTION_COUNT; i++) {
 		const struct action_def *a = &ui_actions[i];
-		const char *hint;
 
-		if (a->hint == NULL || (a->screens & ui->screen->mask) == 0)
+		if (a == help || a == quit || !ui_footer_has(ui, a))
 			continue;
-		if (a->action == ACTION_BACK && ui->screen == &screen_start)
-			continue;
-		snprintf(key, sizeof key, "%s", ui_key_name(ui, a->key));
-		hint = _(a->hint);
-		w = ui_width(ui, key) + 1 + ui_width(ui, hint) + 2;
-		if (x + w > COLS)
+		if ((w = ui_footer_hint(ui, x, COLS - right, a, false)) == 0)
 			break;
-		x += ui_text(ui, y, x, COLS - x, ui_attr(ui, COLOUR_KEY) |
-		    A_BOLD, false, key);
-		x += ui_text(ui, y, x, COLS - x, A_NORMAL, false, " ");
-		x += ui_text(ui, y, x, COLS - x, A_NORMAL, false, hint);
-		x += ui_text(ui, y, x, COLS - x, A_NORMAL, false, "  ");
+		x += w;
 	}
+	x = COLS - right;
+	if (ui_footer_has(ui, help))
+		x += ui_footer_hint(ui, x, COLS, help, false);
+	if (ui_footer_has(ui, quit))
+		ui_footer_hint(ui, x, COLS, quit, false);
 }
 
 /* Draws the line above the footer: a prompt, a question or the message. */
