@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,58 @@ check_url(const char *option, const char *url, char **err)
 	return 0;
 }
 
+/* True when s is a numeric IPv4 or IPv6 address. */
+static bool
+is_ip(const char *s)
+{
+	unsigned char	addr[16];
+
+	return inet_pton(AF_INET, s, addr) == 1 ||
+	    inet_pton(AF_INET6, s, addr) == 1;
+}
+
+/* Checks one --resolver entry: IPv4[:PORT], IPv6 or [IPv6][:PORT]. */
+static int
+check_resolver(const char *entry, char **err)
+{
+	char		*host, *port = NULL, *end;
+	const char	*close;
+	long		 n;
+	int		 r = 0;
+
+	if (entry[0] == '[') {
+		if ((close = strchr(entry, ']')) == NULL)
+			goto bad;
+		host = xstrndup(entry + 1, close - entry - 1);
+		if (close[1] == ':')
+			port = xstrdup(close + 2);
+		else if (close[1] != '\0') {
+			free(host);
+			goto bad;
+		}
+	} else if (strchr(entry, ':') != strrchr(entry, ':')) {
+		host = xstrdup(entry);		/* bare IPv6 */
+	} else if ((close = strchr(entry, ':')) != NULL) {
+		host = xstrndup(entry, close - entry);
+		port = xstrdup(close + 1);
+	} else
+		host = xstrdup(entry);
+	if (!is_ip(host))
+		r = -1;
+	if (port != NULL) {
+		n = strtol(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || n < 1 || n > 65535)
+			r = -1;
+	}
+	free(host);
+	free(port);
+	if (r == 0)
+		return 0;
+bad:
+	return set_error(err, _("--resolver \"%s\": give an IP address with "
+	    "an optional port (192.0.2.53, 127.0.0.1:5353, [::1]:53)"), entry);
+}
+
 /* Parses one option into cl; EXIT_USAGE with *err on a bad value. */
 static int
 cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
@@ -129,6 +182,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 	char		*end;
 	long		 n;
 	struct stat	 sb;
+	size_t		 i;
 
 	switch (c) {
 	case OPT_RESOLVER:
@@ -137,6 +191,10 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		if (opt->resolvers.n == 0) {
 			set_error(err, _("--resolver needs ADDR[:PORT]"));
 			return EXIT_USAGE;
+		}
+		for (i = 0; i < opt->resolvers.n; i++) {
+			if (check_resolver(opt->resolvers.v[i], err) == -1)
+				return EXIT_USAGE;
 		}
 		break;
 	case OPT_PORT_MAP:
@@ -204,6 +262,11 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		break;
 	case OPT_SENDER_IP:
+		if (!is_ip(arg)) {
+			set_error(err, _("--sender-ip %s: give an IPv4 or IPv6 "
+			    "address"), arg);
+			return EXIT_USAGE;
+		}
 		set_string(&opt->sender_ip, arg);
 		break;
 	case OPT_ALLOW_ACTIVE:
@@ -282,7 +345,14 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 		command = commands[i].command;
 		first = 2;
 	}
-	optind = first;
+	/*
+	 * Scan from the word before the options (the command or the program
+	 * name) with optind 0, which makes getopt start afresh: its internal
+	 * state from an earlier call must not leak into this one.
+	 */
+	argc -= first - 1;
+	argv += first - 1;
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:", long_options, NULL)) != -1) {
 		if (c == '?') {

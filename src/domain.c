@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,26 @@ domain_check_ascii(const char *name, const char *shown, char **err)
 	    "domain name"), shown);
 }
 
+/* True when name is an IPv4 or IPv6 address, bracketed or not. */
+static bool
+domain_is_ip(const char *name)
+{
+	unsigned char	 addr[16];
+	char		*copy;
+	size_t		 len = strlen(name);
+	bool		 ip;
+
+	if (inet_pton(AF_INET, name, addr) == 1 ||
+	    inet_pton(AF_INET6, name, addr) == 1)
+		return true;
+	if (len < 3 || name[0] != '[' || name[len - 1] != ']')
+		return false;
+	copy = xstrndup(name + 1, len - 2);
+	ip = inet_pton(AF_INET6, copy, addr) == 1;
+	free(copy);
+	return ip;
+}
+
 bool
 domain_is_hostname(const char *name)
 {
@@ -87,6 +108,12 @@ domain_normalise(const char *in, char **ascii, char **unicode, char **err)
 	if (len == 0) {
 		free(name);
 		return set_error(err, _("the domain is empty"));
+	}
+	if (domain_is_ip(name)) {
+		set_error(err, _("\"%s\" looks like an IP address, not a "
+		    "domain name"), name);
+		free(name);
+		return -1;
 	}
 	if (strstr(name, "://") != NULL || strchr(name, '/') != NULL) {
 		set_error(err, _("\"%s\" is a URL: give only the domain, such "
