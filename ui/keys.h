@@ -71,9 +71,9 @@
 	X(RUN_ALL, 'A', 0, SCREEN_BOARD,				\
 	    NULL, N_("Re-run every check of the sprint"))		\
 	X(SKIP, 's', 0, SCREEN_BOARD,					\
-	    N_("skip"), N_("Skip the item with a reason (again: un-skip)")) \
+	    NULL, N_("Skip the item with a reason (again: un-skip)")) \
 	X(OWNER, 'o', 0, SCREEN_BOARD,					\
-	    N_("owner"), N_("Set who owns the item"))			\
+	    NULL, N_("Set who owns the item"))			\
 	X(NOTE, 'n', 0, SCREEN_BOARD,					\
 	    N_("note"), N_("Write a note on the item"))			\
 	X(EDIT, '\n', KEY_ENTER, SCREEN_HANDOVER,			\

@@ -27,7 +27,11 @@ struct sprint {
 	struct check_run	**runs;		/* per item: in flight or NULL */
 	struct sprint_slot	*slots;
 	size_t			 running;
-	bool			 final_qa;	/* a final QA pass is running */
+	struct audit		**old;		/* replaced, still finishing */
+	size_t			 nold;
+	struct timer		*reap;
+	bool			 final_qa;
+	bool			 in_all;	/* inside sprint_run_all */	/* a final QA pass is running */
 };
 
 struct sprint *
@@ -67,8 +71,14 @@ sprint_open(struct ui *ui, struct session *s, char **err)
 void
 sprint_close(struct sprint *sp)
 {
+	size_t	i;
+
 	if (sp == NULL)
 		return;
+	loop_timer_cancel(sp->ui->loop, sp->reap);
+	for (i = 0; i < sp->nold; i++)
+		audit_free(sp->old[i]);
+	free(sp->old);
 	audit_free(sp->audit);
 	sp->running = 0;
 	sprint_save(sp);
@@ -158,6 +168,49 @@ sprint_severity(struct sprint *sp, size_t i)
 	return sp->cl->items[i].severity;
 }
 
+/* Frees the replaced audits whose checks have all finished. */
+static void
+sprint_reap(void *arg)
+{
+	struct sprint	*sp = arg;
+	size_t		 i = 0;
+
+	sp->reap = NULL;
+	while (i < sp->nold) {
+		if (sp->old[i]->running == 0) {
+			audit_free(sp->old[i]);
+			sp->old[i] = sp->old[--sp->nold];
+		} else
+			i++;
+	}
+}
+
+/*
+ * A re-run asked for by the user gets a new audit, so the engines' caches
+ * (a TLS handshake, an HTTP response) are fresh: a fix made in the
+ * meantime shows. The old audit finishes what it runs, then is freed.
+ */
+static void
+sprint_fresh_audit(struct sprint *sp)
+{
+	struct audit	*audit;
+	char		*err = NULL;
+
+	if (sp->audit == NULL)
+		return;
+	if ((audit = audit_new(&sp->s->opt, sp->ui->loop, &err)) == NULL) {
+		free(err);
+		return;
+	}
+	if (sp->audit->running == 0)
+		audit_free(sp->audit);
+	else {
+		sp->old = xreallocarray(sp->old, sp->nold + 1, sizeof *sp->old);
+		sp->old[sp->nold++] = sp->audit;
+	}
+	sp->audit = audit;
+}
+
 /* A check finished: record it, save, redraw. */
 static void
 sprint_done(struct check_run *run, void *arg)
@@ -189,6 +242,9 @@ sprint_done(struct check_run *run, void *arg)
 	}
 	sprint_save(sp);
 	ui_spinner_update(sp->ui);
+	/* Not from inside the audit's own callback: on the next pass. */
+	if (sp->nold > 0 && sp->reap == NULL)
+		sp->reap = loop_timer(sp->ui->loop, 0, sprint_reap, sp);
 }
 
 /* Starts the check of item i. */
@@ -227,6 +283,8 @@ sprint_run_item(struct sprint *sp, size_t i)
 		st->skip_reason = NULL;
 		sprint_save(sp);
 	}
+	if (sp->cl->items[i].check != NULL && sp->runs[i] == NULL)
+		sprint_fresh_audit(sp);
 	sprint_start(sp, i);
 }
 
@@ -236,6 +294,8 @@ sprint_run_stage(struct sprint *sp, int stage, bool all)
 	const struct stage	*sg = &sp->cl->stages[stage - 1];
 	size_t			 i;
 
+	if (all && !sp->in_all)
+		sprint_fresh_audit(sp);
 	for (i = sg->first; i < sg->first + sg->nitems; i++) {
 		struct item_state *st = sprint_state(sp, i);
 
@@ -252,8 +312,11 @@ sprint_run_all(struct sprint *sp, bool final)
 {
 	int	stage;
 
+	sprint_fresh_audit(sp);
+	sp->in_all = true;
 	for (stage = 1; stage <= STAGE_COUNT; stage++)
 		sprint_run_stage(sp, stage, true);
+	sp->in_all = false;
 	if (final && sp->running > 0)
 		sp->final_qa = true;
 	else if (final) {
