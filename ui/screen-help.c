@@ -27,7 +27,7 @@ static void
 screen_help_draw(struct ui *ui)
 {
 	struct ui_lines	 l = { 0 };
-	size_t		 i, j;
+	size_t		 j, k;
 	char		*line, keys[64];
 
 	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true,
@@ -35,24 +35,34 @@ screen_help_draw(struct ui *ui)
 	ui_lines_wrap(ui, &l, ui_attr(ui, COLOUR_DIM), _("Every change is "
 	    "saved at once. Checks run in the background: keys keep working "
 	    "while they run. Ctrl-C quits cleanly too."), COLS - 4, 0);
-	for (i = 0; i < nitems(help_screens); i++) {
+	/* The screen help was asked from first, then the others. */
+	for (k = 0; k <= nitems(help_screens); k++) {
+		const struct screen *scr;
+
+		if (k == 0)
+			scr = ui->back != NULL ? ui->back : &screen_start;
+		else if ((scr = help_screens[k - 1]) == ui->back)
+			continue;
 		ui_lines_add(&l, A_NORMAL, "");
-		ui_lines_add(&l, ui_attr(ui, COLOUR_TITLE),
-		    _(help_screens[i]->name));
+		ui_lines_add(&l, ui_attr(ui, COLOUR_TITLE), _(scr->name));
 		for (j = 0; j < ACTION_COUNT; j++) {
 			const struct action_def *a = &ui_actions[j];
+			int pad;
 
-			if ((a->screens & help_screens[i]->mask) == 0)
+			if ((a->screens & scr->mask) == 0)
 				continue;
 			snprintf(keys, sizeof keys, "%s", ui_key_name(ui,
 			    a->key));
-			if (a->key2 != 0) {
+			if (a->key2 != 0 && strcmp(keys, ui_key_name(ui,
+			    a->key2)) != 0) {
 				strncat(keys, ", ", sizeof keys - strlen(keys) -
 				    1);
 				strncat(keys, ui_key_name(ui, a->key2),
 				    sizeof keys - strlen(keys) - 1);
 			}
-			line = xprintf("  %-12s %s", keys, _(a->help));
+			pad = 12 - ui_width(ui, keys);
+			line = xprintf("  %s%*s %s", keys, pad > 0 ? pad : 0,
+			    "", _(a->help));
 			ui_lines_add(&l, A_NORMAL, line);
 			free(line);
 		}

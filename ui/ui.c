@@ -149,23 +149,68 @@ ui_status_colour(enum status s)
 	}
 }
 
-/* Decodes one UTF-8 character of s into *wc; returns its length (>= 1). */
+/* An ASCII stand-in for a character our own texts use, or '?'. */
+static wchar_t
+ui_ascii(unsigned long c)
+{
+	switch (c) {
+	case 0xb7:	/* middle dot */
+	case 0x2013:
+	case 0x2014:
+		return L'-';
+	case 0x2026:
+		return L'.';
+	case 0x2192:
+		return L'>';
+	case 0x2190:
+		return L'<';
+	case 0x2018:
+	case 0x2019:
+		return L'\'';
+	case 0x201c:
+	case 0x201d:
+		return L'"';
+	}
+	return L'?';
+}
+
+/*
+ * Decodes one UTF-8 character of s into *wc; returns its length (>= 1).
+ * When the locale is not UTF-8, characters outside ASCII become ASCII
+ * stand-ins.
+ */
 static size_t
 ui_decode(struct ui *ui, const char *s, wchar_t *wc)
 {
-	mbstate_t	ps;
-	size_t		n;
+	const unsigned char	*u = (const unsigned char *)s;
+	unsigned long		 c;
+	size_t			 n, i;
 
-	if (!ui->utf8 || (unsigned char)*s < 0x80) {
-		*wc = (unsigned char)*s < 0x80 ? (wchar_t)*s : L'?';
+	if (*u < 0x80) {
+		*wc = (wchar_t)*u;
 		return 1;
 	}
-	memset(&ps, 0, sizeof ps);
-	n = mbrtowc(wc, s, MB_CUR_MAX, &ps);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		*wc = 0xfffd;
+	if ((*u & 0xe0) == 0xc0) {
+		n = 2;
+		c = *u & 0x1f;
+	} else if ((*u & 0xf0) == 0xe0) {
+		n = 3;
+		c = *u & 0x0f;
+	} else if ((*u & 0xf8) == 0xf0) {
+		n = 4;
+		c = *u & 0x07;
+	} else {
+		*wc = ui->utf8 ? 0xfffd : L'?';
 		return 1;
 	}
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80) {
+			*wc = ui->utf8 ? 0xfffd : L'?';
+			return 1;
+		}
+		c = (c << 6) | (u[i] & 0x3f);
+	}
+	*wc = ui->utf8 ? (wchar_t)c : ui_ascii(c);
 	return n;
 }
 
@@ -845,6 +890,9 @@ ui_run(struct cmdline *cl)
 	}
 	memset(&ui, 0, sizeof ui);
 	ui.cl = cl;
+	/* An uninstalled build's catalogues (the screen tests use it). */
+	if ((cs = getenv("LAUNCHREADY_LOCALEDIR")) != NULL && *cs != '\0')
+		bindtextdomain(PACKAGE, cs);
 	cs = nl_langinfo(CODESET);
 	ui.utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
