@@ -137,3 +137,18 @@ screen_done() {
 	[ "$SCREEN_FAILS" -eq 0 ] || { echo "$SCREEN_FAILS failed"; exit 1; }
 	exit 0
 }
+
+# expect_gone TEXT [SECONDS]: waits until TEXT has left the screen.
+expect_gone() {
+	limit=$(( ${2:-10} * 10 )); i=0
+	[ "$SCREEN_FAILS" -gt 0 ] && limit=10
+	while [ $i -lt "$limit" ]; do
+		if ! screen_text | grep -qF -- "$1"; then
+			ok "screen no longer shows: $1"
+			return 0
+		fi
+		sleep 0.1; i=$((i + 1))
+	done
+	not_ok "screen no longer shows: $1"
+	return 1
+}
