@@ -127,7 +127,7 @@ if command -v msgfmt >/dev/null 2>&1; then
 	keys Enter
 	expect "Stunde 0 von 48"
 	keys '?'
-	expect "Den ausgewählten Check erneut ausführen"
+	expect "Die ausgewählte Prüfung erneut ausführen"
 	keys Escape q
 	expect "EXIT=0"
 	SCREEN_LANGUAGE=""

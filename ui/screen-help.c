@@ -60,7 +60,7 @@ screen_help_draw(struct ui *ui)
 				strncat(keys, ui_key_name(ui, a->key2),
 				    sizeof keys - strlen(keys) - 1);
 			}
-			pad = 12 - ui_width(ui, keys);
+			pad = 16 - ui_width(ui, keys);
 			line = xprintf("  %s%*s %s", keys, pad > 0 ? pad : 0,
 			    "", _(a->help));
 			ui_lines_add(&l, A_NORMAL, line);
