@@ -160,6 +160,39 @@ screen_board_item_row(struct ui *ui, size_t i, int y, int width, bool sel)
 	    COLOUR_FAIL : COLOUR_DIM), false, right);
 }
 
+/* What the check a manual item names as its hint found, to help a person. */
+static void
+screen_board_hint(struct ui *ui, const char *check, int width,
+    struct ui_lines *bl)
+{
+	const struct checklist	*cl = ui->checklist;
+	struct item_state	*st;
+	enum status		 status;
+	size_t			 j;
+	char			*s;
+
+	for (j = 0; j < cl->nitems; j++) {
+		if (cl->items[j].check != NULL &&
+		    strcmp(cl->items[j].check, check) == 0)
+			break;
+	}
+	if (j == cl->nitems)
+		return;
+	st = sprint_state(ui->sprint, j);
+	status = sprint_status(ui->sprint, j);
+	if (st->has_latest && status != STATUS_RUNNING)
+		s = xprintf(_("Hint from the check \"%s\": %s %s. %s"),
+		    _(cl->items[j].title), status_glyph(status, ui->utf8),
+		    status_label(status), st->latest.summary != NULL ?
+		    st->latest.summary : "");
+	else
+		s = xprintf(_("Hint: the check \"%s\" (stage %d) has not "
+		    "run yet."), _(cl->items[j].title), cl->items[j].stage);
+	ui_lines_add(bl, A_NORMAL, "");
+	ui_lines_wrap(ui, bl, ui_attr(ui, COLOUR_TITLE), s, width, 0);
+	free(s);
+}
+
 /* Builds the detail pane's lines for item i. */
 static void
 screen_board_detail(struct ui *ui, size_t i, int width,
@@ -228,6 +261,8 @@ screen_board_detail(struct ui *ui, size_t i, int width,
 		ui_lines_wrap(ui, bl, ui_attr(ui, COLOUR_KEY), _("A person "
 		    "confirms this one: press Space when it is done."), width,
 		    0);
+	if (item->check == NULL && item->hint != NULL)
+		screen_board_hint(ui, item->hint, width, bl);
 	if (status == STATUS_SKIPPED) {
 		s = xprintf(_("Skipped: %s"), st->skip_reason != NULL ?
 		    st->skip_reason : "");

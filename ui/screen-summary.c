@@ -74,6 +74,23 @@ screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
 	}
 	if (shown == 0)
 		ui_lines_add(l, A_NORMAL, _("  None open at critical or high."));
+	if (st[STATUS_ERROR] == 0)
+		return;
+	ui_lines_add(l, A_NORMAL, "");
+	ui_lines_add(l, ui_attr(ui, COLOUR_TITLE), _("Could not decide "
+	    "(not counted as passing; r re-runs them on the board)"));
+	for (i = 0; i < cl->nitems; i++) {
+		struct item_state *is;
+
+		if (sprint_status(sp, i) != STATUS_ERROR)
+			continue;
+		is = sprint_state(sp, i);
+		line = xprintf("%s %s: %s", status_glyph(STATUS_ERROR,
+		    ui->utf8), _(cl->items[i].title), is->has_latest &&
+		    is->latest.summary != NULL ? is->latest.summary : "");
+		ui_lines_wrap(ui, l, ui_attr(ui, COLOUR_ERROR), line, width, 2);
+		free(line);
+	}
 }
 
 static void
