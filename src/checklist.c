@@ -158,15 +158,19 @@ checklist_load(const char *path, char **err)
 	cl->path = xstrdup(path);
 	config_init(&cfg);
 	if (!config_read_file(&cfg, path)) {
-		set_error(err, "%s:%d: %s", path, config_error_line(&cfg),
-		    config_error_text(&cfg));
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			set_error(err, _("%s: cannot read the checklist"), path);
+		else
+			set_error(err, "%s:%d: %s", path,
+			    config_error_line(&cfg), config_error_text(&cfg));
 		goto fail;
 	}
 	stages = config_lookup(&cfg, "stages");
 	if (stages == NULL || !config_setting_is_list(stages) ||
 	    config_setting_length(stages) != STAGE_COUNT) {
-		set_error(err, _("%s: needs \"stages = ( ... );\" with exactly "
-		    "%d stages"), path, STAGE_COUNT);
+		set_error(err, _("%s:%d: needs \"stages = ( ... );\" with "
+		    "exactly %d stages"), path, stages != NULL ?
+		    config_setting_source_line(stages) : 1, STAGE_COUNT);
 		goto fail;
 	}
 	for (i = 0; i < STAGE_COUNT; i++) {

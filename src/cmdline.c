@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,40 @@ bad:
 	    "an optional port (192.0.2.53, 127.0.0.1:5353, [::1]:53)"), entry);
 }
 
+/*
+ * Adds the comma-separated host labels or names of arg to list, lower-cased;
+ * -1 with *err naming the first one that is not a valid host name.
+ */
+static int
+check_names(const char *option, const char *arg, struct strlist *list,
+    char **err)
+{
+	struct strlist	 parts = { 0 };
+	char		*name, *p;
+	size_t		 i;
+	bool		 ok;
+
+	strlist_split(&parts, arg);
+	for (i = 0; i < parts.n; i++) {
+		for (p = parts.v[i]; *p != '\0'; p++)
+			*p = tolower((unsigned char)*p);
+		name = xprintf("%s.test", parts.v[i]);
+		ok = domain_is_hostname(name);
+		free(name);
+		if (!ok) {
+			set_error(err, _("%s: \"%s\" is not a host name (letters, "
+			    "digits and hyphens, such as app or api.example.com)"),
+			    option, parts.v[i]);
+			strlist_clear(&parts);
+			return -1;
+		}
+	}
+	for (i = 0; i < parts.n; i++)
+		strlist_add(list, parts.v[i]);
+	strlist_clear(&parts);
+	return 0;
+}
+
 /* Parses one option into cl; EXIT_USAGE with *err on a bad value. */
 static int
 cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
@@ -209,7 +244,9 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		set_string(&opt->cacert, arg);
 		break;
 	case OPT_SUBDOMAINS:
-		strlist_split(&opt->subdomains, arg);
+		if (check_names("--subdomains", arg, &opt->subdomains,
+		    err) == -1)
+			return EXIT_USAGE;
 		break;
 	case OPT_DKIM:
 		strlist_split(&opt->dkim_selectors, arg);
@@ -291,7 +328,13 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		cl->format_set = true;
 		break;
 	case OPT_ONLY:
+		i = cl->only.n;
 		strlist_split(&cl->only, arg);
+		if (cl->only.n == i) {
+			set_error(err, _("--only needs check ids, families or "
+			    "stage numbers, such as --only dns,tls.expiry,1"));
+			return EXIT_USAGE;
+		}
 		break;
 	case OPT_FAIL_ON:
 		if (severity_parse(arg, &cl->fail_on) == -1 ||
@@ -370,6 +413,16 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 			return r;
 		help = help || cl->command == COMMAND_HELP;
 		version = version || cl->command == COMMAND_VERSION;
+	}
+	/* Options before the command: "launchready --timeout 5 audit x". */
+	if (first == 1 && optind < argc) {
+		for (i = 0; i < nitems(commands); i++) {
+			if (strcmp(argv[optind], commands[i].name) == 0) {
+				command = commands[i].command;
+				optind++;
+				break;
+			}
+		}
 	}
 	cl->command = help ? COMMAND_HELP : version ? COMMAND_VERSION : command;
 	if (cl->command == COMMAND_HELP || cl->command == COMMAND_VERSION)

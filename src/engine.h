@@ -29,7 +29,9 @@ void loop_free(struct loop *);
 /*
  * Watches fd for events (POLLIN and/or POLLOUT). Calling it again for the
  * same fd replaces the events and callback; events 0 stops watching.
- * Safe to call from inside any callback.
+ * Safe to call from inside any callback: a watch added there gets no
+ * events polled before it existed (a closed descriptor's reused number),
+ * and a callback only gets the events its watch still asks for.
  */
 void loop_fd(struct loop *, int fd, int events, loop_fd_cb, void *arg);
 /*

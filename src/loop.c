@@ -14,6 +14,7 @@ struct watch {
 	int		 events;
 	loop_fd_cb	 cb;
 	void		*arg;
+	uint64_t	 pass;		/* the pass that created it */
 };
 
 struct timer {
@@ -32,6 +33,7 @@ struct loop {
 	bool		 stop;
 	struct pollfd	*pfds;		/* scratch for poll() */
 	size_t		 npfds;
+	uint64_t	 pass;		/* passes begun by loop_once */
 };
 
 struct loop *
@@ -83,6 +85,12 @@ loop_fd(struct loop *loop, int fd, int events, loop_fd_cb cb, void *arg)
 			    loop->nwatches + 1, sizeof *loop->watches);
 			loop->nwatches++;
 		}
+		/*
+		 * A new watch: events polled earlier in this pass belong to
+		 * whatever had this descriptor number before (a socket closed
+		 * and its number reused by a callback), not to it.
+		 */
+		loop->watches[i].pass = loop->pass;
 	}
 	loop->watches[i].fd = fd;
 	loop->watches[i].events = events;
@@ -172,6 +180,7 @@ loop_once(struct loop *loop, int max_ms)
 	}
 	if (n == 0 && loop->timers == NULL)
 		return -1;
+	loop->pass++;
 	if (loop->timers != NULL) {
 		uint64_t now = now_ms(), due = loop->timers->due;
 		int wait = due <= now ? 0 : (int)(due - now);
@@ -197,7 +206,8 @@ loop_once(struct loop *loop, int max_ms)
 	if (r == -1 && errno != EINTR)
 		fatal("poll: %s", strerror(errno));
 	if (r > 0) {
-		size_t j;
+		size_t	j;
+		int	revents;
 
 		for (j = 0; j < n && !loop->stop; j++) {
 			struct pollfd *p = &loop->pfds[j];
@@ -208,11 +218,16 @@ loop_once(struct loop *loop, int max_ms)
 			for (i = 0; i < loop->nwatches; i++) {
 				struct watch *w = &loop->watches[i];
 
-				if (w->fd == p->fd) {
-					w->cb(w->fd, p->revents, w->arg);
+				if (w->fd != p->fd)
+					continue;
+				/* Only what it still asks for (and errors). */
+				revents = p->revents & (w->events | POLLERR |
+				    POLLHUP | POLLNVAL);
+				if (w->pass != loop->pass && revents != 0) {
+					w->cb(w->fd, revents, w->arg);
 					ran++;
-					break;
 				}
+				break;
 			}
 		}
 	}

@@ -55,6 +55,7 @@ usage "audit needs a DOMAIN" audit
 usage '--only: "dnz" is not a check id' audit acme.test --only dnz $NET
 usage '--only: "7" is not a check id' audit acme.test --only 7 $NET
 usage '--only: "dns.apexx"' audit acme.test --only dns,dns.apexx $NET
+usage "--only needs check ids" audit acme.test --only ""
 usage "--format xml: give text, json, md" audit acme.test --format xml
 usage "audit --format: give text, json, md or sarif" audit acme.test \
     --format html

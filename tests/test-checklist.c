@@ -150,15 +150,44 @@ test_real_registry(void **state)
 	checklist_free(cl);
 }
 
-/* Every id in the table rows of CHECKS.md is an item. */
+/*
+ * The default severity CHECKS.md gives in a row's last column: the first
+ * "fail SEVERITY", else the first "warn SEVERITY", else info when only
+ * info is named; NONE when the row names none ("result as RFC 7208...").
+ */
+static enum severity
+catalogue_severity(const char *column)
+{
+	static const char *const verbs[] = { "fail ", "warn " };
+	static const char *const names[] = { "critical", "high", "medium" };
+	static const enum severity sevs[] = { SEVERITY_CRITICAL,
+	    SEVERITY_HIGH, SEVERITY_MEDIUM };
+	const char	*p;
+	size_t		 v, i;
+
+	for (v = 0; v < nitems(verbs); v++) {
+		for (p = strstr(column, verbs[v]); p != NULL;
+		    p = strstr(p + 1, verbs[v])) {
+			for (i = 0; i < nitems(names); i++) {
+				if (strncmp(p + 5, names[i],
+				    strlen(names[i])) == 0)
+					return sevs[i];
+			}
+		}
+	}
+	return strstr(column, "info") != NULL ? SEVERITY_INFO : SEVERITY_NONE;
+}
+
+/* Every id in the table rows of CHECKS.md is an item, with its severity. */
 static void
 test_real_catalogue(void **state)
 {
 	struct checklist	*cl;
 	const char		*dir = getenv("SHARED_DIR");
-	char			*path, line[1024];
+	char			*path, line[1024], *column;
 	FILE			*f;
-	size_t			 n = 0;
+	size_t			 n = 0, nsev = 0;
+	enum severity		 sev;
 
 	if (dir == NULL)
 		dir = "../shared";
@@ -182,6 +211,17 @@ test_real_catalogue(void **state)
 		if (checklist_item(cl, id) == NULL)
 			fail_msg("%s of CHECKS.md is not an item", id);
 		assert_non_null(checklist_item(cl, id)->check);
+		column = strrchr(end + 1, '|');
+		*column = '\0';
+		column = strrchr(end + 1, '|');
+		sev = catalogue_severity(column);
+		if (sev != SEVERITY_NONE &&
+		    checklist_item(cl, id)->severity != sev)
+			fail_msg("%s: severity %s, CHECKS.md says %s", id,
+			    severity_name(checklist_item(cl, id)->severity),
+			    severity_name(sev));
+		if (sev != SEVERITY_NONE)
+			nsev++;
 		assert_non_null(check_find(id));
 		n++;
 	}
@@ -189,6 +229,7 @@ test_real_catalogue(void **state)
 	free(path);
 	/* The catalogue's size: a parse that finds nothing must fail. */
 	assert_true(n >= 40);
+	assert_true(nsev >= n - 4);
 	checklist_free(cl);
 }
 
@@ -369,6 +410,7 @@ test_loader_stages(void **state)
 	struct checklist	*cl;
 	char			*path, *err = NULL;
 	FILE			*f;
+	int			 i;
 
 	path = xstrdup("/tmp/test-checklist-stages.cfg");
 	f = fopen(path, "w");
@@ -380,6 +422,31 @@ test_loader_stages(void **state)
 	assert_null(cl);
 	assert_non_null(strstr(err, "exactly 6 stages"));
 	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	assert_int_equal(strncmp(err + strlen(path), ":1: ", 4), 0);
+	free(err);
+	err = NULL;
+
+	/* A directory cannot be read as a checklist. */
+	cl = checklist_load("/tmp", &err);
+	assert_null(cl);
+	assert_string_equal(err, "/tmp: cannot read the checklist");
+	free(err);
+	err = NULL;
+
+	/* Stage hours must run from 0 to 48 without gaps. */
+	f = fopen(path, "w");
+	fputs("stages = (\n", f);
+	for (i = 1; i <= STAGE_COUNT; i++)
+		fprintf(f, "{ number = %d; hours = [%d, %d]; name = \"A\"; "
+		    "goal = \"G\"; items = ( { manual = \"a%d\"; severity = "
+		    "\"info\"; title = \"T\"; why = \"W\"; fix = \"F\"; } ); }%s\n",
+		    i, i == 4 ? 25 : (i - 1) * 8, i * 8, i,
+		    i < STAGE_COUNT ? "," : "");
+	fputs(");\n", f);
+	fclose(f);
+	cl = checklist_load(path, &err);
+	assert_null(cl);
+	assert_non_null(strstr(err, ":5: stage 4's hours [25, 32] must follow"));
 	free(err);
 	err = NULL;
 

@@ -313,6 +313,16 @@ test_cmdline_audit_options(void **state)
 	assert_int_equal(cl.format, FORMAT_SARIF);
 	assert_int_equal(cl.fail_on, SEVERITY_MEDIUM);
 	cmdline_clear(&cl);
+	/* Options may come before the command. */
+	assert_int_equal(parse(&cl, &err, "--timeout", "5", "audit",
+	    "acme.test", "--subdomains", "App, API.acme.test", NULL), 0);
+	assert_int_equal(cl.command, COMMAND_AUDIT);
+	assert_string_equal(cl.arg, "acme.test");
+	assert_string_equal(cl.opt.domain, "acme.test");
+	assert_int_equal(cl.opt.timeout, 5);
+	assert_string_equal(cl.opt.subdomains.v[0], "app");
+	assert_string_equal(cl.opt.subdomains.v[1], "api.acme.test");
+	cmdline_clear(&cl);
 	assert_int_equal(parse(&cl, &err, "audit", "acme.test", "--format",
 	    "md", NULL), 0);
 	assert_int_equal(cl.format, FORMAT_MD);
@@ -381,6 +391,12 @@ test_cmdline_bad(void **state)
 	    "--resolver", "127.0.0.1:");
 	BAD("--resolver \"[::1\"", "audit", "acme.test", "--resolver",
 	    "[::1");
+	BAD("--subdomains: \"a b\" is not a host name", "audit", "acme.test",
+	    "--subdomains", "app,a b");
+	BAD("--subdomains: \"-x\"", "new", "--subdomains", "-x");
+	BAD("--subdomains: \"a..b\"", "new", "--subdomains", "a..b");
+	BAD("--only needs check ids", "audit", "acme.test", "--only", "");
+	BAD("--only needs check ids", "audit", "acme.test", "--only", " , ");
 	BAD("--sender-ip mail.acme.test: give an IPv4 or IPv6 address",
 	    "audit", "acme.test", "--sender-ip", "mail.acme.test");
 	BAD("--sender-ip 300.1.1.1", "audit", "acme.test", "--sender-ip",

@@ -315,6 +315,108 @@ test_fd_readd_in_callback(void **state)
 	fdtest_free(&ft);
 }
 
+static int	reuse_calls;
+static int	reuse_fd[2];
+
+static void
+reuse_new_cb(int fd, int revents, void *arg)
+{
+	reuse_calls++;
+}
+
+/* Closes b, opens a pipe that reuses its number and watches that. */
+static void
+reuse_a_cb(int fd, int revents, void *arg)
+{
+	struct fdtest	*ft = arg;
+	int		 old = ft->b[0];
+	char		 c;
+
+	ft->calls_a++;
+	if (read(fd, &c, 1) != 1)
+		fail_msg("read");
+	loop_fd(ft->loop, ft->b[0], 0, NULL, NULL);
+	close(ft->b[0]);
+	close(ft->b[1]);
+	if (pipe(reuse_fd) != 0)
+		fail_msg("pipe");
+	assert_int_equal(reuse_fd[0], old);
+	ft->b[0] = reuse_fd[0];
+	ft->b[1] = reuse_fd[1];
+	loop_fd(ft->loop, ft->b[0], POLLIN, reuse_new_cb, ft);
+}
+
+/*
+ * A descriptor closed and its number reused from inside a callback: the
+ * events polled for the old one are not delivered to the new watch.
+ */
+static void
+test_fd_number_reused(void **state)
+{
+	struct fdtest	ft;
+
+	fdtest_init(&ft);
+	reuse_calls = 0;
+	loop_fd(ft.loop, ft.a[0], POLLIN, reuse_a_cb, &ft);
+	loop_fd(ft.loop, ft.b[0], POLLIN, fd_b_cb, &ft);
+	assert_int_equal(write(ft.a[1], "x", 1), 1);
+	assert_int_equal(write(ft.b[1], "y", 1), 1);
+	assert_int_equal(loop_once(ft.loop, 1000), 1);
+	assert_int_equal(ft.calls_a, 1);
+	assert_int_equal(ft.calls_b, 0);
+	assert_int_equal(reuse_calls, 0);
+	/* The new pipe is empty: nothing for it on the next pass either. */
+	loop_fd(ft.loop, ft.a[0], 0, NULL, NULL);
+	assert_int_equal(loop_once(ft.loop, 20), 0);
+	assert_int_equal(write(ft.b[1], "z", 1), 1);
+	assert_int_equal(loop_once(ft.loop, 1000), 1);
+	assert_int_equal(reuse_calls, 1);
+	loop_fd(ft.loop, ft.b[0], 0, NULL, NULL);
+	fdtest_free(&ft);
+}
+
+static int	narrow_calls;
+
+static void
+narrow_out_cb(int fd, int revents, void *arg)
+{
+	narrow_calls++;
+}
+
+/* Stops asking for POLLOUT on the write end of b. */
+static void
+narrow_a_cb(int fd, int revents, void *arg)
+{
+	struct fdtest	*ft = arg;
+	char		 c;
+
+	if (read(fd, &c, 1) != 1)
+		fail_msg("read");
+	loop_fd(ft->loop, ft->b[1], POLLIN, narrow_out_cb, ft);
+}
+
+/* Events a callback stopped asking for in this pass are not delivered. */
+static void
+test_fd_events_narrowed(void **state)
+{
+	struct fdtest	ft;
+
+	fdtest_init(&ft);
+	narrow_calls = 0;
+	loop_fd(ft.loop, ft.a[0], POLLIN, narrow_a_cb, &ft);
+	loop_fd(ft.loop, ft.b[1], POLLOUT, narrow_out_cb, &ft);
+	assert_int_equal(write(ft.a[1], "x", 1), 1);
+	assert_int_equal(loop_once(ft.loop, 1000), 1);
+	assert_int_equal(narrow_calls, 0);
+	/* Asked for POLLOUT again, a writable pipe reports it. */
+	loop_fd(ft.loop, ft.a[0], 0, NULL, NULL);
+	loop_fd(ft.loop, ft.b[1], POLLOUT, narrow_out_cb, &ft);
+	assert_int_equal(loop_once(ft.loop, 1000), 1);
+	assert_int_equal(narrow_calls, 1);
+	loop_fd(ft.loop, ft.b[1], 0, NULL, NULL);
+	fdtest_free(&ft);
+}
+
 /* A closed writer shows as POLLHUP on the reader. */
 static void
 test_fd_hup(void **state)
@@ -662,6 +764,8 @@ main(void)
 		cmocka_unit_test(test_fd_both),
 		cmocka_unit_test(test_fd_remove_in_callback),
 		cmocka_unit_test(test_fd_readd_in_callback),
+		cmocka_unit_test(test_fd_number_reused),
+		cmocka_unit_test(test_fd_events_narrowed),
 		cmocka_unit_test(test_fd_hup),
 		cmocka_unit_test(test_run_until_empty),
 		cmocka_unit_test(test_run_break),
