@@ -458,6 +458,13 @@ void summary_write(const struct session *, const struct checklist *,
  */
 int report_write(const struct session *, const struct checklist *,
 	    enum format, FILE *, char **err);
+/*
+ * The same report appended to a buffer (for an atomic write with
+ * session_write_atomic, or a screen). The report's "generated" time is
+ * $SOURCE_DATE_EPOCH when set, so output can be reproduced.
+ */
+int report_render(const struct session *, const struct checklist *,
+	    enum format, struct buf *, char **err);
 
 /* ---- cmdline.c and cmd-*.c: the commands ------------------------------ */
 

@@ -1,0 +1,582 @@
+/*
+ * test-report.c: the handover report (golden files for all three formats
+ * from a fixed session and checklist), the launch-risk summary, escaping,
+ * and that the JSON parses and the HTML loads nothing from outside.
+ *
+ * LAUNCHREADY_UPDATE_GOLDEN=1 rewrites tests/golden/ instead of comparing.
+ */
+
+#include "config.h"
+
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "launchready.h"
+
+#define GOLDEN_EPOCH "1795507200"	/* 2026-11-24T08:00:00Z */
+
+static struct checklist	*cl;
+static struct session	*brightcart;
+
+/* A file of the source tree. */
+static char *
+srcpath(const char *rel)
+{
+	const char	*top = getenv("top_srcdir");
+
+	return xprintf("%s/%s", top != NULL ? top : ".", rel);
+}
+
+static char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE	*f = fopen(path, "rb");
+	char	*data;
+	long	 len;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	data = xmalloc(len + 1);
+	assert_int_equal(fread(data, 1, len, f), (size_t)len);
+	data[len] = '\0';
+	fclose(f);
+	if (lenp != NULL)
+		*lenp = len;
+	return data;
+}
+
+static int
+setup(void **state)
+{
+	char	*path, *err = NULL;
+
+	(void)state;
+	setenv("SOURCE_DATE_EPOCH", GOLDEN_EPOCH, 1);
+	path = srcpath("tests/data/checklist-golden.cfg");
+	if ((cl = checklist_load(path, &err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	free(path);
+	path = srcpath("tests/data/session-brightcart.cfg");
+	if ((brightcart = session_load(path, &err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	session_free(brightcart);
+	checklist_free(cl);
+	return 0;
+}
+
+/* Renders a report, failing the test on error. */
+static char *
+render(const struct session *s, enum format format)
+{
+	struct buf	 b = { 0 };
+	char		*err = NULL;
+
+	if (report_render(s, cl, format, &b, &err) != 0)
+		fail_msg("report: %s", err);
+	return b.data;
+}
+
+/* ---- a small JSON validator (RFC 8259 grammar) -------------------------- */
+
+static const char *json_value(const char *);
+
+static const char *
+json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *
+json_string(const char *p)
+{
+	int	i;
+
+	if (*p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (i = 1; i <= 4; i++) {
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				}
+				p += 4;
+			} else if (strchr("\"\\/bfnrt", *p) == NULL || *p == '\0')
+				return NULL;
+		}
+		p++;
+	}
+	return p + 1;
+}
+
+static const char *
+json_number(const char *p)
+{
+	const char	*start = p;
+
+	if (*p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	if (*p == '0' && isdigit((unsigned char)p[1]))
+		return NULL;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return p > start ? p : NULL;
+}
+
+static const char *
+json_value(const char *p)
+{
+	p = json_ws(p);
+	switch (*p) {
+	case '{':
+		p = json_ws(p + 1);
+		if (*p == '}')
+			return p + 1;
+		for (;;) {
+			if ((p = json_string(json_ws(p))) == NULL)
+				return NULL;
+			p = json_ws(p);
+			if (*p++ != ':')
+				return NULL;
+			if ((p = json_value(p)) == NULL)
+				return NULL;
+			p = json_ws(p);
+			if (*p == '}')
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	case '[':
+		p = json_ws(p + 1);
+		if (*p == ']')
+			return p + 1;
+		for (;;) {
+			if ((p = json_value(p)) == NULL)
+				return NULL;
+			p = json_ws(p);
+			if (*p == ']')
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	case '"':
+		return json_string(p);
+	case 't':
+		return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
+	case 'f':
+		return strncmp(p, "false", 5) == 0 ? p + 5 : NULL;
+	case 'n':
+		return strncmp(p, "null", 4) == 0 ? p + 4 : NULL;
+	default:
+		return json_number(p);
+	}
+}
+
+/* The whole text is one JSON value. */
+static bool
+json_valid(const char *text)
+{
+	const char	*end = json_value(text);
+
+	return end != NULL && *json_ws(end) == '\0';
+}
+
+/* ---- HTML: only known tags and attributes, nothing loaded ------------- */
+
+/*
+ * Every tag is one of the few the report writes, with no attribute that
+ * could load or run anything; the style has no url() or @import.
+ */
+static void
+assert_html_self_contained(const char *html)
+{
+	static const char *tags[] = { "!DOCTYPE", "html", "head", "meta",
+	    "title", "style", "body", "h1", "h2", "h3", "h4", "h5", "p", "ul",
+	    "li", "strong", "table", "tr", "th", "td", "pre", "footer" };
+	static const char *attrs[] = { "lang", "charset", "name", "content",
+	    "class", "html" };
+	const char	*p = html, *end, *a;
+	char		 name[32];
+	size_t		 i, len;
+	bool		 ok;
+
+	while ((p = strchr(p, '<')) != NULL) {
+		p++;
+		if (*p == '/')
+			p++;
+		len = strcspn(p, " >");
+		assert_true(len < sizeof name);
+		memcpy(name, p, len);
+		name[len] = '\0';
+		for (i = 0, ok = false; i < nitems(tags); i++)
+			ok = ok || strcmp(name, tags[i]) == 0;
+		if (!ok)
+			fail_msg("unexpected tag <%s>", name);
+		end = strchr(p, '>');
+		assert_non_null(end);
+		/* Attributes: name="value" pairs of known names only. */
+		for (a = p + len; a < end; ) {
+			a += strspn(a, " ");
+			if (a >= end)
+				break;
+			len = strcspn(a, "=> ");
+			for (i = 0, ok = false; i < nitems(attrs); i++)
+				ok = ok || (strlen(attrs[i]) == len &&
+				    strncmp(a, attrs[i], len) == 0);
+			if (!ok)
+				fail_msg("unexpected attribute in <%s>: %.*s",
+				    name, (int)len, a);
+			a += len;
+			if (*a == '=') {
+				assert_int_equal(a[1], '"');
+				a = strchr(a + 2, '"');
+				assert_non_null(a);
+				a++;
+			}
+		}
+		p = end + 1;
+	}
+	assert_null(strstr(html, "url("));
+	assert_null(strstr(html, "@import"));
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<link"));
+	assert_null(strstr(html, "<img"));
+	assert_non_null(strstr(html, "@media print"));
+}
+
+/* ---- the golden files ---------------------------------------------------- */
+
+/* Replaces the first occurrence of from in *s with to. */
+static void
+replace(char **s, const char *from, const char *to)
+{
+	char	*at = strstr(*s, from), *n;
+
+	if (at == NULL)
+		return;
+	n = xprintf("%.*s%s%s", (int)(at - *s), *s, to, at + strlen(from));
+	free(*s);
+	*s = n;
+}
+
+/* Compares a report with its golden file (or rewrites it). */
+static void
+golden(enum format format, const char *file)
+{
+	char	*path, *want, *got;
+	FILE	*f;
+
+	/* The golden files hold no version number. */
+	got = render(brightcart, format);
+	replace(&got, "\"version\": \"" PACKAGE_VERSION "\"",
+	    "\"version\": \"VERSION\"");
+	replace(&got, "launchready " PACKAGE_VERSION "</footer>",
+	    "launchready VERSION</footer>");
+	want = xprintf("tests/golden/%s", file);
+	path = srcpath(want);
+	free(want);
+	if (getenv("LAUNCHREADY_UPDATE_GOLDEN") != NULL) {
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+	}
+	want = slurp(path, NULL);
+	if (want == NULL)
+		fail_msg("%s is missing (LAUNCHREADY_UPDATE_GOLDEN=1 makes it)",
+		    path);
+	if (strcmp(want, got) != 0) {
+		char *out = xprintf("%s.out", file);
+
+		f = fopen(out, "w");
+		if (f != NULL) {
+			fputs(got, f);
+			fclose(f);
+		}
+		fail_msg("%s differs from the golden file; the report is in "
+		    "%s (diff them)", file, out);
+	}
+	free(want);
+	free(got);
+	free(path);
+}
+
+static void
+test_golden_md(void **state)
+{
+	(void)state;
+	golden(FORMAT_MD, "handover.md");
+}
+
+static void
+test_golden_html(void **state)
+{
+	char	*html;
+
+	(void)state;
+	golden(FORMAT_HTML, "handover.html");
+	html = render(brightcart, FORMAT_HTML);
+	assert_html_self_contained(html);
+	free(html);
+}
+
+static void
+test_golden_json(void **state)
+{
+	char	*json;
+
+	(void)state;
+	golden(FORMAT_JSON, "handover.json");
+	json = render(brightcart, FORMAT_JSON);
+	assert_true(json_valid(json));
+	/* The validator does reject broken JSON. */
+	assert_false(json_valid("{\"a\": [1, 2,]}"));
+	assert_false(json_valid("{\"a\": \"\n\"}"));
+	assert_false(json_valid("{\"a\": 1} x"));
+	free(json);
+}
+
+/* What a reader of the brightcart report must find in it. */
+static void
+test_content(void **state)
+{
+	char	*md;
+	const char *sec[] = { "## 1. The sprint", "## 2. Launch-risk summary",
+	    "## 3. What changed during the sprint", "## 4. Every stage's items",
+	    "## 5. DNS, redirects and certificates",
+	    "## 6. Secrets and environment variables",
+	    "## 7. Access, deploy, rollback and monitoring",
+	    "## 8. Open risks that can wait until after launch" };
+	const char *at, *prev;
+	size_t	i;
+
+	(void)state;
+	md = render(brightcart, FORMAT_MD);
+	/* The eight sections, in order. */
+	for (i = 0, prev = md; i < nitems(sec); i++) {
+		at = strstr(md, sec[i]);
+		if (at == NULL || at < prev)
+			fail_msg("section \"%s\" missing or out of order",
+			    sec[i]);
+		prev = at;
+	}
+	/* The verdict and the blockers by title. */
+	assert_non_null(strstr(md, "Not ready to launch yet: brightcart.test "
+	    "has 4 critical problems"));
+	assert_non_null(strstr(md, "“No secrets in the source code”"));
+	/* What changed: www failed at first and passes now, by title. */
+	at = strstr(md, "## 3. What changed");
+	assert_non_null(strstr(at, "- **www resolves.** At the first check "
+	    "(2026-11-23 09:06 UTC): www.brightcart.test does not exist"));
+	/* SPF failed first and still fails: not in "what changed". */
+	prev = strstr(md, "## 4. Every");
+	at = strstr(at, "SPF record is present and valid");
+	assert_true(at == NULL || at > prev);
+	/* Skip reasons and owners in the stage tables. */
+	assert_non_null(strstr(md, "| ⊘ skipped | Your sending server passes "
+	    "SPF | high |  | Skipped: No dedicated sending IP"));
+	/* Absent evidence says so. */
+	assert_non_null(strstr(md, "#### A health endpoint answers — not "
+	    "checked"));
+	/* The rotation status of the secrets. */
+	at = strstr(md, "### Secrets inventory");
+	assert_non_null(strstr(at, "| · pending | Secrets rotated where "
+	    "exposed | Maya Lindqvist |"));
+	free(md);
+}
+
+/* ---- the summary on made-up sessions ------------------------------------ */
+
+/* A session where every item has the given status. */
+static struct session *
+all(enum status st)
+{
+	struct session	*s = session_new("/nonexistent", NULL);
+	struct result	 r;
+	size_t		 i;
+
+	result_init(&r);
+	for (i = 0; i < cl->nitems; i++) {
+		if (cl->items[i].check == NULL) {
+			session_item(s, cl->items[i].id)->status =
+			    st == STATUS_PASS ? STATUS_DONE : st;
+			continue;
+		}
+		result_set(&r, st, SEVERITY_NONE, "result of %s",
+		    cl->items[i].id);
+		session_record(s, cl->items[i].id, &r);
+	}
+	result_clear(&r);
+	return s;
+}
+
+static void
+test_summary(void **state)
+{
+	struct session	*s;
+	struct summary	 sum;
+	struct finding	 top[3];
+	struct result	 r;
+	struct buf	 b = { 0 };
+
+	(void)state;
+	/* Everything passes: ready. */
+	s = all(STATUS_PASS);
+	summary_count(s, cl, &sum);
+	assert_int_equal(sum.settled, cl->nitems);
+	assert_string_equal(summary_verdict(&sum), "ready");
+	summary_write(s, cl, &b);
+	assert_non_null(strstr(b.data, "Ready to launch"));
+	assert_int_equal(summary_blockers(s, cl, top, 3), 0);
+	buf_free(&b);
+
+	/* A medium warning and an error: no blocker, but not settled. */
+	result_init(&r);
+	result_set(&r, STATUS_WARN, SEVERITY_MEDIUM, "slow-ish");
+	session_record(s, "perf.ttfb", &r);
+	result_set(&r, STATUS_ERROR, SEVERITY_NONE, "timed out");
+	session_record(s, "mon.health", &r);
+	summary_count(s, cl, &sum);
+	assert_string_equal(summary_verdict(&sum), "incomplete");
+	summary_write(s, cl, &b);
+	assert_non_null(strstr(b.data, "1 lesser finding (medium or info) "
+	    "can wait"));
+	assert_non_null(strstr(b.data, "1 check could not be run"));
+	buf_free(&b);
+
+	/* A high warning then a critical failure, ordered. */
+	result_set(&r, STATUS_WARN, SEVERITY_HIGH, "no cdn");
+	session_record(s, "edge.cdn", &r);
+	summary_count(s, cl, &sum);
+	assert_string_equal(summary_verdict(&sum), "launch-with-care");
+	result_set(&r, STATUS_FAIL, SEVERITY_CRITICAL, "+all");
+	session_record(s, "email.spf", &r);
+	result_set(&r, STATUS_FAIL, SEVERITY_HIGH, "no hsts");
+	session_record(s, "http.hsts", &r);
+	summary_count(s, cl, &sum);
+	assert_string_equal(summary_verdict(&sum), "not-ready");
+	assert_int_equal(summary_blockers(s, cl, top, 3), 3);
+	assert_string_equal(top[0].item->id, "email.spf");
+	assert_string_equal(top[1].item->id, "http.hsts");	/* fail */
+	assert_string_equal(top[2].item->id, "edge.cdn");	/* warn */
+	assert_int_equal(summary_blockers(s, cl, top, 1), 1);
+	summary_write(s, cl, &b);
+	assert_non_null(strstr(b.data, "Not ready to launch yet: the product "
+	    "has 1 critical problem that would hurt customers or the "
+	    "business on launch day: “SPF record is present and valid”. Fix "
+	    "these first. 2 high-severity issues should also be fixed before "
+	    "launch: “Browsers are told to always use HTTPS (HSTS)” and "
+	    "“Traffic passes through a CDN / firewall”."));
+	buf_free(&b);
+
+	/* Fixed: the SPF failure now passes. */
+	assert_int_equal(sum.fixed, 0);
+	result_set(&r, STATUS_PASS, SEVERITY_NONE, "fixed");
+	session_record(s, "email.spf", &r);
+	summary_count(s, cl, &sum);
+	/* It passed first in all(), so this is not a "fixed" one. */
+	assert_int_equal(sum.fixed, 0);
+	result_clear(&r);
+	session_free(s);
+
+	/* Nothing run yet. */
+	s = session_new("/nonexistent", NULL);
+	summary_count(s, cl, &sum);
+	assert_int_equal(sum.settled, 0);
+	assert_int_equal(sum.not_run + sum.manual_open, cl->nitems);
+	assert_string_equal(summary_verdict(&sum), "incomplete");
+	session_free(s);
+}
+
+/* Hostile strings are escaped in every format; nothing is lost. */
+static void
+test_escaping(void **state)
+{
+	struct session	*s = session_new("/nonexistent", NULL);
+	struct result	 r;
+	char		*out;
+
+	(void)state;
+	s->client = xstrdup("<script>alert('x')</script> & \"co\"");
+	s->consultant = xstrdup("line\nbreak\ttab\x01");
+	result_init(&r);
+	result_set(&r, STATUS_FAIL, SEVERITY_HIGH, "```` fence | pipe");
+	result_evidence(&r, "```` four backquotes");
+	result_evidence(&r, "<img src=\"http://evil.example/x.png\">");
+	result_evidence(&r, "bad utf-8 \xff\xfe end");
+	session_record(s, "dns.apex", &r);
+	result_clear(&r);
+	s->handover.open_risks = xstrdup("# not a heading\n<b>bold?</b>");
+
+	out = render(s, FORMAT_HTML);
+	assert_html_self_contained(out);
+	assert_non_null(strstr(out, "&lt;script&gt;alert(&#39;x&#39;)"
+	    "&lt;/script&gt; &amp; &quot;co&quot;"));
+	assert_non_null(strstr(out, "&lt;img src=&quot;http://evil.example"));
+	free(out);
+
+	out = render(s, FORMAT_JSON);
+	assert_true(json_valid(out));
+	assert_non_null(strstr(out, "\"line\\nbreak\\ttab\\u0001\""));
+	assert_non_null(strstr(out, "bad utf-8 \\ufffd\\ufffd end"));
+	free(out);
+
+	out = render(s, FORMAT_MD);
+	/* A fence longer than the evidence's own backquotes. */
+	assert_non_null(strstr(out, "\n`````\n```` four backquotes\n"));
+	assert_non_null(strstr(out, "\\<script\\>"));
+	assert_non_null(strstr(out, "\\# not a heading"));
+	assert_null(strstr(out, "\n# not a heading"));
+	free(out);
+	session_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_md),
+		cmocka_unit_test(test_golden_html),
+		cmocka_unit_test(test_golden_json),
+		cmocka_unit_test(test_content),
+		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_escaping),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
