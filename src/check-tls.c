@@ -111,7 +111,7 @@ check_tls_cert_evidence(struct result *r, struct tlsprobe_host *h)
 		else
 			result_evidence(r, _("%s: valid from %s to %s "
 			    "(expired %ld days ago)"), h->name, from, to,
-			    -days);
+			    (long)((time(NULL) - c->not_after) / 86400));
 	} else
 		result_evidence(r, _("%s: validity dates unreadable"),
 		    h->name);
@@ -200,7 +200,8 @@ check_tls_expiry(struct check_tls *ct)
 		if (days < 0) {
 			result_evidence(r, _("%s: expired on %s (%ld days "
 			    "ago); issuer %s"), h->name,
-			    time_iso(h->cert.not_after), -days,
+			    time_iso(h->cert.not_after),
+			    (long)((now - h->cert.not_after) / 86400),
 			    h->cert.issuer_org);
 			result_raise(r, STATUS_FAIL, SEVERITY_CRITICAL,
 			    _("%s: the certificate expired on %s"), h->name,

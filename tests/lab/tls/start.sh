@@ -94,7 +94,8 @@ echo "$(cat "$state/tlsweb/nginx/nginx.pid")" >>"$state/tls.pids"
 lab_wait_port "$LAB_TLS_PORT" || lab_die "nginx is not listening on $LAB_TLS_PORT"
 
 # A port that accepts connections and never says a word (gone in 10 min).
-python3 - "$LAB_TLS_SILENT_PORT" >/dev/null 2>&1 <<'PY' &
+# It writes how many connections it took to STATEDIR/silent.count.
+python3 - "$LAB_TLS_SILENT_PORT" "$state/silent.count" >/dev/null 2>&1 <<'PY' &
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64); s.settimeout(1)
@@ -102,6 +103,8 @@ held, end = [], time.time() + 600
 while time.time() < end:
     try:
         c, _ = s.accept(); held.append(c)
+        with open(sys.argv[2], "w") as f:
+            f.write("%d\n" % len(held))
     except socket.timeout:
         pass
 PY
