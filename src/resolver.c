@@ -120,8 +120,12 @@ resolver_new(struct loop *loop, const struct options *opt, char **err)
 	memset(&ao, 0, sizeof ao);
 	ao.sock_state_cb = resolver_sock_state;
 	ao.sock_state_cb_data = res;
+	/*
+	 * c-ares doubles the timeout on each of the 3 tries (1 + 2 + 4): a
+	 * seventh per first try keeps a silent server within --timeout.
+	 */
 	ao.timeout = (opt->timeout > 0 ? opt->timeout :
-	    OPTIONS_DEFAULT_TIMEOUT) * 1000 / 3;
+	    OPTIONS_DEFAULT_TIMEOUT) * 1000 / 7;
 	if (ao.timeout < 200)
 		ao.timeout = 200;
 	ao.tries = 3;

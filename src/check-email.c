@@ -1,0 +1,1353 @@
+/* check-email.c: the email.* checks (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT). */
+
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns.h"
+
+#define EMAIL_SPF_MAX_NODES	60	/* records walked in one SPF tree */
+
+/* ---- does email apply? -------------------------------------------------- */
+
+/* The TXT records of name that start with prefix (case-insensitive). */
+static void
+check_email_txt(struct cd *cd, const char *name, const char *prefix,
+    struct strlist *out)
+{
+	const struct cd_look	*l = cd_find(cd, name, DNS_T_TXT);
+	size_t			 i, pl = strlen(prefix);
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->nrr; i++) {
+		if (l->rr[i].len >= pl &&
+		    strncasecmp(l->rr[i].text, prefix, pl) == 0)
+			strlist_add(out, l->rr[i].text);
+	}
+}
+
+/* The SPF records among the apex TXT records. */
+static void
+check_email_spf_records(struct cd *cd, struct strlist *out)
+{
+	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_TXT);
+	size_t			 i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->nrr; i++) {
+		if (spf_is_record(l->rr[i].text, l->rr[i].len))
+			strlist_add(out, l->rr[i].text);
+	}
+}
+
+/* The real first stage of each email check, run once email applies. */
+static void
+check_email_gate_done(struct cd *cd)
+{
+	const struct cd_look	*mx = cd_find(cd, cd->opt->domain, DNS_T_MX);
+	const struct cd_look	*txt = cd_find(cd, cd->opt->domain,
+	    DNS_T_TXT);
+	struct strlist		 spf = { 0 };
+	void			(*real)(struct cd *) = cd->gate_next;
+
+	check_email_spf_records(cd, &spf);
+	cd->gate_next = NULL;
+	if (cd->opt->email == 1 || mx->nrr > 0 || spf.n > 0) {
+		strlist_clear(&spf);
+		real(cd);
+		return;
+	}
+	strlist_clear(&spf);
+	if (cd_undecided(mx->status) || cd_undecided(txt->status)) {
+		result_set(&cd->run->result, STATUS_ERROR, SEVERITY_NONE,
+		    _("could not tell whether the domain uses email (MX/TXT "
+		    "lookup: %s); give --email yes or no"),
+		    resolve_status_text(cd_undecided(mx->status) ?
+		    mx->status : txt->status));
+	} else
+		result_set(&cd->run->result, STATUS_PASS, SEVERITY_INFO, "%s",
+		    _("not applicable: the domain has no MX and no SPF "
+		    "record and email use was not declared, so this was "
+		    "not checked (give --email yes to check it)"));
+	cd_finish(cd);
+}
+
+/*
+ * Starts an email check: real runs at once when the product sends email,
+ * after the MX/SPF lookups when undecided, never when it does not.
+ */
+static void
+check_email_gate(struct check_run *run, void (*real)(struct cd *))
+{
+	struct cd	*cd = cd_new(run, NULL);
+
+	if (cd->opt->email == 0) {
+		result_set(&run->result, STATUS_PASS, SEVERITY_INFO, "%s",
+		    _("not applicable: the product does not send email "
+		    "(--email no), so this was not checked"));
+		cd_finish(cd);
+		return;
+	}
+	cd->next = check_email_gate_done;
+	cd->gate_next = real;
+	cd_lookup(cd, cd->opt->domain, DNS_T_MX);
+	cd_lookup(cd, cd->opt->domain, DNS_T_TXT);
+}
+
+/* ---- email.mx ------------------------------------------------------------ */
+
+static void
+check_email_mx_targets(struct cd *cd)
+{
+	const struct cd_look	*mx = cd_find(cd, cd->opt->domain, DNS_T_MX);
+	struct result		*r = &cd->run->result;
+	struct strlist		 dead = { 0 }, cname = { 0 };
+	size_t			 i, j;
+	bool			 undecided = false;
+	char			*list;
+
+	for (i = 0; i < mx->nrr; i++) {
+		const char *t = mx->rr[i].text;
+		const struct cd_look *a = cd_find(cd, t, DNS_T_A);
+		const struct cd_look *a6 = cd_find(cd, t, DNS_T_AAAA);
+
+		result_evidence(r, "%s", cd_rr_text(&mx->rr[i]));
+		for (j = 0; j < a->chain.n; j++)
+			result_evidence(r, "  %s", a->chain.v[j]);
+		if (a->chain.n > 0)
+			strlist_add(&cname, t);
+		for (j = 0; j < a->nrr; j++)
+			result_evidence(r, "  %s %s", a->final,
+			    cd_rr_text(&a->rr[j]));
+		for (j = 0; j < a6->nrr; j++)
+			result_evidence(r, "  %s %s", a6->final,
+			    cd_rr_text(&a6->rr[j]));
+		if (a->nrr == 0 && a6->nrr == 0) {
+			if (cd_undecided(a->status) && !a->loop)
+				undecided = true;
+			else
+				strlist_add(&dead, t);
+			result_evidence(r, _("  %s: no address: %s"), t,
+			    resolve_status_text(a->status));
+		}
+	}
+	if (dead.n > 0) {
+		list = strlist_join(&dead, ", ");
+		result_set(r, STATUS_FAIL, SEVERITY_HIGH,
+		    _("MX target does not resolve: %s (mail to the domain "
+		    "cannot be delivered there)"), list);
+		result_set_fix(r, _("Point the MX records at mail servers that "
+		    "exist (your mail provider lists them), or remove the "
+		    "dead MX %s."), list);
+		free(list);
+	} else if (undecided)
+		result_set(r, STATUS_ERROR, SEVERITY_NONE, "%s",
+		    _("some MX targets could not be looked up"));
+	else if (cname.n > 0) {
+		list = strlist_join(&cname, ", ");
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("MX target is a CNAME: %s (RFC 5321 forbids it; some "
+		    "senders will not deliver)"), list);
+		result_set_fix(r, _("Point the MX record at the canonical "
+		    "host name (the CNAME's target) instead of %s."), list);
+		free(list);
+	} else
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("%zu MX records, every target resolves"), mx->nrr);
+	strlist_clear(&dead);
+	strlist_clear(&cname);
+	cd_finish(cd);
+}
+
+static void
+check_email_mx_real(struct cd *cd)
+{
+	const struct cd_look	*mx = cd_find(cd, cd->opt->domain, DNS_T_MX);
+	struct result		*r = &cd->run->result;
+	size_t			 i;
+
+	if (mx->nrr == 0) {
+		if (cd_undecided(mx->status))
+			result_set(r, STATUS_ERROR, SEVERITY_NONE,
+			    _("could not look up MX: %s"),
+			    resolve_status_text(mx->status));
+		else {
+			result_set(r, STATUS_WARN, SEVERITY_MEDIUM,
+			    _("no MX record: replies and bounces to the "
+			    "domain are lost (%s)"),
+			    resolve_status_text(mx->status));
+			result_set_fix(r, _("Add MX records for the mailbox "
+			    "provider, or a null MX (MX 0 .) to say the domain "
+			    "receives no mail."));
+		}
+		cd_finish(cd);
+		return;
+	}
+	if (mx->nrr == 1 && strcmp(mx->rr[0].text, ".") == 0) {
+		result_evidence(r, "%s", cd_rr_text(&mx->rr[0]));
+		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+		    _("null MX (0 .): the domain says it receives no mail"));
+		cd_finish(cd);
+		return;
+	}
+	cd->next = check_email_mx_targets;
+	for (i = 0; i < mx->nrr; i++) {
+		cd_lookup(cd, mx->rr[i].text, DNS_T_A);
+		cd_lookup(cd, mx->rr[i].text, DNS_T_AAAA);
+	}
+	cd_settle(cd);
+}
+
+static void
+check_email_mx_start(struct check_run *run)
+{
+	check_email_gate(run, check_email_mx_real);
+}
+
+/* ---- email.spf: the record and its include tree, breadth-first --------- */
+
+/* One record of the tree. */
+struct spf_node {
+	char		*domain;
+	char		*via;		/* "include:x" that led here, or NULL */
+	int		 depth;
+	int		 parent;	/* index, -1 for the top */
+	bool		 have;
+	struct spf_record rec;
+	int		 lookups;	/* DNS-querying terms in this record */
+	char		*problem;	/* what is wrong with this node */
+};
+
+struct spf_tree {
+	struct spf_node	*nodes;
+	size_t		 n;
+	size_t		 level_start;	/* first node of the level in flight */
+	int		 voids;
+	struct strlist	 void_terms;
+	struct strlist	 issues;	/* warnings */
+	bool		 ptr, macros;
+	char		*all;		/* the top record's all, e.g. "~all" */
+};
+
+static void
+check_email_spf_tree_free(void *arg)
+{
+	struct spf_tree	*t = arg;
+	size_t		 i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->nodes[i].domain);
+		free(t->nodes[i].via);
+		free(t->nodes[i].problem);
+		if (t->nodes[i].have)
+			spf_record_free(&t->nodes[i].rec);
+	}
+	free(t->nodes);
+	strlist_clear(&t->void_terms);
+	strlist_clear(&t->issues);
+	free(t->all);
+	free(t);
+}
+
+static struct spf_node *
+check_email_spf_add(struct spf_tree *t, const char *domain, const char *via,
+    int depth, int parent)
+{
+	struct spf_node	*n;
+
+	t->nodes = xreallocarray(t->nodes, t->n + 1, sizeof *t->nodes);
+	n = &t->nodes[t->n++];
+	memset(n, 0, sizeof *n);
+	n->domain = xstrdup(domain);
+	n->via = via != NULL ? xstrdup(via) : NULL;
+	n->depth = depth;
+	n->parent = parent;
+	return n;
+}
+
+/* True when a domain-spec has macros (cannot be followed without a sender). */
+static bool
+check_email_spf_macro(const char *s)
+{
+	return s != NULL && strchr(s, '%') != NULL;
+}
+
+static void check_email_spf_verdict(struct cd *);
+
+/*
+ * A level's TXT (and void-counting) lookups are in: parse its records and
+ * start the next level, all of whose lookups go out at once.
+ */
+static void
+check_email_spf_level(struct cd *cd)
+{
+	struct spf_tree	*t = cd->extra;
+	size_t		 i, j, end = t->n, first = t->level_start;
+
+	for (i = first; i < end; i++) {
+		struct spf_node		*n = &t->nodes[i];
+		const struct cd_look	*l = cd_find(cd, n->domain, DNS_T_TXT);
+		struct strlist		 recs = { 0 };
+		char			*err = NULL;
+
+		for (j = 0; l != NULL && j < l->nrr; j++)
+			if (spf_is_record(l->rr[j].text, l->rr[j].len))
+				strlist_add(&recs, l->rr[j].text);
+		if (l != NULL && recs.n == 0 && !cd_undecided(l->status) &&
+		    n->parent >= 0) {
+			t->voids += l->nrr == 0;
+			if (l->nrr == 0)
+				strlist_addf(&t->void_terms, "%s", n->via);
+		}
+		if (l != NULL && cd_undecided(l->status))
+			n->problem = xprintf(_("TXT lookup failed: %s"),
+			    resolve_status_text(l->status));
+		else if (recs.n == 0)
+			n->problem = xstrdup(_("no SPF record"));
+		else if (recs.n > 1)
+			n->problem = xprintf(_("%zu SPF records (permerror)"),
+			    recs.n);
+		else if (spf_parse(&n->rec, recs.v[0], strlen(recs.v[0]),
+		    &err) != 0) {
+			n->problem = xprintf(_("syntax error: %s"), err);
+			free(err);
+		} else
+			n->have = true;
+		strlist_clear(&recs);
+	}
+	/* Queue the next level: includes and redirects of this one. */
+	t->level_start = end;
+	cd->next = check_email_spf_level;
+	for (i = first; i < end; i++) {
+		struct spf_node *n = &t->nodes[i];
+
+		if (!n->have)
+			continue;
+		for (j = 0; j < n->rec.nterms; j++) {
+			const struct spf_term *term = &n->rec.terms[j];
+
+			if (spf_term_counts(term))
+				n->lookups++;
+			if (term->kind == SPF_PTR)
+				t->ptr = true;
+			if (check_email_spf_macro(term->domain)) {
+				t->macros = true;
+				continue;
+			}
+			if (term->kind == SPF_INCLUDE ||
+			    term->kind == SPF_REDIRECT) {
+				bool seen = false;
+
+				for (size_t k = 0; k < t->n; k++)
+					if (strcasecmp(t->nodes[k].domain,
+					    term->domain) == 0)
+						seen = true;
+				if (seen) {
+					strlist_addf(&t->issues, _("%s: %s "
+					    "comes back to a record already in "
+					    "the tree (a loop)"), n->domain,
+					    term->text);
+					continue;
+				}
+				if (t->n >= EMAIL_SPF_MAX_NODES)
+					continue;
+				check_email_spf_add(t, term->domain,
+				    term->text, n->depth + 1, (int)i);
+				n = &t->nodes[i];
+				cd_lookup(cd, term->domain, DNS_T_TXT);
+			} else if (term->kind == SPF_A ||
+			    term->kind == SPF_EXISTS) {
+				cd_lookup(cd, term->domain != NULL ?
+				    term->domain : n->domain, DNS_T_A);
+			} else if (term->kind == SPF_MX) {
+				cd_lookup(cd, term->domain != NULL ?
+				    term->domain : n->domain, DNS_T_MX);
+			}
+		}
+	}
+	/* No deeper level: judge once the void-counting lookups are in. */
+	if (t->n == t->level_start)
+		cd->next = check_email_spf_verdict;
+	cd_settle(cd);
+}
+
+/* Appends the tree as evidence lines, depth first in display order. */
+static void
+check_email_spf_show(struct cd *cd, struct spf_tree *t, int parent,
+    int depth)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++) {
+		struct spf_node	*n = &t->nodes[i];
+		const struct cd_look *l = cd_find(cd, n->domain, DNS_T_TXT);
+		const char	*txt = NULL;
+		char		*q = NULL;
+		int		 lk = n->lookups;
+
+		if (n->parent != parent || depth > 12)
+			continue;
+		for (size_t j = 0; l != NULL && j < l->nrr; j++)
+			if (spf_is_record(l->rr[j].text, l->rr[j].len))
+				txt = l->rr[j].text;
+		if (txt != NULL)
+			q = cd_txt_quote(txt, strlen(txt));
+		result_evidence(&cd->run->result, "%*s%s%s%s %s [%d DNS %s]%s%s",
+		    depth * 2, "", n->via != NULL ? n->via : "",
+		    n->via != NULL ? " → " : "", n->domain,
+		    q != NULL ? q : "", lk, lk == 1 ? _("lookup") : _("lookups"),
+		    n->problem != NULL ? ": " : "",
+		    n->problem != NULL ? n->problem : "");
+		free(q);
+		check_email_spf_show(cd, t, (int)i, depth + 1);
+	}
+}
+
+static void
+check_email_spf_verdict(struct cd *cd)
+{
+	struct spf_tree	*t = cd->extra;
+	struct result	*r = &cd->run->result;
+	struct spf_node	*top = &t->nodes[0];
+	size_t		 i, j;
+	int		 total = 0;
+	const char	*problem = NULL, *where = NULL;
+
+	/* Void lookups of a/mx/exists terms with literal domains. */
+	for (i = 0; i < t->n; i++) {
+		struct spf_node *n = &t->nodes[i];
+
+		if (n->lookups > 0)
+			total += n->lookups;
+		if (n->problem != NULL && problem == NULL && i > 0) {
+			problem = n->problem;
+			where = n->domain;
+		}
+		for (j = 0; n->have && j < n->rec.nterms; j++) {
+			const struct spf_term *term = &n->rec.terms[j];
+			const struct cd_look *l = NULL;
+
+			if (check_email_spf_macro(term->domain))
+				continue;
+			if (term->kind == SPF_A || term->kind == SPF_EXISTS)
+				l = cd_find(cd, term->domain != NULL ?
+				    term->domain : n->domain, DNS_T_A);
+			else if (term->kind == SPF_MX)
+				l = cd_find(cd, term->domain != NULL ?
+				    term->domain : n->domain, DNS_T_MX);
+			if (l != NULL && l->nrr == 0 &&
+			    (l->status == RESOLVE_NXDOMAIN ||
+			    l->status == RESOLVE_NODATA)) {
+				t->voids++;
+				strlist_addf(&t->void_terms, "%s: %s",
+				    n->domain, term->text);
+			}
+		}
+	}
+	for (j = 0; top->have && j < top->rec.nterms; j++) {
+		const struct spf_term *term = &top->rec.terms[j];
+
+		if (term->kind == SPF_ALL) {
+			free(t->all);
+			t->all = xstrdup(term->text);
+		}
+	}
+	check_email_spf_show(cd, t, -1, 0);
+	result_evidence(r, _("DNS-querying terms in the whole tree: %d of 10"),
+	    total);
+	result_evidence(r, _("void lookups: %d of 2%s"), t->voids,
+	    t->voids > 0 ? ":" : "");
+	for (i = 0; i < t->void_terms.n; i++)
+		result_evidence(r, "  %s", t->void_terms.v[i]);
+	for (i = 0; i < t->issues.n; i++)
+		result_evidence(r, "%s", t->issues.v[i]);
+	if (t->macros)
+		result_evidence(r, "%s", _("terms with macros depend on the "
+		    "sender and were not followed (see email.spf-eval)"));
+
+	if (top->problem != NULL) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("the SPF record of %s is invalid: %s"), top->domain,
+		    top->problem);
+		result_set_fix(r, _("Publish exactly one TXT record starting "
+		    "\"v=spf1\" for %s, listing your senders and ending in "
+		    "-all or ~all (merge the records if there are several)."),
+		    top->domain);
+	} else if (total > 10) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("the SPF tree needs %d DNS lookups, over the limit of "
+		    "10: receivers return permerror and SPF fails"), total);
+		result_set_fix(r, _("Cut DNS-querying terms to 10 or fewer: "
+		    "drop includes of services you no longer use, replace a "
+		    "and mx with ip4/ip6 ranges, or flatten an include."));
+	} else if (t->voids > 2) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("%d void lookups (names that do not exist), over the "
+		    "limit of 2: receivers return permerror"), t->voids);
+		result_set_fix(r, _("Remove the terms naming domains that do "
+		    "not exist (listed above)."));
+	} else if (problem != NULL) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("a record in the SPF tree is broken (%s: %s): "
+		    "receivers return permerror"), where, problem);
+		result_set_fix(r, _("Fix or remove the term that leads to "
+		    "%s."), where);
+	} else if (t->all != NULL && strcmp(t->all, "+all") == 0) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL, "%s",
+		    _("SPF ends in +all: anyone may send as the domain"));
+		result_set_fix(r, _("Replace +all with -all (or ~all while "
+		    "you confirm every sender is listed)."));
+	} else if (t->all == NULL && top->rec.redirect == NULL) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+		    _("SPF has no all term: mail from anywhere else is "
+		    "neutral, not refused"));
+		result_set_fix(r, _("End the record with ~all or -all."));
+	} else if (t->all != NULL && strcmp(t->all, "?all") == 0) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+		    _("SPF ends in ?all: mail from other servers is neutral, "
+		    "which protects nothing"));
+		result_set_fix(r, _("Replace ?all with ~all, then -all once "
+		    "DMARC reports show every sender passes."));
+	} else if (t->ptr) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+		    _("SPF uses the ptr mechanism (slow, unreliable, "
+		    "discouraged by RFC 7208)"));
+		result_set_fix(r, _("Replace ptr with ip4/ip6 ranges or a or "
+		    "mx terms."));
+	} else
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("one valid SPF record, %d of 10 DNS lookups, ends in "
+		    "%s"), total, t->all != NULL ? t->all : "redirect=");
+	cd_finish(cd);
+}
+
+static void
+check_email_spf_first(struct cd *cd)
+{
+	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_TXT);
+	struct result		*r = &cd->run->result;
+	struct strlist		 recs = { 0 };
+	struct spf_tree		*t;
+	size_t			 i;
+
+	check_email_spf_records(cd, &recs);
+	if (recs.n == 0) {
+		if (cd_undecided(l->status))
+			result_set(r, STATUS_ERROR, SEVERITY_NONE,
+			    _("could not look up TXT records: %s"),
+			    resolve_status_text(l->status));
+		else {
+			result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+			    _("no SPF record on %s: anyone can send mail as "
+			    "the domain"), cd->opt->domain);
+			result_set_fix(r, _("Publish a TXT record "
+			    "\"v=spf1 include:<your mail provider> -all\" "
+			    "on %s (your provider documents the include)."),
+			    cd->opt->domain);
+		}
+		strlist_clear(&recs);
+		cd_finish(cd);
+		return;
+	}
+	if (recs.n > 1) {
+		for (i = 0; i < recs.n; i++) {
+			char *q = cd_txt_quote(recs.v[i], strlen(recs.v[i]));
+
+			result_evidence(r, "%s TXT %s", cd->opt->domain, q);
+			free(q);
+		}
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("%zu SPF records on %s: receivers return permerror and "
+		    "SPF fails"), recs.n, cd->opt->domain);
+		result_set_fix(r, _("Merge the %zu v=spf1 TXT records of %s "
+		    "into one (keep every include once, one all at the end)."),
+		    recs.n, cd->opt->domain);
+		strlist_clear(&recs);
+		cd_finish(cd);
+		return;
+	}
+	strlist_clear(&recs);
+	t = xcalloc(1, sizeof *t);
+	cd->extra = t;
+	cd->extra_free = check_email_spf_tree_free;
+	check_email_spf_add(t, cd->opt->domain, NULL, 0, -1);
+	t->level_start = 0;
+	check_email_spf_level(cd);
+}
+
+static void
+check_email_spf_start(struct check_run *run)
+{
+	check_email_gate(run, check_email_spf_first);
+}
+
+/* ---- email.spf-eval ----------------------------------------------------- */
+
+/* A query of the evaluator, over the audit's cache. */
+struct check_email_q {
+	spf_dns_done	 done;
+	void		*arg;
+};
+
+static void
+check_email_eval_got(void *arg, const struct dns_answer *a)
+{
+	struct check_email_q	*q = arg;
+	struct strlist		 values = { 0 };
+	size_t			 i;
+
+	for (i = 0; i < a->nrr; i++) {
+		/* A NUL byte is kept visible to the parser (which rejects it). */
+		char *v = xmalloc(a->rr[i].len + 1);
+
+		for (size_t j = 0; j < a->rr[i].len; j++)
+			v[j] = a->rr[i].text[j] == '\0' ? '\x01' :
+			    a->rr[i].text[j];
+		v[a->rr[i].len] = '\0';
+		strlist_add(&values, v);
+		free(v);
+	}
+	q->done(q->arg, a->status == RESOLVE_OTHER && a->loop ?
+	    RESOLVE_SERVFAIL : a->status, &values);
+	strlist_clear(&values);
+	free(q);
+}
+
+static void
+check_email_eval_query(void *ctx, const char *name, int type,
+    spf_dns_done done, void *arg)
+{
+	struct cd		*cd = ctx;
+	struct check_email_q	*q = xmalloc(sizeof *q);
+
+	q->done = done;
+	q->arg = arg;
+	dnscache_lookup(cd->audit, cd->run, name, type, check_email_eval_got,
+	    q);
+}
+
+static void
+check_email_eval_done(void *arg, enum spf_result res, const char *expl,
+    const struct strlist *trace)
+{
+	struct cd	*cd = arg;
+	struct result	*r = &cd->run->result;
+	const char	*ip = cd->opt->sender_ip, *d = cd->opt->domain;
+	size_t		 i;
+
+	cd->spf = NULL;
+	for (i = 0; i < trace->n; i++)
+		result_evidence(r, "%s", trace->v[i]);
+	if (expl != NULL)
+		result_evidence(r, _("explanation: %s"), expl);
+	switch (res) {
+	case SPF_PASS:
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("check_host(%s, %s) = pass: mail from this IP passes "
+		    "SPF"), ip, d);
+		break;
+	case SPF_FAIL:
+		result_set(r, STATUS_FAIL, SEVERITY_HIGH,
+		    _("check_host(%s, %s) = fail: receivers will reject mail "
+		    "from this IP"), ip, d);
+		break;
+	case SPF_SOFTFAIL:
+		result_set(r, STATUS_WARN, SEVERITY_HIGH,
+		    _("check_host(%s, %s) = softfail: mail from this IP will "
+		    "likely land in spam"), ip, d);
+		break;
+	case SPF_NEUTRAL:
+	case SPF_NONE:
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("check_host(%s, %s) = %s: SPF says nothing for this IP"),
+		    ip, d, spf_result_name(res));
+		break;
+	case SPF_PERMERROR:
+		result_set(r, STATUS_FAIL, SEVERITY_HIGH,
+		    _("check_host(%s, %s) = permerror: the SPF record is "
+		    "broken, receivers treat it as failing"), ip, d);
+		break;
+	case SPF_TEMPERROR:
+		result_set(r, STATUS_ERROR, SEVERITY_NONE,
+		    _("check_host(%s, %s) = temperror: a DNS lookup failed"),
+		    ip, d);
+		break;
+	}
+	if (res != SPF_PASS && res != SPF_TEMPERROR)
+		result_set_fix(r, _("If %s is one of your senders, add it to "
+		    "the SPF record of %s (ip4:/ip6: or your provider's "
+		    "include)."), ip, d);
+	cd_finish(cd);
+}
+
+static const struct spf_dns *
+check_email_eval_dns(struct cd *cd)
+{
+	struct spf_dns	*dns = xcalloc(1, sizeof *dns);
+
+	dns->query = check_email_eval_query;
+	dns->ctx = cd;
+	cd->extra = dns;
+	cd->extra_free = free;
+	return dns;
+}
+
+static void
+check_email_eval_real(struct cd *cd)
+{
+	char	*sender = xprintf("postmaster@%s", cd->opt->domain);
+
+	cd->spf = spf_eval_start(check_email_eval_dns(cd),
+	    cd->opt->sender_ip, cd->opt->domain, sender, cd->opt->domain,
+	    check_email_eval_done, cd);
+	free(sender);
+}
+
+static void
+check_email_eval_start(struct check_run *run)
+{
+	unsigned char	addr[16];
+
+	if (run->audit->opt->sender_ip == NULL) {
+		cd_new(run, NULL);
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
+		    _("not evaluated: no sender IP given (--sender-ip IP asks "
+		    "\"would mail from this IP pass SPF?\")"));
+		check_finish(run);
+		return;
+	}
+	if (spf_parse_ip(run->audit->opt->sender_ip, addr) == 0) {
+		cd_new(run, NULL);
+		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
+		    _("--sender-ip %s is not an IPv4 or IPv6 address"),
+		    run->audit->opt->sender_ip);
+		check_finish(run);
+		return;
+	}
+	check_email_gate(run, check_email_eval_real);
+}
+
+/* ---- email.dkim ---------------------------------------------------------- */
+
+/* True when the domain's only SPF record authorises no sender at all. */
+static bool
+check_email_sends_nothing(struct cd *cd)
+{
+	struct strlist	spf = { 0 };
+	bool		nothing;
+
+	check_email_spf_records(cd, &spf);
+	nothing = spf.n == 1 && strcasecmp(spf.v[0], "v=spf1 -all") == 0;
+	strlist_clear(&spf);
+	return nothing;
+}
+
+static void
+check_email_dkim_done(struct cd *cd)
+{
+	struct strlist	*sels = cd->extra;
+	struct result	*r = &cd->run->result;
+	size_t		 i, j, found = 0, undecided = 0;
+	enum status	 st = STATUS_PASS;
+	enum severity	 sev = SEVERITY_NONE;
+	char		*summary = NULL;
+
+	for (i = 0; i < sels->n; i++) {
+		char *name = xprintf("%s._domainkey.%s", sels->v[i],
+		    cd->opt->domain);
+		const struct cd_look *l = cd_find(cd, name, DNS_T_TXT);
+
+		free(name);
+		if (cd_undecided(l->status) && !l->loop) {
+			undecided++;
+			continue;
+		}
+		for (j = 0; j < l->nrr; j++) {
+			struct dkim_key	 k;
+			char		*err = NULL;
+			const char	*txt = l->rr[j].text;
+
+			if (strstr(txt, "p=") == NULL && strncmp(txt, "v=DKIM1",
+			    7) != 0)
+				continue;
+			found++;
+			if (dkim_parse(&k, txt, l->rr[j].len, &err) != 0) {
+				result_evidence(r, _("selector %s: %s"),
+				    sels->v[i], err);
+				if (st != STATUS_FAIL) {
+					free(summary);
+					summary = xprintf(_("DKIM key of "
+					    "selector %s is broken: %s"),
+					    sels->v[i], err);
+				}
+				st = STATUS_FAIL;
+				sev = SEVERITY_HIGH;
+				free(err);
+				continue;
+			}
+			if (k.revoked) {
+				result_evidence(r, _("selector %s: revoked "
+				    "(empty p=)"), sels->v[i]);
+			} else {
+				result_evidence(r, _("selector %s: %s %d bits "
+				    "(k=%s%s%s)"), sels->v[i], k.keytype, k.bits,
+				    k.k, k.testing ? _(", t=y testing") : "",
+				    "");
+				if (strcmp(k.keytype, "RSA") == 0 &&
+				    k.bits < 1024) {
+					st = STATUS_FAIL;
+					sev = SEVERITY_HIGH;
+					free(summary);
+					summary = xprintf(_("DKIM key of "
+					    "selector %s has only %d bits "
+					    "(forgeable)"), sels->v[i], k.bits);
+				} else if (st == STATUS_PASS &&
+				    strcmp(k.keytype, "RSA") == 0 &&
+				    k.bits < 2048) {
+					st = STATUS_WARN;
+					sev = SEVERITY_MEDIUM;
+					free(summary);
+					summary = xprintf(_("DKIM key of "
+					    "selector %s has %d bits (2048 "
+					    "recommended)"), sels->v[i],
+					    k.bits);
+				} else if (st == STATUS_PASS && k.testing) {
+					st = STATUS_WARN;
+					sev = SEVERITY_MEDIUM;
+					free(summary);
+					summary = xprintf(_("DKIM selector %s "
+					    "is in testing mode (t=y): "
+					    "receivers ignore failures"),
+					    sels->v[i]);
+				}
+			}
+			dkim_key_free(&k);
+		}
+	}
+	result_evidence(r, _("selectors tried: %zu"), sels->n);
+	if (found == 0 && cd->opt->email != 1 && check_email_sends_nothing(cd)) {
+		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+		    _("no DKIM selector found, and the SPF record (-all with "
+		    "no sender) says the domain sends no mail"));
+	} else if (found == 0) {
+		if (undecided > 0)
+			result_set(r, STATUS_ERROR, SEVERITY_NONE,
+			    _("%zu selector lookups failed, none found"),
+			    undecided);
+		else {
+			result_set(r, STATUS_FAIL, SEVERITY_HIGH, "%s",
+			    _("no DKIM selector found among those tried: mail "
+			    "is not signed, or under a selector not tried "
+			    "(give it with --dkim-selectors)"));
+			result_set_fix(r, _("Turn on DKIM signing at your mail "
+			    "provider and publish its selector record "
+			    "(<selector>._domainkey.%s), then pass the "
+			    "selector with --dkim-selectors."),
+			    cd->opt->domain);
+		}
+	} else if (st == STATUS_PASS) {
+		bool all_revoked = true;
+
+		for (i = 0; i < r->nevidence; i++)
+			if (strstr(r->evidence[i], "bits") != NULL)
+				all_revoked = false;
+		result_set(r, STATUS_PASS, all_revoked ? SEVERITY_INFO :
+		    SEVERITY_NONE, all_revoked ? _("only revoked DKIM keys "
+		    "(empty p=) found") : _("DKIM keys found, all sound "
+		    "(%zu records)"), found);
+	} else {
+		result_set(r, st, sev, "%s", summary);
+		if (sev == SEVERITY_HIGH)
+			result_set_fix(r, _("Generate a new 2048-bit DKIM key "
+			    "at the mail provider, publish it under a new "
+			    "selector, switch signing to it, then revoke the "
+			    "old one (empty p=)."));
+		else
+			result_set_fix(r, _("Rotate the DKIM key to 2048 bits "
+			    "(new selector, switch signing, revoke the old) and "
+			    "remove t=y once signing works."));
+	}
+	free(summary);
+	cd_finish(cd);
+}
+
+static void
+check_email_dkim_sels_free(void *arg)
+{
+	strlist_clear(arg);
+	free(arg);
+}
+
+static void
+check_email_dkim_real(struct cd *cd)
+{
+	struct strlist	*sels = xcalloc(1, sizeof *sels);
+	size_t		 i;
+
+	strlist_copy(sels, &cd->opt->dkim_selectors);
+	cd_data_list("dkim-selectors.cfg", "selectors", sels);
+	cd->extra = sels;
+	cd->extra_free = check_email_dkim_sels_free;
+	cd->next = check_email_dkim_done;
+	for (i = 0; i < sels->n; i++) {
+		char *name = xprintf("%s._domainkey.%s", sels->v[i],
+		    cd->opt->domain);
+
+		cd_lookup(cd, name, DNS_T_TXT);
+		free(name);
+	}
+	cd_settle(cd);
+}
+
+static void
+check_email_dkim_start(struct check_run *run)
+{
+	check_email_gate(run, check_email_dkim_real);
+}
+
+/* ---- email.dmarc ---------------------------------------------------------- */
+
+struct check_email_dmarc {
+	char			*where;		/* _dmarc name of the record */
+	struct dmarc_record	 rec;
+	bool			 have;
+	struct strlist		 outside;	/* authorisation names */
+};
+
+static void
+check_email_dmarc_free(void *arg)
+{
+	struct check_email_dmarc	*d = arg;
+
+	if (d == NULL)
+		return;
+	free(d->where);
+	if (d->have)
+		dmarc_record_free(&d->rec);
+	strlist_clear(&d->outside);
+	free(d);
+}
+
+static void
+check_email_dmarc_verdict(struct cd *cd)
+{
+	struct check_email_dmarc	*d = cd->extra;
+	struct dmarc_record		*rec = &d->rec;
+	struct result			*r = &cd->run->result;
+	struct strlist			 unauth = { 0 };
+	size_t				 i;
+	char				*list;
+
+	for (i = 0; i < d->outside.n; i++) {
+		struct strlist ok = { 0 };
+
+		check_email_txt(cd, d->outside.v[i], "v=DMARC1", &ok);
+		if (ok.n == 0) {
+			strlist_add(&unauth, d->outside.v[i]);
+			result_evidence(r, _("outside report address not "
+			    "authorised: no v=DMARC1 TXT at %s"),
+			    d->outside.v[i]);
+		} else
+			result_evidence(r, _("outside report address "
+			    "authorised by %s"), d->outside.v[i]);
+		strlist_clear(&ok);
+	}
+	if (dmarc_policy_rank(rec->p) == 0) {
+		result_set(r, STATUS_WARN, SEVERITY_HIGH, "%s",
+		    _("DMARC p=none: spoofed mail is still delivered"));
+		result_set_fix(r, _("Once the aggregate reports show your own "
+		    "mail passes, move to p=quarantine, then p=reject."));
+		if (rec->rua.n == 0)
+			result_evidence(r, "%s", _("also: no rua= address, so "
+			    "nobody receives the reports needed to move on"));
+	} else if (rec->rua.n == 0) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+		    _("DMARC has no rua= address: nobody receives aggregate "
+		    "reports"));
+		result_set_fix(r, _("Add rua=mailto:dmarc@%s (or your DMARC "
+		    "report service) to the record."), cd->opt->domain);
+	} else if (rec->sp != NULL &&
+	    dmarc_policy_rank(rec->sp) < dmarc_policy_rank(rec->p)) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("sp=%s is weaker than p=%s: subdomains can be spoofed"),
+		    rec->sp, rec->p);
+		result_set_fix(r, _("Set sp= to at least p=%s (or remove it)."),
+		    rec->p);
+	} else if (unauth.n > 0) {
+		list = strlist_join(&unauth, ", ");
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("outside rua address not authorised (%s): its reports "
+		    "are not sent"), list);
+		result_set_fix(r, _("Ask the report receiver to publish "
+		    "\"v=DMARC1\" at %s, or use an address in your own "
+		    "domain."), list);
+		free(list);
+	} else
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("DMARC p=%s with aggregate reports"), rec->p);
+	strlist_clear(&unauth);
+	cd_finish(cd);
+}
+
+/* The record found at name: parse it and look up outside rua domains. */
+static void
+check_email_dmarc_parse(struct cd *cd, const char *name)
+{
+	struct check_email_dmarc	*d = cd->extra;
+	struct result			*r = &cd->run->result;
+	struct strlist			 recs = { 0 };
+	const char			*org = dmarc_org_domain(cd->opt->domain);
+	char				*err = NULL, *q;
+	size_t				 i;
+
+	check_email_txt(cd, name, "v=DMARC1", &recs);
+	for (i = 0; i < recs.n; i++) {
+		q = cd_txt_quote(recs.v[i], strlen(recs.v[i]));
+		result_evidence(r, "%s TXT %s", name, q);
+		free(q);
+	}
+	if (recs.n > 1) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("%zu DMARC records at %s: receivers ignore them all"),
+		    recs.n, name);
+		result_set_fix(r, _("Keep exactly one v=DMARC1 TXT record at "
+		    "%s."), name);
+		strlist_clear(&recs);
+		cd_finish(cd);
+		return;
+	}
+	if (dmarc_parse(&d->rec, recs.v[0], strlen(recs.v[0]), &err) != 0) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("the DMARC record is invalid: %s"), err);
+		result_set_fix(r, _("Fix the record at %s: %s. A minimal valid "
+		    "record is \"v=DMARC1; p=quarantine; rua=mailto:dmarc@%s\"."),
+		    name, err, cd->opt->domain);
+		free(err);
+		strlist_clear(&recs);
+		cd_finish(cd);
+		return;
+	}
+	strlist_clear(&recs);
+	d->have = true;
+	result_evidence(r, _("tags: p=%s sp=%s np=%s pct=%d adkim=%c aspf=%c "
+	    "rua=%zu ruf=%zu"), d->rec.p, d->rec.sp != NULL ? d->rec.sp : "-",
+	    d->rec.np != NULL ? d->rec.np : "-", d->rec.pct, d->rec.adkim,
+	    d->rec.aspf, d->rec.rua.n, d->rec.ruf.n);
+	for (i = 0; i < d->rec.warnings.n; i++)
+		result_evidence(r, "%s", d->rec.warnings.v[i]);
+	/* rua/ruf outside the organisational domain need authorising. */
+	cd->next = check_email_dmarc_verdict;
+	for (i = 0; i < d->rec.rua.n + d->rec.ruf.n; i++) {
+		const char *uri = i < d->rec.rua.n ? d->rec.rua.v[i] :
+		    d->rec.ruf.v[i - d->rec.rua.n];
+		char *dest = dmarc_uri_domain(uri), *auth;
+
+		if (dest == NULL)
+			continue;
+		if (strcasecmp(dmarc_org_domain(dest), org) != 0) {
+			auth = xprintf("%s._report._dmarc.%s", cd->opt->domain,
+			    dest);
+			if (!strlist_has(&d->outside, auth))
+				strlist_add(&d->outside, auth);
+			cd_lookup(cd, auth, DNS_T_TXT);
+			free(auth);
+		}
+		free(dest);
+	}
+	cd_settle(cd);
+}
+
+static void
+check_email_dmarc_org(struct cd *cd)
+{
+	struct check_email_dmarc	*d = cd->extra;
+	struct strlist			 recs = { 0 };
+	const struct cd_look		*l = cd_find(cd, d->where, DNS_T_TXT);
+
+	check_email_txt(cd, d->where, "v=DMARC1", &recs);
+	if (recs.n == 0) {
+		struct result *r = &cd->run->result;
+
+		if (cd_undecided(l->status))
+			result_set(r, STATUS_ERROR, SEVERITY_NONE,
+			    _("could not look up %s: %s"), d->where,
+			    resolve_status_text(l->status));
+		else {
+			result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+			    _("no DMARC record at %s: receivers have no policy "
+			    "against spoofed mail"), d->where);
+			result_set_fix(r, _("Publish a TXT record at _dmarc.%s: "
+			    "\"v=DMARC1; p=none; rua=mailto:dmarc@%s\" to start "
+			    "collecting reports, then move to quarantine."),
+			    cd->opt->domain, cd->opt->domain);
+		}
+		strlist_clear(&recs);
+		cd_finish(cd);
+		return;
+	}
+	strlist_clear(&recs);
+	if (strncmp(d->where + 7, cd->opt->domain, strlen(cd->opt->domain))
+	    != 0)
+		result_evidence(&cd->run->result, _("no record at _dmarc.%s: "
+		    "the organisational domain's applies"), cd->opt->domain);
+	check_email_dmarc_parse(cd, d->where);
+}
+
+static void
+check_email_dmarc_first(struct cd *cd)
+{
+	struct check_email_dmarc	*d = cd->extra;
+	struct strlist			 recs = { 0 };
+	const char			*org = dmarc_org_domain(cd->opt->domain);
+	const struct cd_look		*l = cd_find(cd, d->where, DNS_T_TXT);
+
+	check_email_txt(cd, d->where, "v=DMARC1", &recs);
+	if (recs.n == 0 && !cd_undecided(l->status) &&
+	    strcmp(org, cd->opt->domain) != 0) {
+		strlist_clear(&recs);
+		free(d->where);
+		d->where = xprintf("_dmarc.%s", org);
+		cd->next = check_email_dmarc_org;
+		cd_lookup(cd, d->where, DNS_T_TXT);
+		cd_settle(cd);
+		return;
+	}
+	strlist_clear(&recs);
+	check_email_dmarc_org(cd);
+}
+
+static void
+check_email_dmarc_real(struct cd *cd)
+{
+	struct check_email_dmarc	*d = xcalloc(1, sizeof *d);
+
+	d->where = xprintf("_dmarc.%s", cd->opt->domain);
+	cd->extra = d;
+	cd->extra_free = check_email_dmarc_free;
+	cd->next = check_email_dmarc_first;
+	cd_lookup(cd, d->where, DNS_T_TXT);
+	cd_settle(cd);
+}
+
+static void
+check_email_dmarc_start(struct check_run *run)
+{
+	check_email_gate(run, check_email_dmarc_real);
+}
+
+/* ---- email.mta-sts and email.tls-rpt ------------------------------------ */
+
+/* The value of key in a "key: value" policy body, or NULL (new string). */
+static char *
+check_email_policy_value(const char *body, size_t len, const char *key)
+{
+	const char	*p = body, *end = body + len, *nl;
+	size_t		 kl = strlen(key);
+
+	while (p < end) {
+		nl = memchr(p, '\n', end - p);
+		if (nl == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > kl && strncmp(p, key, kl) == 0 &&
+		    p[kl] == ':') {
+			const char *v = p + kl + 1, *e = nl;
+
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			while (e > v && (e[-1] == '\r' || e[-1] == ' '))
+				e--;
+			return xstrndup(v, e - v);
+		}
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+static void
+check_email_mta_sts_policy(void *arg, long status, const char *body,
+    size_t len, const char *error)
+{
+	struct cd_ticket	*t = arg;
+	struct cd		*cd = t->cd;
+	struct result		*r;
+	char			*version, *mode;
+
+	if (t->dead) {
+		free(t);
+		return;
+	}
+	free(t);
+	cd->ticket = NULL;
+	r = &cd->run->result;
+	if (status == 0) {
+		result_set(r, STATUS_ERROR, SEVERITY_NONE,
+		    _("the MTA-STS TXT record is published, but the policy "
+		    "could not be fetched (%s)"), error != NULL ? error : "");
+		cd_finish(cd);
+		return;
+	}
+	if (status != 200 || body == NULL) {
+		result_evidence(r, _("policy: HTTP %ld"), status);
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("the TXT record announces MTA-STS but the policy answers "
+		    "HTTP %ld"), status);
+		result_set_fix(r, _("Serve the policy at https://mta-sts.%s/"
+		    ".well-known/mta-sts.txt (version: STSv1, mode, mx, "
+		    "max_age) or remove the _mta-sts TXT record."),
+		    cd->opt->domain);
+		cd_finish(cd);
+		return;
+	}
+	version = check_email_policy_value(body, len, "version");
+	mode = check_email_policy_value(body, len, "mode");
+	result_evidence(r, _("policy: version=%s mode=%s"),
+	    version != NULL ? version : "-", mode != NULL ? mode : "-");
+	if (version == NULL || strcmp(version, "STSv1") != 0 || mode == NULL ||
+	    (strcmp(mode, "enforce") != 0 && strcmp(mode, "testing") != 0 &&
+	    strcmp(mode, "none") != 0)) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+		    _("the MTA-STS TXT record and the policy disagree: the "
+		    "policy is not a valid STSv1 policy"));
+		result_set_fix(r, "%s", _("Fix the policy file: it needs "
+		    "\"version: STSv1\", a mode, mx lines and max_age."));
+	} else
+		result_set(r, STATUS_PASS, SEVERITY_INFO,
+		    _("MTA-STS published, mode %s"), mode);
+	free(version);
+	free(mode);
+	cd_finish(cd);
+}
+
+static void
+check_email_mta_sts_done(struct cd *cd)
+{
+	char			*name = xprintf("_mta-sts.%s", cd->opt->domain);
+	const struct cd_look	*l = cd_find(cd, name, DNS_T_TXT);
+	struct result		*r = &cd->run->result;
+	struct strlist		 recs = { 0 };
+	char			*url, *q;
+
+	check_email_txt(cd, name, "v=STSv1", &recs);
+	if (recs.n == 0) {
+		if (cd_undecided(l->status))
+			result_set(r, STATUS_ERROR, SEVERITY_NONE,
+			    _("could not look up %s: %s"), name,
+			    resolve_status_text(l->status));
+		else
+			result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+			    _("no MTA-STS: mail to the domain may be sent "
+			    "without TLS (optional hardening)"));
+		free(name);
+		strlist_clear(&recs);
+		cd_finish(cd);
+		return;
+	}
+	q = cd_txt_quote(recs.v[0], strlen(recs.v[0]));
+	result_evidence(r, "%s TXT %s", name, q);
+	free(q);
+	free(name);
+	strlist_clear(&recs);
+	url = xprintf("https://mta-sts.%s/.well-known/mta-sts.txt",
+	    cd->opt->domain);
+	cd->ticket = xcalloc(1, sizeof *cd->ticket);
+	cd->ticket->cd = cd;
+	web_fetch(cd->audit, url, check_email_mta_sts_policy, cd->ticket);
+	free(url);
+}
+
+static void
+check_email_mta_sts_real(struct cd *cd)
+{
+	char	*name = xprintf("_mta-sts.%s", cd->opt->domain);
+
+	cd->next = check_email_mta_sts_done;
+	cd_lookup(cd, name, DNS_T_TXT);
+	free(name);
+	cd_settle(cd);
+}
+
+static void
+check_email_mta_sts_start(struct check_run *run)
+{
+	check_email_gate(run, check_email_mta_sts_real);
+}
+
+static void
+check_email_tls_rpt_done(struct cd *cd)
+{
+	char			*name = xprintf("_smtp._tls.%s", cd->opt->domain);
+	const struct cd_look	*l = cd_find(cd, name, DNS_T_TXT);
+	struct result		*r = &cd->run->result;
+	struct strlist		 recs = { 0 };
+	char			*q;
+
+	check_email_txt(cd, name, "v=TLSRPTv1", &recs);
+	if (recs.n == 0) {
+		if (cd_undecided(l->status))
+			result_set(r, STATUS_ERROR, SEVERITY_NONE,
+			    _("could not look up %s: %s"), name,
+			    resolve_status_text(l->status));
+		else
+			result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+			    _("no TLS-RPT record: no reports of mail TLS "
+			    "failures (optional)"));
+	} else {
+		q = cd_txt_quote(recs.v[0], strlen(recs.v[0]));
+		result_evidence(r, "%s TXT %s", name, q);
+		free(q);
+		if (strstr(recs.v[0], "rua=") == NULL) {
+			result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+			    _("TLS-RPT record without rua=: reports go "
+			    "nowhere"));
+			result_set_fix(r, _("Add rua=mailto:tlsrpt@%s to the "
+			    "record."), cd->opt->domain);
+		} else
+			result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+			    _("TLS-RPT published with a report address"));
+	}
+	strlist_clear(&recs);
+	free(name);
+	cd_finish(cd);
+}
+
+static void
+check_email_tls_rpt_real(struct cd *cd)
+{
+	char	*name = xprintf("_smtp._tls.%s", cd->opt->domain);
+
+	cd->next = check_email_tls_rpt_done;
+	cd_lookup(cd, name, DNS_T_TXT);
+	free(name);
+	cd_settle(cd);
+}
+
+static void
+check_email_tls_rpt_start(struct check_run *run)
+{
+	check_email_gate(run, check_email_tls_rpt_real);
+}
+
+#define CHECK_EMAIL_DEF(name, id_, fn)				\
+	const struct check_def name = {				\
+		.id = id_,					\
+		.start = fn,					\
+		.cancel = cd_cancel,				\
+		.free = cd_free,				\
+	}
+
+CHECK_EMAIL_DEF(check_email_mx, "email.mx", check_email_mx_start);
+CHECK_EMAIL_DEF(check_email_spf, "email.spf", check_email_spf_start);
+CHECK_EMAIL_DEF(check_email_spf_eval, "email.spf-eval",
+    check_email_eval_start);
+CHECK_EMAIL_DEF(check_email_dkim, "email.dkim", check_email_dkim_start);
+CHECK_EMAIL_DEF(check_email_dmarc, "email.dmarc", check_email_dmarc_start);
+CHECK_EMAIL_DEF(check_email_mta_sts, "email.mta-sts",
+    check_email_mta_sts_start);
+CHECK_EMAIL_DEF(check_email_tls_rpt, "email.tls-rpt",
+    check_email_tls_rpt_start);
