@@ -1,9 +1,420 @@
-/* check-secrets.c: the secrets engine (not in this build yet). */
+/* check-secrets.c: the secrets.* checks, scanning on a worker thread. */
 
 #include "config.h"
 
-#include "engine.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "secrets.h"
+
+/* The engine's shared state: the rules, loaded once per audit. */
+struct check_secrets_engine {
+	struct secrets_rules	*rules;
+	char			*error;
+};
+
+/* One secrets.* run. */
+struct check_secrets_state {
+	enum gitscan_kind	 kind;
+	struct gitscan		*gs;
+	struct gitscan_report	*report;	/* once done, owned by gs */
+	struct check_run	*run;
+};
+
+/* Frees the engine's slot. */
+static void
+check_secrets_engine_free(void *arg)
+{
+	struct check_secrets_engine	*e = arg;
+
+	secrets_rules_free(e->rules);
+	free(e->error);
+	free(e);
+}
+
+/* The rules for this audit, loaded on first use; NULL with *why. */
+static const struct secrets_rules *
+check_secrets_rules(struct audit *audit, const char **why)
+{
+	struct check_secrets_engine	*e = audit->engine[ENGINE_SECRETS];
+
+	if (e == NULL) {
+		e = xcalloc(1, sizeof *e);
+		e->rules = secrets_rules_load(NULL, &e->error);
+		audit->engine[ENGINE_SECRETS] = e;
+		audit->engine_free[ENGINE_SECRETS] = check_secrets_engine_free;
+	}
+	*why = e->error;
+	return e->rules;
+}
+
+/* Human size: "12.3 MB". */
+static char *
+check_secrets_size(uint64_t bytes)
+{
+	if (bytes >= 1024 * 1024)
+		return xprintf("%.1f MB", (double)bytes / (1024.0 * 1024.0));
+	if (bytes >= 1024)
+		return xprintf("%.1f kB", (double)bytes / 1024.0);
+	return xprintf("%llu B", (unsigned long long)bytes);
+}
+
+/* The worker's progress: shown as the running summary. */
+static void
+check_secrets_progress_cb(void *arg, const struct gitscan_progress *p)
+{
+	struct check_secrets_state	*st = arg;
+	char				*size = check_secrets_size(p->bytes);
+
+	if (st->kind == GITSCAN_HISTORY)
+		result_set(&st->run->result, STATUS_RUNNING, SEVERITY_NONE,
+		    _("scanning: %llu commits, %llu files, %s"),
+		    (unsigned long long)p->commits,
+		    (unsigned long long)p->files, size);
+	else
+		result_set(&st->run->result, STATUS_RUNNING, SEVERITY_NONE,
+		    _("scanning: %llu files, %s"),
+		    (unsigned long long)p->files, size);
+	free(size);
+}
+
+/* What was skipped, for the summary ("" when nothing). */
+static char *
+check_secrets_skipped(const struct gitscan_report *rep)
+{
+	if (rep->skipped_binary + rep->skipped_large +
+	    rep->skipped_symlink == 0)
+		return xstrdup("");
+	return xprintf(_("; skipped %llu binary, %llu over %u MB, %llu "
+	    "symbolic links"), (unsigned long long)rep->skipped_binary,
+	    (unsigned long long)rep->skipped_large,
+	    GITSCAN_MAX_FILE / (1024 * 1024),
+	    (unsigned long long)rep->skipped_symlink);
+}
+
+/* Adds one evidence line for a finding. Never the value: preview only. */
+static void
+check_secrets_evidence(struct result *r, const struct gitscan_finding *g)
+{
+	char	 where[64] = "";
+	char	 date[32];
+
+	if (g->commit != NULL) {
+		strftime(date, sizeof date, "%Y-%m-%d", gmtime(&g->date));
+		snprintf(where, sizeof where, _(" first in commit %.12s (%s)"),
+		    g->commit, date);
+	}
+	if (g->f.allowed)
+		result_evidence(r, _("allowed (%s): %s %s:%zu %s fp:%s%s"),
+		    g->allow_reason != NULL ? g->allow_reason : "",
+		    g->f.rule, g->path, g->f.line, g->f.preview,
+		    g->f.fingerprint, where);
+	else
+		result_evidence(r, "%s %s %s:%zu %s fp:%s%s",
+		    g->f.publishable ? _("info (publishable)") :
+		    severity_name(g->f.severity), g->f.rule, g->path,
+		    g->f.line, g->f.preview, g->f.fingerprint, where);
+}
+
+/* Builds the result of a worktree or history scan. */
+static void
+check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
+{
+	struct result	*r = &run->result;
+	size_t		 i, live = 0, allowed = 0, pub = 0;
+	enum severity	 worst = SEVERITY_NONE;
+	struct strlist	 files = { 0 };
+	char		*size, *skipped;
+	bool		 history = run->def->id[8] == 'h';
+
+	for (i = 0; i < rep->nfindings; i++) {
+		const struct gitscan_finding *g = &rep->findings[i];
+
+		if (g->f.allowed)
+			allowed++;
+		else if (g->f.publishable)
+			pub++;
+		else {
+			live++;
+			if (g->f.severity > worst)
+				worst = g->f.severity;
+			if (!strlist_has(&files, g->path))
+				strlist_add(&files, g->path);
+		}
+	}
+	/* Live secrets first, then publishable, then allowed. */
+	for (i = 0; i < rep->nfindings; i++) {
+		if (!rep->findings[i].f.allowed &&
+		    !rep->findings[i].f.publishable)
+			check_secrets_evidence(r, &rep->findings[i]);
+	}
+	for (i = 0; i < rep->nfindings; i++) {
+		if (!rep->findings[i].f.allowed &&
+		    rep->findings[i].f.publishable)
+			check_secrets_evidence(r, &rep->findings[i]);
+	}
+	for (i = 0; i < rep->nfindings; i++) {
+		if (rep->findings[i].f.allowed)
+			check_secrets_evidence(r, &rep->findings[i]);
+	}
+	size = check_secrets_size(rep->progress.bytes);
+	skipped = check_secrets_skipped(rep);
+	if (live > 0 && history) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("%zu secrets in the history of %llu commits (%zu allowed, "
+		    "%zu publishable): deleting a secret from HEAD does not "
+		    "un-leak it, rotate it"), live,
+		    (unsigned long long)rep->progress.commits, allowed, pub);
+		result_set_fix(r, "%s", _("Rotate every secret listed at its "
+		    "provider first; then rewrite history only if you must. "
+		    "Allow a false positive by adding its fingerprint and a "
+		    "reason to .launchreadyignore."));
+	} else if (live > 0) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("%zu secrets in %zu files (%zu allowed, %zu publishable);"
+		    " %llu files, %s scanned%s"), live, files.n, allowed, pub,
+		    (unsigned long long)rep->progress.files, size, skipped);
+		result_set_fix(r, "%s", _("Rotate each secret at its provider, "
+		    "move it to the deployment's environment or secret store, "
+		    "and remove it from the files. Allow a false positive by "
+		    "its fingerprint in .launchreadyignore or an inline "
+		    "launchready:allow comment."));
+	} else if (history) {
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("no secret in the added lines of %llu commits on every "
+		    "ref (%zu allowed, %zu publishable)%s"),
+		    (unsigned long long)rep->progress.commits, allowed, pub,
+		    skipped);
+	} else {
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("no secret in %llu files, %s (%zu allowed, %zu "
+		    "publishable)%s"), (unsigned long long)rep->progress.files,
+		    size, allowed, pub, skipped);
+	}
+	(void)worst;
+	strlist_clear(&files);
+	free(size);
+	free(skipped);
+}
+
+/* Builds the result of secrets.env-files. */
+static void
+check_secrets_envfiles(struct check_run *run, struct gitscan_report *rep)
+{
+	struct result	*r = &run->result;
+	size_t		 i;
+
+	for (i = 0; i < rep->env_tracked.n; i++)
+		result_evidence(r, _("tracked with values: %s"),
+		    rep->env_tracked.v[i]);
+	for (i = 0; i < rep->env_template_secrets.n; i++)
+		result_evidence(r, _("template holding a secret: %s"),
+		    rep->env_template_secrets.v[i]);
+	for (i = 0; i < rep->env_templates.n; i++)
+		result_evidence(r, _("template, fine: %s"),
+		    rep->env_templates.v[i]);
+	result_evidence(r, rep->env_ignored ? _(".gitignore covers .env") :
+	    _(".gitignore does not cover .env"));
+	if (rep->env_tracked.n + rep->env_template_secrets.n > 0) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
+		    _("%zu tracked .env files hold values"),
+		    rep->env_tracked.n + rep->env_template_secrets.n);
+		result_set_fix(r, "%s", _("git rm --cached the .env file, add "
+		    ".env to .gitignore, rotate the values it held, and keep "
+		    "only a .env.example with empty values in the "
+		    "repository."));
+	} else if (!rep->env_ignored) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM, "%s",
+		    _(".env is not in .gitignore: the next `git add .` may "
+		    "commit it"));
+		result_set_fix(r, "%s", _("Add the line .env (and .env.*, "
+		    "then !.env.example) to .gitignore."));
+	} else
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("no .env file with values is tracked; .gitignore covers "
+		    ".env (%zu templates)"), rep->env_templates.n);
+}
+
+/* Builds the inventory: names and environments, never values. */
+static void
+check_secrets_inventory(struct check_run *run, struct gitscan_report *rep)
+{
+	struct result	*r = &run->result;
+	size_t		 i;
+	char		*envs;
+
+	for (i = 0; i < rep->nvars; i++) {
+		envs = strlist_join(&rep->vars[i].envs, ", ");
+		result_evidence(r, "%s: %s", rep->vars[i].name, envs);
+		free(envs);
+	}
+	result_set(r, STATUS_PASS, SEVERITY_NONE,
+	    _("%zu environment variables in use (names only) across %llu "
+	    "files"), rep->nvars, (unsigned long long)rep->progress.files);
+}
+
+/* The worker finished. */
+static void
+check_secrets_done_cb(void *arg, struct gitscan_report *rep)
+{
+	struct check_secrets_state	*st = arg;
+	struct check_run		*run = st->run;
+
+	st->report = rep;
+	if (rep->error != NULL) {
+		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE, "%s",
+		    rep->error);
+		check_finish(run);
+		return;
+	}
+	switch (st->kind) {
+	case GITSCAN_WORKTREE:
+	case GITSCAN_HISTORY:
+		check_secrets_findings(run, rep);
+		break;
+	case GITSCAN_ENVFILES:
+		check_secrets_envfiles(run, rep);
+		break;
+	case GITSCAN_INVENTORY:
+		check_secrets_inventory(run, rep);
+		break;
+	}
+	check_finish(run);
+}
+
+/* Starts a scan of kind for run. */
+static void
+check_secrets_start(struct check_run *run, enum gitscan_kind kind)
+{
+	struct check_secrets_state	*st;
+	const struct secrets_rules	*rules;
+	const char			*why;
+	const char			*repo = run->audit->opt->repo;
+
+	if (repo == NULL || *repo == '\0') {
+		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE, "%s",
+		    _("no repository given (--repo DIR)"));
+		check_finish(run);
+		return;
+	}
+	if ((rules = check_secrets_rules(run->audit, &why)) == NULL) {
+		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
+		    _("the secret rules cannot be loaded: %s"), why);
+		check_finish(run);
+		return;
+	}
+	st = xcalloc(1, sizeof *st);
+	st->kind = kind;
+	st->run = run;
+	run->state = st;
+	st->gs = gitscan_start(run->audit->loop, kind, repo, rules,
+	    check_secrets_progress_cb, check_secrets_done_cb, st);
+}
+
+static void
+check_secrets_start_worktree(struct check_run *run)
+{
+	check_secrets_start(run, GITSCAN_WORKTREE);
+}
+
+static void
+check_secrets_start_history(struct check_run *run)
+{
+	check_secrets_start(run, GITSCAN_HISTORY);
+}
+
+static void
+check_secrets_start_envfiles(struct check_run *run)
+{
+	check_secrets_start(run, GITSCAN_ENVFILES);
+}
+
+static void
+check_secrets_start_inventory(struct check_run *run)
+{
+	check_secrets_start(run, GITSCAN_INVENTORY);
+}
+
+/* Stops the worker; no callback follows. */
+static void
+check_secrets_cancel(struct check_run *run)
+{
+	struct check_secrets_state	*st = run->state;
+
+	if (st != NULL)
+		gitscan_cancel(st->gs);
+}
+
+static void
+check_secrets_free(struct check_run *run)
+{
+	struct check_secrets_state	*st = run->state;
+
+	if (st == NULL)
+		return;
+	gitscan_free(st->gs);
+	free(st);
+	run->state = NULL;
+}
+
+const struct gitscan_report *
+check_secrets_report(const struct check_run *run)
+{
+	const struct check_secrets_state	*st;
+
+	if (run == NULL || strncmp(run->def->id, "secrets.", 8) != 0 ||
+	    !run->finished || run->state == NULL)
+		return NULL;
+	st = run->state;
+	return st->report;
+}
+
+bool
+check_secrets_progress(const struct check_run *run,
+    struct gitscan_progress *p)
+{
+	const struct check_secrets_state	*st;
+
+	if (run == NULL || strncmp(run->def->id, "secrets.", 8) != 0 ||
+	    run->finished || run->state == NULL)
+		return false;
+	st = run->state;
+	gitscan_get_progress(st->gs, p);
+	return true;
+}
+
+static const struct check_def check_secrets_worktree = {
+	.id = "secrets.worktree",
+	.start = check_secrets_start_worktree,
+	.cancel = check_secrets_cancel,
+	.free = check_secrets_free,
+};
+
+static const struct check_def check_secrets_history = {
+	.id = "secrets.history",
+	.start = check_secrets_start_history,
+	.cancel = check_secrets_cancel,
+	.free = check_secrets_free,
+};
+
+static const struct check_def check_secrets_env_files = {
+	.id = "secrets.env-files",
+	.start = check_secrets_start_envfiles,
+	.cancel = check_secrets_cancel,
+	.free = check_secrets_free,
+};
+
+static const struct check_def check_secrets_inventory_def = {
+	.id = "secrets.inventory",
+	.start = check_secrets_start_inventory,
+	.cancel = check_secrets_cancel,
+	.free = check_secrets_free,
+};
 
 const struct check_def *const check_secrets_defs[] = {
+	&check_secrets_worktree,
+	&check_secrets_history,
+	&check_secrets_env_files,
+	&check_secrets_inventory_def,
 	NULL
 };

@@ -1,12 +1,168 @@
-/* sarif.c: SARIF 2.1.0 output of secret findings (not in this build yet). */
+/* sarif.c: SARIF 2.1.0 output of secret findings. */
 
 #include "config.h"
 
-#include "engine.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "secrets.h"
+
+/* Appends path as a relative URI reference, percent-encoded. */
+static void
+sarif_uri(struct buf *b, const char *path)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	struct buf		 u = { 0 };
+	const unsigned char	*p;
+	char			 e[3];
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p) != NULL)
+			buf_add(&u, p, 1);
+		else {
+			e[0] = '%';
+			e[1] = hex[*p >> 4];
+			e[2] = hex[*p & 15];
+			buf_add(&u, e, 3);
+		}
+	}
+	buf_json(b, u.data != NULL ? u.data : "");
+	buf_free(&u);
+}
+
+/* The SARIF level of a finding. */
+static const char *
+sarif_level(const struct gitscan_finding *g)
+{
+	if (g->f.publishable || g->f.severity <= SEVERITY_INFO)
+		return "note";
+	if (g->f.severity == SEVERITY_MEDIUM)
+		return "warning";
+	return "error";
+}
+
+/* Appends one result. */
+static void
+sarif_result(struct buf *b, const char *check, const struct gitscan_finding *g,
+    size_t rule_index, bool first)
+{
+	char	*msg;
+
+	buf_puts(b, first ? "\n        " : ",\n        ");
+	buf_puts(b, "{\"ruleId\": ");
+	buf_json(b, g->f.rule);
+	buf_printf(b, ", \"ruleIndex\": %zu, \"level\": \"%s\",\n"
+	    "         \"message\": {\"text\": ", rule_index, sarif_level(g));
+	if (g->commit != NULL)
+		msg = xprintf(_("%s (%s, fingerprint %s) added in commit %.12s;"
+		    " rotate it"), g->f.title, g->f.preview, g->f.fingerprint,
+		    g->commit);
+	else
+		msg = xprintf(_("%s (%s, fingerprint %s)"), g->f.title,
+		    g->f.preview, g->f.fingerprint);
+	buf_json(b, msg);
+	free(msg);
+	buf_puts(b, "},\n         \"locations\": [{\"physicalLocation\": "
+	    "{\"artifactLocation\": {\"uri\": ");
+	sarif_uri(b, g->path);
+	buf_printf(b, ", \"uriBaseId\": \"%%SRCROOT%%\"}, \"region\": "
+	    "{\"startLine\": %zu, \"startColumn\": %zu}}}],\n",
+	    g->f.line > 0 ? g->f.line : 1, g->f.column > 0 ? g->f.column : 1);
+	buf_puts(b, "         \"partialFingerprints\": {\"launchready/v1\": ");
+	buf_json(b, g->f.fingerprint);
+	buf_puts(b, "},\n         \"properties\": {\"check\": ");
+	buf_json(b, check);
+	if (g->commit != NULL) {
+		buf_puts(b, ", \"commit\": ");
+		buf_json(b, g->commit);
+		buf_puts(b, ", \"authorDate\": ");
+		buf_json(b, time_iso(g->date));
+	}
+	buf_printf(b, ", \"publishable\": %s}", g->f.publishable ? "true" :
+	    "false");
+	if (g->f.allowed) {
+		buf_puts(b, ",\n         \"suppressions\": [{\"kind\": "
+		    "\"inSource\", \"justification\": ");
+		buf_json(b, g->allow_reason != NULL ? g->allow_reason : "");
+		buf_puts(b, "}]");
+	}
+	buf_puts(b, "}");
+}
 
 int
 sarif_write(struct buf *b, struct check_run **runs, size_t nruns,
     const struct options *opt, char **err)
 {
-	return set_error(err, "%s", _("SARIF output is not in this build"));
+	const struct gitscan_report	*rep;
+	struct strlist			 rules = { 0 }, titles = { 0 };
+	size_t				 i, j, k;
+	bool				 first = true;
+
+	(void)err;
+	/* The rules that found something, in order of first use. */
+	for (i = 0; i < nruns; i++) {
+		if ((rep = check_secrets_report(runs[i])) == NULL)
+			continue;
+		for (j = 0; j < rep->nfindings; j++) {
+			if (strlist_has(&rules, rep->findings[j].f.rule))
+				continue;
+			strlist_add(&rules, rep->findings[j].f.rule);
+			strlist_add(&titles, rep->findings[j].f.title);
+		}
+	}
+	buf_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/"
+	    "sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n"
+	    "    {\n      \"tool\": {\"driver\": {\"name\": \"launchready\", "
+	    "\"version\": ");
+	buf_json(b, PACKAGE_VERSION);
+	buf_puts(b, ", \"rules\": [");
+	for (i = 0; i < rules.n; i++) {
+		buf_puts(b, i == 0 ? "\n        " : ",\n        ");
+		buf_puts(b, "{\"id\": ");
+		buf_json(b, rules.v[i]);
+		buf_puts(b, ", \"name\": ");
+		buf_json(b, rules.v[i]);
+		buf_puts(b, ", \"shortDescription\": {\"text\": ");
+		buf_json(b, titles.v[i]);
+		buf_puts(b, "}, \"help\": {\"text\": ");
+		buf_json(b, _("Rotate the secret at its provider, then remove "
+		    "it from the repository; allow a false positive by its "
+		    "fingerprint in .launchreadyignore."));
+		buf_puts(b, "}}");
+	}
+	buf_puts(b, "]}},\n");
+	if (opt->repo != NULL) {
+		buf_puts(b, "      \"originalUriBaseIds\": {\"%SRCROOT%\": "
+		    "{\"uri\": ");
+		{
+			char *real = realpath(opt->repo, NULL);
+			char *u = xprintf("file://%s/", real != NULL ? real :
+			    opt->repo);
+
+			buf_json(b, u);
+			free(u);
+			free(real);
+		}
+		buf_puts(b, "}},\n");
+	}
+	buf_puts(b, "      \"results\": [");
+	for (i = 0; i < nruns; i++) {
+		if ((rep = check_secrets_report(runs[i])) == NULL)
+			continue;
+		for (j = 0; j < rep->nfindings; j++) {
+			for (k = 0; k < rules.n; k++) {
+				if (strcmp(rules.v[k],
+				    rep->findings[j].f.rule) == 0)
+					break;
+			}
+			sarif_result(b, runs[i]->def->id, &rep->findings[j], k,
+			    first);
+			first = false;
+		}
+	}
+	buf_puts(b, first ? "]\n    }\n  ]\n}\n" : "\n      ]\n    }\n  ]\n}\n");
+	strlist_clear(&rules);
+	strlist_clear(&titles);
+	return 0;
 }

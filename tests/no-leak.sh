@@ -1,0 +1,70 @@
+#!/bin/sh
+# no-leak.sh: plants secrets in a real repository, runs the whole audit
+# with --repo in every output format, records the secrets checks in a
+# saved session and writes its handover report in every format, then
+# greps every file written, and stdout and stderr, for each planted value
+# (and for the value without its first 4 characters): none may appear.
+set -u
+: "${LAUNCHREADY:?}" "${top_srcdir:?}" "${top_builddir:?}"
+command -v git >/dev/null || { echo "git missing"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+sessions=$tmp/sessions
+mkdir -p "$out" "$sessions"
+export HOME=$tmp/home XDG_DATA_HOME=$tmp/xdg
+mkdir -p "$HOME" "$XDG_DATA_HOME"
+
+sh "$top_srcdir/tests/lab/git/make-repo.sh" "$tmp/repo" "$tmp/planted.tsv" ||
+    { echo "make-repo.sh failed"; exit 1; }
+# The planted values and the manifest live outside $out.
+cut -f1 "$tmp/planted.tsv" >"$tmp/values"
+[ "$(wc -l <"$tmp/values")" -ge 10 ] || { echo "too few planted"; exit 1; }
+
+# A resolver that answers nothing: the DNS and web checks end quickly.
+port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 9)
+runs=0
+for fmt in text json md sarif; do
+	"$LAUNCHREADY" audit brightcart.test --repo "$tmp/repo" \
+	    --resolver "127.0.0.1:$port" --timeout 1 --session-dir "$sessions" \
+	    --format $fmt >"$out/audit.$fmt" 2>"$out/audit.$fmt.err"
+	rc=$?
+	[ $rc -eq 1 ] || { echo "audit --format $fmt: exit $rc, want 1"; \
+	    cat "$out/audit.$fmt.err"; exit 1; }
+	runs=$((runs + 1))
+done
+grep -q 'sk_l…' "$out/audit.text" || { echo "no redacted preview in text"; exit 1; }
+
+# Session and handover report, when this build has them.
+if "$top_builddir/tests/test-noleak-session" "$sessions" "$tmp/repo" "$out" \
+    >"$out/session.name" 2>"$out/session.err"; then
+	name=$(cat "$out/session.name")
+	for fmt in md html json; do
+		"$LAUNCHREADY" report "$name" --session-dir "$sessions" \
+		    --format $fmt -o "$out/cli-report.$fmt" \
+		    >"$out/report.$fmt.out" 2>&1 || true
+	done
+	"$LAUNCHREADY" list --session-dir "$sessions" >"$out/list.out" 2>&1 || true
+	grep -q 'stripe-secret-live' "$out/report.md" ||
+	    { echo "the report does not carry the findings"; exit 1; }
+	echo "# session saved and reported: $(ls "$sessions" | tr '\n' ' ')"
+else
+	echo "# session store not in this build: $(head -1 "$out/session.err")"
+fi
+
+# Grep everything written: outputs, sessions, the home directory.
+leaks=0
+files=$(find "$out" "$sessions" "$HOME" "$XDG_DATA_HOME" -type f | wc -l)
+while IFS= read -r v; do
+	[ -n "$v" ] || continue
+	tail=${v#????}
+	for needle in "$v" "$tail"; do
+		if grep -rlF -- "$needle" "$out" "$sessions" "$HOME" \
+		    "$XDG_DATA_HOME" >"$tmp/hits" 2>/dev/null; then
+			echo "LEAK of a planted value (${#needle} chars) in: $(cat "$tmp/hits")"
+			leaks=$((leaks + 1))
+		fi
+	done
+done <"$tmp/values"
+echo "# $runs audit runs, $files files written, $(wc -l <"$tmp/values") planted values, $leaks leaks"
+[ $leaks -eq 0 ]
