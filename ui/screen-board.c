@@ -263,9 +263,8 @@ screen_board_detail(struct ui *ui, size_t i, int width,
 		    0);
 	if (item->check == NULL && item->hint != NULL)
 		screen_board_hint(ui, item->hint, width, bl);
-	if (status == STATUS_SKIPPED) {
-		s = xprintf(_("Skipped: %s"), st->skip_reason != NULL ?
-		    st->skip_reason : "");
+	if (status == STATUS_SKIPPED && st->skip_reason != NULL) {
+		s = xprintf(_("Skipped: %s"), st->skip_reason);
 		ui_lines_wrap(ui, bl, ui_attr(ui, COLOUR_WARN), s, width, 0);
 		free(s);
 	}
@@ -413,7 +412,7 @@ screen_board_skip(struct ui *ui, size_t i)
 {
 	struct item_state	*st = sprint_state(ui->sprint, i);
 
-	if (st->status != STATUS_SKIPPED) {
+	if (st->skip_reason == NULL) {
 		ui_prompt(ui, _("Why skip it"), NULL, screen_board_set_skip,
 		    (void *)(uintptr_t)i);
 		return;

@@ -220,7 +220,6 @@ sprint_done(struct check_run *run, void *arg)
 	const struct item	*item = &sp->cl->items[slot->index];
 	struct item_state	*st;
 	struct result		 r;
-	enum status		 before;
 
 	sp->runs[slot->index] = NULL;
 	sp->running--;
@@ -230,10 +229,10 @@ sprint_done(struct check_run *run, void *arg)
 		r.severity = item->severity;
 	else if (r.status == STATUS_WARN && r.severity == SEVERITY_NONE)
 		r.severity = SEVERITY_INFO;
-	before = session_item(sp->s, item->id)->status;
 	session_record(sp->s, item->id, &r);
 	st = session_item(sp->s, item->id);
-	st->status = before == STATUS_SKIPPED ? STATUS_SKIPPED : r.status;
+	/* A person's skip (it has a reason) stands; an engine's does not. */
+	st->status = st->skip_reason != NULL ? STATUS_SKIPPED : r.status;
 	result_clear(&r);
 	if (sp->final_qa && sp->running == 0) {
 		sp->final_qa = false;
@@ -277,7 +276,7 @@ sprint_run_item(struct sprint *sp, size_t i)
 {
 	struct item_state	*st = sprint_state(sp, i);
 
-	if (st->status == STATUS_SKIPPED) {
+	if (st->skip_reason != NULL) {
 		st->status = STATUS_PENDING;
 		free(st->skip_reason);
 		st->skip_reason = NULL;
@@ -299,7 +298,7 @@ sprint_run_stage(struct sprint *sp, int stage, bool all)
 	for (i = sg->first; i < sg->first + sg->nitems; i++) {
 		struct item_state *st = sprint_state(sp, i);
 
-		if (st->status == STATUS_SKIPPED)
+		if (st->skip_reason != NULL)
 			continue;
 		if (!all && st->has_latest)
 			continue;
