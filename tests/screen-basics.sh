@@ -85,6 +85,23 @@ $T resize-window -x 60 -y 20
 expect "The terminal is too small"
 $T resize-window -x 100 -y 30
 expect "Shop · shop.test"
+# A save that fails (the sessions directory gone, a file in its place)
+# is shown, and the change stays on the screen; the next save works again.
+keys 1
+select_item "A person confirms this one"
+mv "$SESSIONS" "$SESSIONS.away"
+: >"$SESSIONS"
+keys Space
+expect "NOT SAVED"
+expect "☑ done"
+rm -f "$SESSIONS"
+mv "$SESSIONS.away" "$SESSIONS"
+keys o
+type_text "Ana"
+keys Enter
+expect_gone "NOT SAVED"
+check "the change made while saving failed is saved now" \
+    grep -q 'status = "done";' "$SESSIONS/shop.test.cfg"
 keys C-c
 expect "EXIT=130"
 
