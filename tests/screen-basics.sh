@@ -105,6 +105,28 @@ check "the change made while saving failed is saved now" \
 keys C-c
 expect "EXIT=130"
 
+# SIGTERM: a clean exit through the loop, the terminal restored.
+screen_start 80 24
+expect "Shop"
+pane=$($T display -p -t 0 '#{pane_pid}')
+kill -TERM "$(pgrep -P "$pane" -f launchready | head -1)"
+expect "EXIT=143"
+
+# A damaged session file is listed with its error and never opened.
+printf 'version = 1;\nform : { client = "Broken" \n' >"$SESSIONS/broken.test.cfg"
+screen_start 80 24
+expect "broken.test"
+expect "damaged: it cannot be opened"
+expect "broken.test.cfg:"
+expect "The file is left as it is"
+keys Enter
+expect "broken.test.cfg:"
+expect "Saved sessions"
+check "the damaged file is left as it was" \
+    grep -q 'client = "Broken"' "$SESSIONS/broken.test.cfg"
+keys q
+rm -f "$SESSIONS/broken.test.cfg"
+
 # Colour, NO_COLOR and --no-color (capture with escape sequences).
 screen_start 80 24
 expect "Shop"

@@ -124,7 +124,8 @@ screen_start_draw(struct ui *ui)
 
 		y = 6 + row;
 		if (in->error != NULL) {
-			line = xprintf("  %-20.20s %s", in->name, in->error);
+			line = xprintf("%s %-18.18s %s", sel ? ">" : " ",
+			    in->name, _("damaged: it cannot be opened"));
 			ui_text(ui, y, 2, w - 4, sel ? a : ui_attr(ui,
 			    COLOUR_ERROR), true, line);
 			free(line);
@@ -140,6 +141,21 @@ screen_start_draw(struct ui *ui)
 		    ui_ago(in->saved));
 		ui_text(ui, y, 2, w - 4, a, true, line);
 		free(line);
+	}
+	/* Why the selected file cannot be opened, in full (path and line). */
+	if (ui->start_sel < ui->ninfos && ui->infos[ui->start_sel].error !=
+	    NULL) {
+		struct ui_lines l = { 0 };
+		int scroll = 0;
+
+		ui_lines_wrap(ui, &l, ui_attr(ui, COLOUR_ERROR),
+		    ui->infos[ui->start_sel].error, w - 6, 0);
+		ui_lines_wrap(ui, &l, ui_attr(ui, COLOUR_DIM), _("The file is "
+		    "left as it is; fix it by hand or delete it (d)."), w - 6,
+		    0);
+		y = 6 + row + 1;
+		ui_lines_draw(ui, &l, y, LINES - 2 - y, 4, w - 6, &scroll);
+		ui_lines_free(&l);
 	}
 }
 
