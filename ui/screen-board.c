@@ -44,6 +44,7 @@ screen_board_goto(struct ui *ui, int n)
 	sprint_run_stage(ui->sprint, n, false);
 }
 
+/* Entering the board enters its selected stage (running its unrun checks). */
 static void
 screen_board_enter(struct ui *ui)
 {
@@ -286,6 +287,7 @@ screen_board_detail(struct ui *ui, size_t i, int width,
 	free(s);
 }
 
+/* Draws the header, the stages, the item list and the detail pane. */
 static void
 screen_board_draw(struct ui *ui)
 {
@@ -425,6 +427,7 @@ screen_board_skip(struct ui *ui, size_t i)
 	ui_message(ui, false, "%s", _("No longer skipped."));
 }
 
+/* Performs the board's actions of the key table. */
 static void
 screen_board_action(struct ui *ui, enum action a)
 {

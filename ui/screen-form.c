@@ -275,6 +275,7 @@ screen_form_email(int email)
 	return _("decide from MX/SPF");
 }
 
+/* Draws the fields, the button, the focused field's hint and the errors. */
 static void
 screen_form_draw(struct ui *ui)
 {
@@ -335,6 +336,7 @@ screen_form_draw(struct ui *ui)
 		    COLS - (4 + lw + 1) - 2, true);
 }
 
+/* Gives typing to the focused field's editor (or the choice's arrows). */
 static bool
 screen_form_key(struct ui *ui, wint_t wc, bool keycode)
 {
@@ -434,6 +436,7 @@ screen_form_submit(struct ui *ui)
 	screen_start_open(ui, s);
 }
 
+/* Moves between fields, checking each one left; submits; goes back. */
 static void
 screen_form_action(struct ui *ui, enum action a)
 {

@@ -1,4 +1,4 @@
-/* screen-handover.c: access list, deploy and rollback notes, final QA, export. */
+/* screen-handover.c: access list, deploy and rollback notes, QA, export. */
 
 #include "config.h"
 
@@ -153,6 +153,7 @@ screen_handover_text_set(struct ui *ui, const char *text, void *arg)
 	sprint_save(ui->sprint);
 }
 
+/* Draws the access list, the text entries, what changed, QA and export. */
 static void
 screen_handover_draw(struct ui *ui)
 {
@@ -233,8 +234,8 @@ screen_handover_draw(struct ui *ui)
 	if (ui->export_path != NULL)
 		line = xprintf(_("Exported: %s"), ui->export_path);
 	else
-		line = xstrdup(_("Export: e writes Markdown, HTML and JSON next "
-		    "to the session file"));
+		line = xstrdup(_("Export: e writes Markdown, HTML and JSON "
+		    "next to the session file"));
 	ui_text(ui, y, 1, COLS - 2, ui->export_path != NULL ? ui_attr(ui,
 	    COLOUR_PASS) : A_NORMAL, false, line);
 	free(line);
@@ -275,6 +276,7 @@ screen_handover_enter(struct ui *ui)
 		ui->handover_sel = 0;
 }
 
+/* Performs the handover's actions of the key table. */
 static void
 screen_handover_action(struct ui *ui, enum action a)
 {

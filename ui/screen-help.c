@@ -23,6 +23,7 @@ screen_help_enter(struct ui *ui)
 	ui->help_scroll = 0;
 }
 
+/* Draws every key of every screen from the key table, current one first. */
 static void
 screen_help_draw(struct ui *ui)
 {
@@ -71,6 +72,7 @@ screen_help_draw(struct ui *ui)
 	ui_lines_free(&l);
 }
 
+/* Scrolls, or goes back to the screen help was asked from. */
 static void
 screen_help_action(struct ui *ui, enum action a)
 {

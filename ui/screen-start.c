@@ -83,6 +83,7 @@ screen_start_open(struct ui *ui, struct session *s)
 	ui_show(ui, &screen_board);
 }
 
+/* Draws the saved sessions (or how to start one) and a damaged one's error. */
 static void
 screen_start_draw(struct ui *ui)
 {
@@ -196,6 +197,7 @@ screen_start_resume(struct ui *ui)
 	screen_start_open(ui, s);
 }
 
+/* Performs the start screen's actions of the key table. */
 static void
 screen_start_action(struct ui *ui, enum action a)
 {

@@ -62,18 +62,21 @@ screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
 			line = xprintf(_("%s %-8s %s (stage %d)%s%s"),
 			    status_glyph(status, ui->utf8),
 			    severity_label((enum severity)s),
-			    _(cl->items[i].title), cl->items[i].stage, is->has_latest &&
-			    is->latest.summary != NULL ? ": " : "",
+			    _(cl->items[i].title), cl->items[i].stage,
 			    is->has_latest && is->latest.summary != NULL ?
-			    is->latest.summary : "");
-			ui_lines_wrap(ui, l, ui_attr(ui, s == SEVERITY_CRITICAL ?
-			    COLOUR_FAIL : COLOUR_WARN), line, width, 2);
+			    ": " : "", is->has_latest &&
+			    is->latest.summary != NULL ? is->latest.summary :
+			    "");
+			ui_lines_wrap(ui, l, ui_attr(ui, s ==
+			    SEVERITY_CRITICAL ? COLOUR_FAIL : COLOUR_WARN),
+			    line, width, 2);
 			free(line);
 			shown++;
 		}
 	}
 	if (shown == 0)
-		ui_lines_add(l, A_NORMAL, _("  None open at critical or high."));
+		ui_lines_add(l, A_NORMAL,
+		    _("  None open at critical or high."));
 	if (st[STATUS_ERROR] == 0)
 		return;
 	ui_lines_add(l, A_NORMAL, "");
@@ -93,6 +96,7 @@ screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
 	}
 }
 
+/* Draws the summary, scrolled. */
 static void
 screen_summary_draw(struct ui *ui)
 {
@@ -100,8 +104,8 @@ screen_summary_draw(struct ui *ui)
 	struct ui_lines	 l = { 0 };
 	char		*line;
 
-	line = xprintf(_(" Launch-risk summary · %s · %s"), s->client != NULL ?
-	    s->client : "", s->opt.domain_unicode != NULL ?
+	line = xprintf(_(" Launch-risk summary · %s · %s"),
+	    s->client != NULL ? s->client : "", s->opt.domain_unicode != NULL ?
 	    s->opt.domain_unicode : s->opt.domain);
 	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true, line);
 	free(line);
@@ -116,6 +120,7 @@ screen_summary_enter(struct ui *ui)
 	ui->summary_scroll = 0;
 }
 
+/* Scrolls, or leaves for the handover or the board. */
 static void
 screen_summary_action(struct ui *ui, enum action a)
 {

@@ -8,9 +8,6 @@
 
 #include "ui.h"
 
-/* Until the report writer is in every build, export says so plainly. */
-#pragma weak report_write
-
 /* Where a finished check reports back: the sprint and the item. */
 struct sprint_slot {
 	struct sprint	*sp;
@@ -24,14 +21,14 @@ struct sprint {
 	struct audit		*audit;
 	char			*audit_error;
 	char			*save_error;
-	struct check_run	**runs;		/* per item: in flight or NULL */
+	struct check_run	**runs;	/* per item: in flight, or NULL */
 	struct sprint_slot	*slots;
 	size_t			 running;
 	struct audit		**old;		/* replaced, still finishing */
 	size_t			 nold;
 	struct timer		*reap;
-	bool			 final_qa;
-	bool			 in_all;	/* inside sprint_run_all */	/* a final QA pass is running */
+	bool			 final_qa;	/* a final QA pass is running */
+	bool			 in_all;	/* inside sprint_run_all */
 };
 
 struct sprint *
@@ -371,11 +368,6 @@ sprint_export(struct sprint *sp, enum format format, char **err)
 	len = strlen(base);
 	if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
 		base[len - 4] = '\0';
-	if (report_write == NULL) {
-		free(base);
-		set_error(err, "%s", _("the report writer is not in this build"));
-		return NULL;
-	}
 	path = xprintf("%s-handover.%s", base, ext);
 	free(base);
 	if ((f = fopen(path, "w")) == NULL) {
