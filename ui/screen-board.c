@@ -70,16 +70,16 @@ screen_board_header(struct ui *ui)
 	    s->opt.domain_unicode : s->opt.domain, hour > 48 ? 48 : hour,
 	    stage >= 1 ? _(cl->stages[stage - 1].name) : "",
 	    total == 0 ? (size_t)0 : settled * 100 / total);
-	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true, line);
-	free(line);
 	running = sprint_running(ui->sprint);
-	if (running > 0) {
-		right = xprintf(_("%s %zu running "), ui_spinner(ui), running);
-		x = COLS - ui_width(ui, right);
-		ui_text(ui, 0, x, COLS - x, ui_attr(ui, COLOUR_HEADER), false,
-		    right);
-		free(right);
-	}
+	right = running > 0 ? xprintf(_("%s %zu running "), ui_spinner(ui),
+	    running) : xstrdup("");
+	/* The running count keeps its place at the right; the rest is cut. */
+	x = COLS - ui_width(ui, right);
+	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true, "");
+	ui_text(ui, 0, 0, x - 1, ui_attr(ui, COLOUR_HEADER), false, line);
+	ui_text(ui, 0, x, COLS - x, ui_attr(ui, COLOUR_HEADER), false, right);
+	free(right);
+	free(line);
 }
 
 /* The six stages with hour windows, progress bars and fail counts. */
