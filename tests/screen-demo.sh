@@ -25,6 +25,21 @@ expect "✘ No dangling DNS records critical"
 expect "✘ No private files served critical"
 expect "✘ No secret keys in the w critical"
 expect "· Production environment id manual"
+# Every check again: the screen answers while they are all in flight.
+keys A
+expect "running" 3
+n=$(screen_text | sed -n 1p | sed -n 's/.* \([0-9][0-9]*\) running.*/\1/p')
+check "many checks in flight at once (${n:-0})" [ "${n:-0}" -ge 10 ]
+keys 3
+expect "▶ 3  12-20h Launch plumbing" 1
+keys 4
+expect "▶ 4  20-32h Backend hardening" 1
+keys '?'
+expect "Re-run the selected check" 1
+keys Escape 1
+expect "▶ 1  0-4h" 1
+expect_gone "running" 40
+expect "✘ No dangling DNS records critical"
 check "the demo session is in its own directory" \
     [ -f "$XDG_DATA_HOME/launchready/demo-sessions/brightcart.test.cfg" ]
 check "the lab runs while the wizard is open" \

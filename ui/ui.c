@@ -833,6 +833,16 @@ ui_start_curses(struct ui *ui)
 	}
 }
 
+/* Once a minute: the sprint clock and "3 min ago" move on. */
+static void
+ui_clock(void *arg)
+{
+	struct ui	*ui = arg;
+
+	ui->clock = loop_timer(ui->loop, 60000, ui_clock, ui);
+	ui_dirty(ui);
+}
+
 /* Opens the session the command line names, or the newest one. */
 static void
 ui_open_named(struct ui *ui, const char *name)
@@ -911,6 +921,7 @@ ui_run(struct cmdline *cl)
 	ui_signals(&ui);
 	ui_start_curses(&ui);
 	loop_fd(ui.loop, STDIN_FILENO, POLLIN, ui_read_keys, &ui);
+	ui.clock = loop_timer(ui.loop, 60000, ui_clock, &ui);
 
 	ui.screen = &screen_start;
 	screen_start.enter(&ui);
@@ -933,6 +944,7 @@ ui_run(struct cmdline *cl)
 	ui.sprint = NULL;
 	if (ui.spinner != NULL)
 		loop_timer_cancel(ui.loop, ui.spinner);
+	loop_timer_cancel(ui.loop, ui.clock);
 	ui_restore();
 	fatal_set_hook(NULL);
 	screen_form_free(&ui);

@@ -146,6 +146,7 @@ struct ui {
 	int			 status;	/* exit status */
 	int			 signal_pipe[2];
 	struct timer		*spinner;
+	struct timer		*clock;		/* redraws once a minute */
 	unsigned		 spin;		/* spinner frame */
 
 	char			*message;	/* one-line status message */
