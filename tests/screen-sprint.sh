@@ -125,7 +125,8 @@ keys f
 expect "Final QA pass finished." 20
 expect "Final QA pass: just now"
 keys e
-expect "Handover written:"
+expect "Handover written: Markdown, HTML and JSON."
+expect "wrong-name.test-handover.md"
 check "Markdown handover written" [ -s "$SESSIONS/wrong-name.test-handover.md" ]
 check "HTML handover written" [ -s "$SESSIONS/wrong-name.test-handover.html" ]
 check "JSON handover is valid JSON" sh -c "jq -e . '$SESSIONS/wrong-name.test-handover.json' >/dev/null"

@@ -164,6 +164,8 @@ screen_handover_draw(struct ui *ui)
 	char		*line;
 	const char	*v;
 	attr_t		 a;
+	struct ui_lines	 l = { 0 };
+	int		 scroll = 0;
 
 	line = xprintf(_(" Handover · %s · %s"), s->client != NULL ?
 	    s->client : "", s->opt.domain_unicode != NULL ?
@@ -208,7 +210,7 @@ screen_handover_draw(struct ui *ui)
 	for (i = 0; i < ui->checklist->nitems; i++) {
 		if (!sprint_fixed(ui->sprint, i))
 			continue;
-		if (y < LINES - 5) {
+		if (y < LINES - 6) {
 			line = xprintf("  %s %s", status_glyph(STATUS_PASS,
 			    ui->utf8), _(ui->checklist->items[i].title));
 			ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_PASS),
@@ -221,7 +223,7 @@ screen_handover_draw(struct ui *ui)
 		ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_DIM), false,
 		    _("  Nothing yet: items that failed at first and pass now "
 		    "show here."));
-	y = LINES - 4;
+	y = LINES - 5;
 	if (sprint_running(ui->sprint) > 0)
 		line = xprintf(_("Final QA: %s %zu checks running"),
 		    ui_spinner(ui), sprint_running(ui->sprint));
@@ -236,8 +238,11 @@ screen_handover_draw(struct ui *ui)
 	else
 		line = xstrdup(_("Export: e writes Markdown, HTML and JSON "
 		    "next to the session file"));
-	ui_text(ui, y, 1, COLS - 2, ui->export_path != NULL ? ui_attr(ui,
-	    COLOUR_PASS) : A_NORMAL, false, line);
+	/* The written path in full, over two lines if need be. */
+	ui_lines_wrap(ui, &l, ui->export_path != NULL ? ui_attr(ui,
+	    COLOUR_PASS) : A_NORMAL, line, COLS - 3, 0);
+	ui_lines_draw(ui, &l, y, 2, 1, COLS - 3, &scroll);
+	ui_lines_free(&l);
 	free(line);
 }
 
@@ -265,7 +270,8 @@ screen_handover_export(struct ui *ui)
 	}
 	free(ui->export_path);
 	ui->export_path = xprintf(_("%s (and .html, .json)"), first);
-	ui_message(ui, false, _("Handover written: %s"), first);
+	ui_message(ui, false, "%s", _("Handover written: Markdown, HTML and "
+	    "JSON."));
 	free(first);
 }
 
