@@ -338,7 +338,11 @@ char *session_dir(const struct options *);
 struct session *session_new(const char *dir, const struct options *opt);
 /*
  * Loads a session file. NULL with *err "PATH:LINE: message" when the file
- * is damaged; the file is left as it is.
+ * is damaged (syntax, unknown status, bad time, a newer format version,
+ * over a bound: 16 MB, 2000 items, 200 evidence lines...); the file is
+ * left as it is, and the message names PATH.bak when a previous good
+ * version is kept there. The session is not locked. A file that failed
+ * to load must not be saved over: there is no session to save.
  */
 struct session *session_load(const char *path, char **err);
 /*
@@ -346,12 +350,18 @@ struct session *session_load(const char *path, char **err);
  * directory fsync), creating the directory 0700 and the file 0600. The
  * previous good version is kept as PATH.bak. On error (read-only place,
  * full disk) the old file is untouched and -1 is returned with *err set.
+ * The first save of a new session (saved == 0) never replaces an existing
+ * file: it fails instead. On success s->saved is the time written.
  */
 int session_save(struct session *, char **err);
 void session_free(struct session *);
 /*
- * Takes the session's lock (PATH.lock, with pid, user and host inside).
- * Returns -1 with *err naming the holder when another live process has it.
+ * Takes the session's lock: flock(2) on PATH.lock, which also holds "pid
+ * user host time" for the message. Returns -1 with *err naming the holder
+ * ("session NAME is open in another launchready (pid 123, user ana on
+ * host x, since ...)") when another open file holds it, even in this
+ * process. A holder that died releases it (stale locks are taken over).
+ * Locking a session already locked is a no-op; session_free unlocks.
  */
 int session_lock(struct session *, char **err);
 void session_unlock(struct session *);
@@ -378,11 +388,18 @@ struct session_info {
 	size_t	 total;		/* items in the checklist */
 	char	*error;		/* set when the file could not be read */
 };
-/* Lists sessions in dir, newest first. */
+/*
+ * Lists the sessions (NAME.cfg files) in dir, newest saved first; a
+ * damaged file is listed with error set (its mtime as saved). A missing
+ * dir lists nothing. cl may be NULL (total is then the session's items).
+ */
 int session_list(const char *dir, const struct checklist *,
 	    struct session_info **, size_t *, char **err);
 void session_info_free(struct session_info *, size_t);
-/* Deletes a session file (and its backup); -1 with *err on failure. */
+/*
+ * Deletes a session file (and its backup); -1 with *err on failure or
+ * when the session is locked (unlock your own session before).
+ */
 int session_remove(const char *path, char **err);
 /* A status that counts as settled for progress: pass, done or skipped. */
 bool session_settled(enum status);

@@ -588,6 +588,35 @@ report_section_sprint(struct report *r)
 	r->ops->table_end(r);
 }
 
+/* The counts behind the summary, as one table row. */
+static void
+report_counts(struct report *r)
+{
+	const char	*head[] = { _("Critical"), _("High"), _("Medium"),
+			    _("Info"), _("Could not be checked"),
+			    _("Not run yet"), _("Manual items open"),
+			    _("Fixed during the sprint") };
+	char		*cells[nitems(head)];
+	size_t		 values[nitems(head)], i;
+
+	values[0] = r->sum.findings[SEVERITY_CRITICAL];
+	values[1] = r->sum.findings[SEVERITY_HIGH];
+	values[2] = r->sum.findings[SEVERITY_MEDIUM];
+	values[3] = r->sum.findings[SEVERITY_INFO] +
+	    r->sum.findings[SEVERITY_NONE];
+	values[4] = r->sum.status[STATUS_ERROR];
+	values[5] = r->sum.not_run;
+	values[6] = r->sum.manual_open;
+	values[7] = r->sum.fixed;
+	for (i = 0; i < nitems(head); i++)
+		cells[i] = xprintf("%zu", values[i]);
+	r->ops->table_begin(r, head, nitems(head));
+	r->ops->table_row(r, NULL, (const char **)cells, nitems(head));
+	r->ops->table_end(r);
+	for (i = 0; i < nitems(head); i++)
+		free(cells[i]);
+}
+
 /* 2. The launch-risk summary and the audit list by severity. */
 static void
 report_section_summary(struct report *r)
@@ -603,6 +632,7 @@ report_section_summary(struct report *r)
 	r->ops->para(r, text.data, true);
 	buf_free(&text);
 
+	report_counts(r);
 	r->ops->heading(r, 2, _("Audit list by severity"));
 	if (r->nfindings == 0)
 		r->ops->para(r, _("No open findings."), false);
@@ -1244,6 +1274,28 @@ report_json(struct report *r)
 		buf_puts(b, ", ");
 		json_member(b, "summary", f->state->has_latest ?
 		    f->state->latest.summary : NULL);
+		buf_puts(b, ", ");
+		json_member(b, "fix", f->state->has_latest &&
+		    f->state->latest.fix != NULL ? f->state->latest.fix :
+		    f->item->fix);
+		buf_puts(b, "}");
+	}
+
+	/* Errors are no findings and never passes. */
+	buf_puts(b, "],\n \"could_not_check\": [");
+	for (i = 0, n = 0; i < r->cl->nitems; i++) {
+		const struct item_state *is;
+
+		is = summary_state(s, r->cl->items[i].id);
+		if (summary_status(is) != STATUS_ERROR)
+			continue;
+		buf_puts(b, n++ > 0 ? ",\n  {" : "\n  {");
+		json_member(b, "id", r->cl->items[i].id);
+		buf_puts(b, ", ");
+		json_member(b, "title", r->cl->items[i].title);
+		buf_puts(b, ", ");
+		json_member(b, "summary", is->has_latest ?
+		    is->latest.summary : NULL);
 		buf_puts(b, "}");
 	}
 

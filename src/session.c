@@ -65,6 +65,8 @@ session_mkdir(const char *dir, char **err)
 	char		*copy, *p;
 	struct stat	 sb;
 
+	if (*dir == '\0')
+		return set_error(err, _("the sessions directory is empty"));
 	if (stat(dir, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode))
 			return set_error(err, _("%s: not a directory"), dir);
@@ -848,6 +850,10 @@ session_get_items(struct session_reader *r, config_setting_t *root,
 	if (session_get_groups(r, root, "items", &list, &n,
 	    SESSION_MAX_ITEMS) == -1)
 		return -1;
+	/* Always written: without it the file was cut short. */
+	if (list == NULL)
+		return session_fail(r, NULL, _("missing \"items\": the file "
+		    "is incomplete"));
 	s->items = n > 0 ? xcalloc(n, sizeof *s->items) : NULL;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(list, i);
@@ -913,8 +919,10 @@ session_get_handover(struct session_reader *r, config_setting_t *root,
 
 	if (session_get_group(r, root, "handover", &g) == -1)
 		return -1;
+	/* Written last: without it the file was cut short. */
 	if (g == NULL)
-		return 0;
+		return session_fail(r, NULL, _("missing \"handover\": the "
+		    "file is incomplete"));
 	if (session_get_groups(r, g, "access", &list, &n,
 	    SESSION_MAX_ACCESS) == -1)
 		return -1;
@@ -1248,6 +1256,39 @@ session_unlock_path(const char *path, int fd)
 	free(lock);
 }
 
+/*
+ * Removes temporary files a crashed save left (PATH.tmp.PID and
+ * PATH.bak.tmp.PID). Only called with the lock held: no save is running.
+ */
+static void
+session_clean_tmp(const char *path)
+{
+	char		*dir, *base, *prefix, *bakprefix, *p;
+	DIR		*d;
+	struct dirent	*de;
+
+	dir = session_dirname(path);
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 :
+	    (char *)path;
+	prefix = xprintf("%s.tmp.", base);
+	bakprefix = xprintf("%s.bak.tmp.", base);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 &&
+			    strncmp(de->d_name, bakprefix,
+			    strlen(bakprefix)) != 0)
+				continue;
+			p = xprintf("%s/%s", dir, de->d_name);
+			unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(bakprefix);
+	free(prefix);
+	free(dir);
+}
+
 int
 session_lock(struct session *s, char **err)
 {
@@ -1265,6 +1306,7 @@ session_lock(struct session *s, char **err)
 	if ((fd = session_lock_path(s->path, s->name, err)) == -1)
 		return -1;
 	s->lock_fd = fd;
+	session_clean_tmp(s->path);
 	return 0;
 }
 

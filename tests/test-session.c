@@ -38,6 +38,7 @@ static const char *odd[] = {
 	"# not a comment // nor this /* nor this */",
 	"\\x41 is not A, \\n is not a newline",
 	"@include \"/etc/passwd\"",
+	"invalid UTF-8 \xff\xfe\xc3 and DEL \x7f kept as bytes",
 };
 
 static char *tmpdir;
@@ -125,9 +126,9 @@ fill_result(struct result *r, enum status st, enum severity sev, int k)
 	r->when = 1795000000 + k * 60;
 }
 
-/* A session with every field set, odd strings everywhere. */
+/* A session with every field set, odd strings everywhere, n items. */
 static struct session *
-full_session(const char *dir)
+some_session(const char *dir, size_t n)
 {
 	struct options		 opt;
 	struct session		*s;
@@ -165,7 +166,7 @@ full_session(const char *dir)
 	s->consultant = xstrdup(odd[2]);
 	s->sends_email = 0;
 
-	for (i = 0; i < nitems(odd); i++) {
+	for (i = 0; i < n; i++) {
 		char *id = xprintf("check.%zu", i);
 
 		fill_result(&r, STATUS_FAIL, SEVERITY_CRITICAL, (int)i);
@@ -204,6 +205,13 @@ full_session(const char *dir)
 	s->handover.open_risks = xstrdup(odd[10]);
 	s->handover.final_qa = 1795170000;
 	return s;
+}
+
+/* The same with an item for each odd string. */
+static struct session *
+full_session(const char *dir)
+{
+	return some_session(dir, nitems(odd));
 }
 
 /* NULL-aware string equality. */
@@ -316,6 +324,17 @@ assert_sessions(const struct session *a, const struct session *b)
 	assert_int_equal(a->handover.final_qa, b->handover.final_qa);
 }
 
+/* Every field but the name and path is equal. */
+static void
+assert_sessions_content(const struct session *a, const struct session *b)
+{
+	struct session	x = *b;
+
+	x.name = a->name;
+	x.path = a->path;
+	assert_sessions(a, &x);
+}
+
 /* Save, load, compare every field; save again: the same bytes. */
 static void
 test_round_trip(void **state)
@@ -380,18 +399,26 @@ test_truncated(void **state)
 	size_t		 len, i, loaded = 0, failed = 0;
 
 	(void)state;
-	s = full_session(tmpdir);
+	/* Three items keep it quick; every kind of field is still there. */
+	s = some_session(tmpdir, 3);
 	assert_int_equal(session_save(s, &err), 0);
 	data = slurp(s->path, &len);
 	assert_true(len > 1000);
 	cut = xprintf("%s/cut.cfg", tmpdir);
 	prefix = xprintf("%s:", cut);
-	for (i = 0; i <= len; i++) {
-		spit(cut, data, i);
+	/*
+	 * Cut from the end with truncate(2): cheaper than rewriting the file
+	 * each time (ext4 flushes a file rewritten after truncation to 0).
+	 */
+	spit(cut, data, len);
+	for (i = len + 1; i-- > 0; ) {
+		assert_int_equal(truncate(cut, i), 0);
 		err = NULL;
 		t = session_load(cut, &err);
 		if (t != NULL) {
+			/* What loads lost nothing (only a final ";" or blank). */
 			assert_null(err);
+			assert_sessions_content(s, t);
 			loaded++;
 			session_free(t);
 		} else {
@@ -409,10 +436,15 @@ test_truncated(void **state)
 		free(back);
 	}
 	/* The whole file loads; most cuts do not. */
+	print_message("%zu cuts of a %zu-byte session: %zu load with nothing "
+	    "lost, %zu are refused with PATH:LINE\n", len + 1, len, loaded,
+	    failed);
 	assert_true(loaded >= 1);
 	assert_true(failed > len / 2);
+	spit(cut, data, len);
 	t = session_load(cut, &err);
 	assert_non_null(t);
+	assert_sessions_content(s, t);
 	session_free(t);
 	free(prefix);
 	free(cut);
@@ -581,6 +613,41 @@ test_save_read_only(void **state)
 }
 
 /*
+ * Where the temporary file cannot be made (a directory squats its name,
+ * which stops root too): the save fails naming the path, the old file and
+ * the squatter stay as they were. Runs everywhere, unlike the mount.
+ */
+static void
+test_save_tmp_blocked(void **state)
+{
+	struct session	*s;
+	char		*before, *after, *tmp, *err = NULL;
+	struct stat	 sb;
+
+	(void)state;
+	s = full_session(tmpdir);
+	save_ok(s);
+	before = slurp(s->path, NULL);
+	tmp = xprintf("%s.tmp.%ld", s->path, (long)getpid());
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	free(s->client);
+	s->client = xstrdup("not saved");
+	assert_int_equal(session_save(s, &err), -1);
+	assert_non_null(strstr(err, s->path));
+	assert_non_null(strstr(err, "Is a directory"));
+	after = slurp(s->path, NULL);
+	assert_string_equal(before, after);
+	assert_int_equal(stat(tmp, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(rmdir(tmp), 0);
+	free(err);
+	free(tmp);
+	free(after);
+	free(before);
+	session_free(s);
+}
+
+/*
  * A full disk: the file size limit (RLIMIT_FSIZE with SIGXFSZ ignored) makes
  * writes fail with EFBIG; the old file stays, the message names the path.
  */
@@ -705,6 +772,50 @@ test_save_disk_full(void **state)
 	    "No space left on device"));
 	free(msg);
 	free(dir);
+}
+
+/*
+ * kill -9 at any moment of a save loses at most that change: the file
+ * always loads, as the old or the new version. The next lock clears the
+ * temporary files a killed save left.
+ */
+static void
+test_kill_during_save(void **state)
+{
+	struct session	*s, *t;
+	char		*err = NULL;
+	int		 round, status;
+	pid_t		 pid;
+
+	(void)state;
+	s = full_session(tmpdir);
+	save_ok(s);
+	for (round = 0; round < 20; round++) {
+		if ((pid = fork()) == 0) {
+			int	k;
+
+			for (k = 0; ; k++) {
+				free(s->client);
+				s->client = xprintf("version %d", k);
+				if (session_save(s, NULL) != 0)
+					_exit(1);
+			}
+		}
+		usleep(1000 + (round * 1777) % 15000);
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		t = session_load(s->path, &err);
+		if (t == NULL)
+			fail_msg("round %d: %s", round, err);
+		assert_true(strcmp(t->client, odd[5]) == 0 ||
+		    strncmp(t->client, "version ", 8) == 0);
+		assert_int_equal(t->nitems, s->nitems);
+		session_free(t);
+	}
+	assert_int_equal(session_lock(s, &err), 0);
+	assert_int_equal(count_tmp(tmpdir), 0);
+	session_free(s);
 }
 
 /* Loads path expecting failure; returns the message. */
@@ -1196,9 +1307,13 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_save_read_only, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_save_tmp_blocked, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_save_file_too_large, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_save_disk_full, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_kill_during_save, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
@@ -1211,5 +1326,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
 	};
 
+	/* TEST_FILTER=test_truncated runs one test (under valgrind, say). */
+	if (getenv("TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
