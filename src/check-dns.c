@@ -13,15 +13,15 @@
 #define CD_TTL_MAX	86400
 
 /* One lookup's slot: the check and the index of its kept answer. */
-struct cd_slot {
-	struct cd	*cd;
+struct check_dns_slot {
+	struct check_dns	*cd;
 	size_t		 index;
 };
 
-struct cd *
-cd_new(struct check_run *run, void (*first)(struct cd *))
+struct check_dns *
+check_dns_new(struct check_run *run, void (*first)(struct check_dns *))
 {
-	struct cd	*cd = xcalloc(1, sizeof *cd);
+	struct check_dns	*cd = xcalloc(1, sizeof *cd);
 
 	cd->run = run;
 	cd->audit = run->audit;
@@ -34,11 +34,11 @@ cd_new(struct check_run *run, void (*first)(struct cd *))
 
 /* An answer arrived: keep a copy, and run the stage when all are in. */
 static void
-cd_got(void *arg, const struct dns_answer *a)
+check_dns_got(void *arg, const struct dns_answer *a)
 {
-	struct cd_slot	*slot = arg;
-	struct cd	*cd = slot->cd;
-	struct cd_look	*l = cd->looks[slot->index];
+	struct check_dns_slot	*slot = arg;
+	struct check_dns	*cd = slot->cd;
+	struct check_dns_look	*l = cd->looks[slot->index];
 	size_t		 i;
 
 	free(slot);
@@ -51,15 +51,15 @@ cd_got(void *arg, const struct dns_answer *a)
 		dnsmsg_rr_copy(&l->rr[i], &a->rr[i]);
 	l->nrr = a->nrr;
 	if (--cd->pending == 0)
-		cd_settle(cd);
+		check_dns_settle(cd);
 }
 
 void
-cd_lookup(struct cd *cd, const char *name, int type)
+check_dns_lookup(struct check_dns *cd, const char *name, int type)
 {
-	struct cd_slot	*slot;
+	struct check_dns_slot	*slot;
 
-	if (cd_find(cd, name, type) != NULL)
+	if (check_dns_find(cd, name, type) != NULL)
 		return;
 	cd->looks = xreallocarray(cd->looks, cd->nlooks + 1,
 	    sizeof *cd->looks);
@@ -71,13 +71,13 @@ cd_lookup(struct cd *cd, const char *name, int type)
 	slot->cd = cd;
 	slot->index = cd->nlooks++;
 	cd->pending++;
-	dnscache_lookup(cd->audit, cd->run, name, type, cd_got, slot);
+	dnscache_lookup(cd->audit, cd->run, name, type, check_dns_got, slot);
 }
 
 void
-cd_settle(struct cd *cd)
+check_dns_settle(struct check_dns *cd)
 {
-	void	(*next)(struct cd *);
+	void	(*next)(struct check_dns *);
 
 	if (cd->pending > 0 || cd->next == NULL)
 		return;
@@ -86,8 +86,8 @@ cd_settle(struct cd *cd)
 	next(cd);
 }
 
-const struct cd_look *
-cd_find(struct cd *cd, const char *name, int type)
+const struct check_dns_look *
+check_dns_find(struct check_dns *cd, const char *name, int type)
 {
 	size_t	i;
 
@@ -100,7 +100,7 @@ cd_find(struct cd *cd, const char *name, int type)
 }
 
 const char *
-cd_rr_text(const struct dnsmsg_rr *rr)
+check_dns_rr_text(const struct dnsmsg_rr *rr)
 {
 	static char	 text[600];
 	char		*q;
@@ -111,12 +111,12 @@ cd_rr_text(const struct dnsmsg_rr *rr)
 		    rr->text, rr->ttl);
 		break;
 	case DNS_T_TXT:
-		q = cd_txt_quote(rr->text, rr->len);
+		q = check_dns_txt_quote(rr->text, rr->len);
 		snprintf(text, sizeof text, "TXT %s (TTL %u)", q, rr->ttl);
 		free(q);
 		break;
 	case DNS_T_CAA:
-		q = cd_txt_quote(rr->text, rr->len);
+		q = check_dns_txt_quote(rr->text, rr->len);
 		snprintf(text, sizeof text, "CAA %u %s %s (TTL %u)", rr->pref,
 		    rr->tag, q, rr->ttl);
 		free(q);
@@ -134,7 +134,7 @@ cd_rr_text(const struct dnsmsg_rr *rr)
 }
 
 char *
-cd_txt_quote(const char *s, size_t len)
+check_dns_txt_quote(const char *s, size_t len)
 {
 	struct buf	b = { 0 };
 	size_t		i, max = 300;
@@ -155,21 +155,21 @@ cd_txt_quote(const char *s, size_t len)
 }
 
 bool
-cd_undecided(enum resolve_status s)
+check_dns_undecided(enum resolve_status s)
 {
 	return s != RESOLVE_OK && s != RESOLVE_NXDOMAIN && s != RESOLVE_NODATA;
 }
 
 void
-cd_finish(struct cd *cd)
+check_dns_finish(struct check_dns *cd)
 {
 	check_finish(cd->run);
 }
 
 void
-cd_cancel(struct check_run *run)
+check_dns_cancel(struct check_run *run)
 {
-	struct cd	*cd = run->state;
+	struct check_dns	*cd = run->state;
 	size_t		 i;
 
 	if (cd == NULL)
@@ -187,16 +187,16 @@ cd_cancel(struct check_run *run)
 }
 
 void
-cd_free(struct check_run *run)
+check_dns_free(struct check_run *run)
 {
-	struct cd	*cd = run->state;
+	struct check_dns	*cd = run->state;
 	size_t		 i, j;
 
 	if (cd == NULL)
 		return;
-	cd_cancel(run);
+	check_dns_cancel(run);
 	for (i = 0; i < cd->nlooks; i++) {
-		struct cd_look *l = cd->looks[i];
+		struct check_dns_look *l = cd->looks[i];
 
 		free(l->name);
 		free(l->final);
@@ -216,7 +216,7 @@ cd_free(struct check_run *run)
 }
 
 void
-cd_data_list(const char *file, const char *setting, struct strlist *out)
+check_dns_data_list(const char *file, const char *setting, struct strlist *out)
 {
 	config_t		 cfg;
 	config_setting_t	*s;
@@ -238,7 +238,7 @@ cd_data_list(const char *file, const char *setting, struct strlist *out)
 }
 
 void
-cd_data_pairs(const char *file, const char *list, const char *key,
+check_dns_data_pairs(const char *file, const char *list, const char *key,
     const char *value, struct strlist *keys, struct strlist *values)
 {
 	config_t		 cfg;
@@ -279,15 +279,15 @@ check_dns_under(const char *name, const char *suffix)
 
 /* Looks up A and AAAA of the hosts from index first to last. */
 static void
-check_dns_lookup_hosts(struct cd *cd, size_t first, size_t last)
+check_dns_lookup_hosts(struct check_dns *cd, size_t first, size_t last)
 {
 	size_t	i;
 
 	for (i = first; i < last && i < cd->hosts.n; i++) {
-		cd_lookup(cd, cd->hosts.v[i], DNS_T_A);
-		cd_lookup(cd, cd->hosts.v[i], DNS_T_AAAA);
+		check_dns_lookup(cd, cd->hosts.v[i], DNS_T_A);
+		check_dns_lookup(cd, cd->hosts.v[i], DNS_T_AAAA);
 	}
-	cd_settle(cd);
+	check_dns_settle(cd);
 }
 
 /*
@@ -296,11 +296,13 @@ check_dns_lookup_hosts(struct cd *cd, size_t first, size_t last)
  * else the error that left it undecided.
  */
 static enum resolve_status
-check_dns_host_evidence(struct cd *cd, const char *host, const char *label)
+check_dns_host_evidence(struct check_dns *cd, const char *host,
+    const char *label)
 {
-	const struct cd_look	*l4 = cd_find(cd, host, DNS_T_A);
-	const struct cd_look	*l6 = cd_find(cd, host, DNS_T_AAAA);
-	const struct cd_look	*ls[2] = { l4, l6 };
+	const struct check_dns_look	*l4 = check_dns_find(cd, host, DNS_T_A);
+	const struct check_dns_look	*l6 = check_dns_find(cd, host,
+	    DNS_T_AAAA);
+	const struct check_dns_look	*ls[2] = { l4, l6 };
 	size_t			 i, j, n = 0;
 
 	if (l4 != NULL)
@@ -311,7 +313,7 @@ check_dns_host_evidence(struct cd *cd, const char *host, const char *label)
 			continue;
 		for (j = 0; j < ls[i]->nrr; j++, n++)
 			result_evidence(&cd->run->result, "%s %s", label,
-			    cd_rr_text(&ls[i]->rr[j]));
+			    check_dns_rr_text(&ls[i]->rr[j]));
 	}
 	if (n > 0)
 		return RESOLVE_OK;
@@ -322,8 +324,10 @@ check_dns_host_evidence(struct cd *cd, const char *host, const char *label)
 		    "or is longer than %d hops"), label, DNS_MAX_CHAIN);
 		return RESOLVE_NXDOMAIN;
 	}
-	if (cd_undecided(l4->status) || cd_undecided(l6->status)) {
-		enum resolve_status s = cd_undecided(l4->status) ? l4->status :
+	if (check_dns_undecided(l4->status) ||
+	    check_dns_undecided(l6->status)) {
+		enum resolve_status s =
+		    check_dns_undecided(l4->status) ? l4->status :
 		    l6->status;
 
 		result_evidence(&cd->run->result, "%s: %s", label,
@@ -339,14 +343,14 @@ check_dns_host_evidence(struct cd *cd, const char *host, const char *label)
 
 /* dns.apex / dns.www: the verdict for one host. */
 static void
-check_dns_one_host(struct cd *cd, size_t index, enum severity sev)
+check_dns_one_host(struct check_dns *cd, size_t index, enum severity sev)
 {
 	const char		*host = cd->hosts.v[index];
-	const struct cd_look	*l;
+	const struct check_dns_look	*l;
 	enum resolve_status	 s;
 
 	s = check_dns_host_evidence(cd, host, index == 0 ? "apex" : host);
-	l = cd_find(cd, host, DNS_T_A);
+	l = check_dns_find(cd, host, DNS_T_A);
 	if (s != RESOLVE_OK && l != NULL && l->loop) {
 		result_set(&cd->run->result, STATUS_FAIL, sev,
 		    _("%s has no address: its CNAME chain loops"), host);
@@ -366,11 +370,11 @@ check_dns_one_host(struct cd *cd, size_t index, enum severity sev)
 		result_set(&cd->run->result, STATUS_ERROR, SEVERITY_NONE,
 		    _("could not look up %s: %s"), host,
 		    resolve_status_text(s));
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
-check_dns_apex_done(struct cd *cd)
+check_dns_apex_done(struct check_dns *cd)
 {
 	check_dns_one_host(cd, 0, SEVERITY_CRITICAL);
 }
@@ -378,13 +382,13 @@ check_dns_apex_done(struct cd *cd)
 static void
 check_dns_apex_start(struct check_run *run)
 {
-	struct cd	*cd = cd_new(run, check_dns_apex_done);
+	struct check_dns	*cd = check_dns_new(run, check_dns_apex_done);
 
 	check_dns_lookup_hosts(cd, 0, 1);
 }
 
 static void
-check_dns_www_done(struct cd *cd)
+check_dns_www_done(struct check_dns *cd)
 {
 	check_dns_one_host(cd, 1, SEVERITY_HIGH);
 }
@@ -392,13 +396,13 @@ check_dns_www_done(struct cd *cd)
 static void
 check_dns_www_start(struct check_run *run)
 {
-	struct cd	*cd = cd_new(run, check_dns_www_done);
+	struct check_dns	*cd = check_dns_new(run, check_dns_www_done);
 
 	check_dns_lookup_hosts(cd, 1, 2);
 }
 
 static void
-check_dns_subdomains_done(struct cd *cd)
+check_dns_subdomains_done(struct check_dns *cd)
 {
 	struct result		*r = &cd->run->result;
 	struct strlist		 missing = { 0 };
@@ -431,26 +435,28 @@ check_dns_subdomains_done(struct cd *cd)
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("all %zu subdomains resolve"), cd->hosts.n - 2);
 	strlist_clear(&missing);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
 check_dns_subdomains_start(struct check_run *run)
 {
-	struct cd	*cd = cd_new(run, check_dns_subdomains_done);
+	struct check_dns	*cd = check_dns_new(run,
+	    check_dns_subdomains_done);
 
 	if (cd->hosts.n <= 2) {
-		result_set(&run->result, STATUS_PASS, SEVERITY_INFO, "%s",
-		    _("no subdomains listed (give them with --subdomains)"));
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
+		    _("nothing to check: no subdomains listed (give them "
+		    "with --subdomains)"));
 		cd->next = NULL;
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	check_dns_lookup_hosts(cd, 2, cd->hosts.n);
 }
 
 static void
-check_dns_ttl_done(struct cd *cd)
+check_dns_ttl_done(struct check_dns *cd)
 {
 	struct result	*r = &cd->run->result;
 	size_t		 i, j, high = 0, seen = 0;
@@ -458,9 +464,9 @@ check_dns_ttl_done(struct cd *cd)
 	bool		 undecided = false;
 
 	for (i = 0; i < cd->nlooks; i++) {
-		const struct cd_look *l = cd->looks[i];
+		const struct check_dns_look *l = cd->looks[i];
 
-		if (cd_undecided(l->status) && !l->loop)
+		if (check_dns_undecided(l->status) && !l->loop)
 			undecided = true;
 		for (j = 0; j < l->nrr; j++) {
 			const struct dnsmsg_rr *rr = &l->rr[j];
@@ -470,12 +476,13 @@ check_dns_ttl_done(struct cd *cd)
 				max = rr->ttl;
 			if (rr->ttl > CD_TTL_MAX) {
 				high++;
-				result_evidence(r, _("%s %s: %u s is %.1f days"),
-				    l->name, cd_rr_text(rr), rr->ttl,
+				result_evidence(r,
+				    _("%s %s: %u s is %.1f days"),
+				    l->name, check_dns_rr_text(rr), rr->ttl,
 				    rr->ttl / 86400.0);
 			} else
 				result_evidence(r, "%s %s", l->name,
-				    cd_rr_text(rr));
+				    check_dns_rr_text(rr));
 		}
 	}
 	if (high > 0) {
@@ -496,13 +503,13 @@ check_dns_ttl_done(struct cd *cd)
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("all %zu address records have TTLs of at most %u s"),
 		    seen, max);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
 check_dns_ttl_start(struct check_run *run)
 {
-	struct cd	*cd = cd_new(run, check_dns_ttl_done);
+	struct check_dns	*cd = check_dns_new(run, check_dns_ttl_done);
 
 	check_dns_lookup_hosts(cd, 0, cd->hosts.n);
 }
@@ -510,7 +517,7 @@ check_dns_ttl_start(struct check_run *run)
 /* ---- dns.dangling ------------------------------------------------------ */
 
 static void
-check_dns_dangling_done(struct cd *cd)
+check_dns_dangling_done(struct check_dns *cd)
 {
 	struct result	*r = &cd->run->result;
 	struct strlist	 platforms = { 0 }, dead = { 0 };
@@ -518,17 +525,19 @@ check_dns_dangling_done(struct cd *cd)
 	bool		 undecided = false;
 	char		*list;
 
-	cd_data_list("dns-providers.cfg", "platforms", &platforms);
+	check_dns_data_list("dns-providers.cfg", "platforms", &platforms);
 	for (i = 0; i < cd->hosts.n; i++) {
-		const struct cd_look *l = cd_find(cd, cd->hosts.v[i], DNS_T_A);
-		const struct cd_look *l6 = cd_find(cd, cd->hosts.v[i],
+		const struct check_dns_look *l = check_dns_find(cd,
+		    cd->hosts.v[i], DNS_T_A);
+		const struct check_dns_look *l6 = check_dns_find(cd,
+		    cd->hosts.v[i],
 		    DNS_T_AAAA);
 		const char *platform = NULL;
 
 		if (l == NULL)
 			continue;
 		if (l->chain.n == 0) {
-			if (cd_undecided(l->status) && !l->loop) {
+			if (check_dns_undecided(l->status) && !l->loop) {
 				result_evidence(r, _("%s: %s"), cd->hosts.v[i],
 				    resolve_status_text(l->status));
 				undecided = true;
@@ -542,7 +551,8 @@ check_dns_dangling_done(struct cd *cd)
 			if (check_dns_under(l->final, platforms.v[j]))
 				platform = platforms.v[j];
 		if (l->loop) {
-			result_evidence(r, _("%s: the chain loops (or passes %d "
+			result_evidence(r,
+			    _("%s: the chain loops (or passes %d "
 			    "hops)"), cd->hosts.v[i], DNS_MAX_CHAIN);
 			strlist_add(&dead, cd->hosts.v[i]);
 		} else if (l->nrr > 0 || (l6 != NULL && l6->nrr > 0))
@@ -556,7 +566,7 @@ check_dns_dangling_done(struct cd *cd)
 			    platform != NULL ? _(": anyone who registers it "
 			    "there takes over the subdomain") : "");
 			strlist_add(&dead, cd->hosts.v[i]);
-		} else if (cd_undecided(l->status)) {
+		} else if (check_dns_undecided(l->status)) {
 			result_evidence(r, _("%s: %s could not be looked up: "
 			    "%s"), cd->hosts.v[i], l->final,
 			    resolve_status_text(l->status));
@@ -587,13 +597,14 @@ check_dns_dangling_done(struct cd *cd)
 		    chains);
 	strlist_clear(&platforms);
 	strlist_clear(&dead);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
 check_dns_dangling_start(struct check_run *run)
 {
-	struct cd	*cd = cd_new(run, check_dns_dangling_done);
+	struct check_dns	*cd = check_dns_new(run,
+	    check_dns_dangling_done);
 
 	check_dns_lookup_hosts(cd, 0, cd->hosts.n);
 }
@@ -624,11 +635,11 @@ check_dns_ns_extra_free(void *arg)
 
 /* Slot of a direct SOA query. */
 struct check_dns_ns_slot {
-	struct cd	*cd;
+	struct check_dns	*cd;
 	size_t		 index;
 };
 
-static void check_dns_ns_verdict(struct cd *);
+static void check_dns_ns_verdict(struct check_dns *);
 
 /* A name server answered (or not) the SOA query sent straight to it. */
 static void
@@ -636,7 +647,7 @@ check_dns_ns_soa(void *arg, enum resolve_status status,
     const unsigned char *abuf, int alen)
 {
 	struct check_dns_ns_slot	*slot = arg;
-	struct cd			*cd = slot->cd;
+	struct check_dns			*cd = slot->cd;
 	struct check_dns_ns		*ns = cd->extra;
 	struct dnsmsg			 m;
 	char				*err = NULL;
@@ -682,9 +693,10 @@ check_dns_ns_port(const struct options *opt)
 
 /* NS names and their addresses are in: ask each server for the SOA. */
 static void
-check_dns_ns_servers(struct cd *cd)
+check_dns_ns_servers(struct check_dns *cd)
 {
-	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_NS);
+	const struct check_dns_look	*l = check_dns_find(cd, cd->opt->domain,
+	    DNS_T_NS);
 	struct check_dns_ns	*ns = xcalloc(1, sizeof *ns);
 	size_t			 i, j;
 	int			 port = check_dns_ns_port(cd->opt);
@@ -695,7 +707,8 @@ check_dns_ns_servers(struct cd *cd)
 	ns->status = xcalloc(l->nrr * 2 + 1, sizeof *ns->status);
 	cd->servers = xcalloc(l->nrr * 2 + 1, sizeof *cd->servers);
 	for (i = 0; i < l->nrr; i++) {
-		const struct cd_look *a = cd_find(cd, l->rr[i].text, DNS_T_A);
+		const struct check_dns_look *a = check_dns_find(cd,
+		    l->rr[i].text, DNS_T_A);
 
 		if (a == NULL || a->nrr == 0) {
 			strlist_addf(&ns->servers, "%s", l->rr[i].text);
@@ -758,9 +771,10 @@ check_dns_provider(const char *host, const struct strlist *suffixes,
 }
 
 static void
-check_dns_ns_verdict(struct cd *cd)
+check_dns_ns_verdict(struct check_dns *cd)
 {
-	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_NS);
+	const struct check_dns_look	*l = check_dns_find(cd, cd->opt->domain,
+	    DNS_T_NS);
 	struct check_dns_ns	*ns = cd->extra;
 	struct result		*r = &cd->run->result;
 	struct strlist		 suffixes = { 0 }, names = { 0 }, provs = { 0 };
@@ -769,13 +783,13 @@ check_dns_ns_verdict(struct cd *cd)
 	uint32_t		 serial = 0;
 	char			*plist;
 
-	cd_data_pairs("dns-providers.cfg", "providers", "suffix", "name",
+	check_dns_data_pairs("dns-providers.cfg", "providers", "suffix", "name",
 	    &suffixes, &names);
 	for (i = 0; i < l->nrr; i++) {
 		const char *p = check_dns_provider(l->rr[i].text, &suffixes,
 		    &names);
 
-		result_evidence(r, "%s", cd_rr_text(&l->rr[i]));
+		result_evidence(r, "%s", check_dns_rr_text(&l->rr[i]));
 		if (p != NULL && !strlist_has(&provs, p))
 			strlist_add(&provs, p);
 	}
@@ -823,19 +837,20 @@ check_dns_ns_verdict(struct cd *cd)
 	strlist_clear(&suffixes);
 	strlist_clear(&names);
 	strlist_clear(&provs);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 /* The NS records are in: look their addresses up. */
 static void
-check_dns_ns_names(struct cd *cd)
+check_dns_ns_names(struct check_dns *cd)
 {
-	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_NS);
+	const struct check_dns_look	*l = check_dns_find(cd, cd->opt->domain,
+	    DNS_T_NS);
 	struct result		*r = &cd->run->result;
 	size_t			 i;
 
 	if (l->nrr == 0) {
-		if (cd_undecided(l->status))
+		if (check_dns_undecided(l->status))
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
 			    _("could not look up the name servers of %s: %s"),
 			    cd->opt->domain, resolve_status_text(l->status));
@@ -846,24 +861,53 @@ check_dns_ns_names(struct cd *cd)
 			result_set_fix(r, _("Set the name servers of the "
 			    "domain at the registrar."));
 		}
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	cd->next = check_dns_ns_servers;
 	for (i = 0; i < l->nrr; i++)
-		cd_lookup(cd, l->rr[i].text, DNS_T_A);
-	cd_settle(cd);
+		check_dns_lookup(cd, l->rr[i].text, DNS_T_A);
+	check_dns_settle(cd);
 }
 
 static void
 check_dns_ns_start(struct check_run *run)
 {
-	struct cd	*cd = cd_new(run, check_dns_ns_names);
+	struct check_dns	*cd = check_dns_new(run, check_dns_ns_names);
 
-	cd_lookup(cd, cd->opt->domain, DNS_T_NS);
+	check_dns_lookup(cd, cd->opt->domain, DNS_T_NS);
 }
 
 /* ---- dns.caa ----------------------------------------------------------- */
+
+/* The parent of name while it keeps two labels, or NULL. */
+static const char *
+check_dns_caa_parent(const char *name)
+{
+	const char	*dot = strchr(name, '.');
+
+	if (dot == NULL || strchr(dot + 1, '.') == NULL)
+		return NULL;
+	return dot + 1;
+}
+
+/* The CAA set that applies: the closest name's with records, or NULL. */
+static const struct check_dns_look *
+check_dns_caa_set(struct check_dns *cd)
+{
+	const char		*name;
+	const struct check_dns_look	*l;
+
+	for (name = cd->opt->domain; name != NULL;
+	    name = check_dns_caa_parent(name)) {
+		l = check_dns_find(cd, name, DNS_T_CAA);
+		if (l != NULL && l->nrr > 0)
+			return l;
+		if (l == NULL || check_dns_undecided(l->status))
+			return NULL;
+	}
+	return NULL;
+}
 
 /* The CAA domains that mean issuer (from the data file), into out. */
 static void
@@ -872,7 +916,8 @@ check_dns_caa_domains(const char *issuer, struct strlist *out)
 	struct strlist	keys = { 0 }, values = { 0 };
 	size_t		i;
 
-	cd_data_pairs("dns-providers.cfg", "authorities", "issuer", "caa",
+	check_dns_data_pairs("dns-providers.cfg", "authorities", "issuer",
+	    "caa",
 	    &keys, &values);
 	for (i = 0; i < keys.n; i++) {
 		if (strcasestr(issuer, keys.v[i]) != NULL)
@@ -886,9 +931,9 @@ check_dns_caa_domains(const char *issuer, struct strlist *out)
 static void
 check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 {
-	struct cd_ticket	*t = arg;
-	struct cd		*cd = t->cd;
-	const struct cd_look	*l;
+	struct check_dns_ticket	*t = arg;
+	struct check_dns		*cd = t->cd;
+	const struct check_dns_look	*l;
 	struct result		*r;
 	struct strlist		 allowed = { 0 }, mine = { 0 };
 	size_t			 i, j;
@@ -902,7 +947,7 @@ check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 	free(t);
 	cd->ticket = NULL;
 	r = &cd->run->result;
-	l = cd_find(cd, cd->opt->domain, DNS_T_CAA);
+	l = check_dns_caa_set(cd);
 	for (i = 0; i < l->nrr; i++) {
 		if (strcmp(l->rr[i].tag, "issue") == 0) {
 			char *v = xstrndup(l->rr[i].text,
@@ -952,31 +997,40 @@ check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 	free(list);
 	strlist_clear(&allowed);
 	strlist_clear(&mine);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
-check_dns_caa_done(struct cd *cd)
+check_dns_caa_done(struct check_dns *cd)
 {
-	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_CAA);
+	const struct check_dns_look	*l = check_dns_caa_set(cd);
 	struct result		*r = &cd->run->result;
+	const char		*name;
 	size_t			 i;
 
-	if (l->nrr == 0) {
-		if (cd_undecided(l->status))
+	for (name = cd->opt->domain; l == NULL && name != NULL;
+	    name = check_dns_caa_parent(name)) {
+		const struct check_dns_look *u = check_dns_find(cd, name,
+		    DNS_T_CAA);
+
+		if (u != NULL && check_dns_undecided(u->status)) {
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
-			    _("could not look up CAA records: %s"),
-			    resolve_status_text(l->status));
-		else
-			result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
-			    _("no CAA records: any CA may issue for the "
-			    "domain"));
-		cd_finish(cd);
+			    _("could not look up the CAA records of %s: %s"),
+			    name, resolve_status_text(u->status));
+			check_dns_finish(cd);
+			return;
+		}
+	}
+	if (l == NULL) {
+		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+		    _("no CAA records (here or on a parent domain): any CA "
+		    "may issue for the domain"));
+		check_dns_finish(cd);
 		return;
 	}
 	for (i = 0; i < l->nrr; i++)
-		result_evidence(r, "%s %s", cd->opt->domain,
-		    cd_rr_text(&l->rr[i]));
+		result_evidence(r, "%s %s", l->name,
+		    check_dns_rr_text(&l->rr[i]));
 	cd->ticket = xcalloc(1, sizeof *cd->ticket);
 	cd->ticket->cd = cd;
 	tls_peek_issuer(cd->audit, cd->opt->domain, check_dns_caa_issuer,
@@ -986,31 +1040,37 @@ check_dns_caa_done(struct cd *cd)
 static void
 check_dns_caa_start(struct check_run *run)
 {
-	struct cd	*cd = cd_new(run, check_dns_caa_done);
+	struct check_dns	*cd = check_dns_new(run, check_dns_caa_done);
+	const char	*name;
 
-	cd_lookup(cd, cd->opt->domain, DNS_T_CAA);
+	/* RFC 8659: the closest name up the tree with CAA records rules. */
+	for (name = cd->opt->domain; name != NULL;
+	    name = check_dns_caa_parent(name))
+		check_dns_lookup(cd, name, DNS_T_CAA);
 }
 
 /* ---- dns.dnssec -------------------------------------------------------- */
 
 static void
-check_dns_dnssec_done(struct cd *cd)
+check_dns_dnssec_done(struct check_dns *cd)
 {
-	const struct cd_look	*ds = cd_find(cd, cd->opt->domain, DNS_T_DS);
-	const struct cd_look	*key = cd_find(cd, cd->opt->domain,
+	const struct check_dns_look	*ds = check_dns_find(cd,
+	    cd->opt->domain, DNS_T_DS);
+	const struct check_dns_look	*key = check_dns_find(cd,
+	    cd->opt->domain,
 	    DNS_T_DNSKEY);
 	struct result		*r = &cd->run->result;
 	size_t			 i;
 
 	for (i = 0; i < ds->nrr; i++)
-		result_evidence(r, "%s", cd_rr_text(&ds->rr[i]));
+		result_evidence(r, "%s", check_dns_rr_text(&ds->rr[i]));
 	for (i = 0; i < key->nrr; i++)
-		result_evidence(r, "%s", cd_rr_text(&key->rr[i]));
-	if ((ds->nrr == 0 && cd_undecided(ds->status)) ||
-	    (key->nrr == 0 && cd_undecided(key->status)))
+		result_evidence(r, "%s", check_dns_rr_text(&key->rr[i]));
+	if ((ds->nrr == 0 && check_dns_undecided(ds->status)) ||
+	    (key->nrr == 0 && check_dns_undecided(key->status)))
 		result_set(r, STATUS_ERROR, SEVERITY_NONE,
 		    _("could not look up DS/DNSKEY: %s"),
-		    resolve_status_text(cd_undecided(ds->status) ?
+		    resolve_status_text(check_dns_undecided(ds->status) ?
 		    ds->status : key->status));
 	else if (ds->nrr > 0 && key->nrr > 0)
 		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
@@ -1026,16 +1086,16 @@ check_dns_dnssec_done(struct cd *cd)
 	else
 		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
 		    _("the zone is not signed (no DS, no DNSKEY)"));
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
 check_dns_dnssec_start(struct check_run *run)
 {
-	struct cd	*cd = cd_new(run, check_dns_dnssec_done);
+	struct check_dns	*cd = check_dns_new(run, check_dns_dnssec_done);
 
-	cd_lookup(cd, cd->opt->domain, DNS_T_DS);
-	cd_lookup(cd, cd->opt->domain, DNS_T_DNSKEY);
+	check_dns_lookup(cd, cd->opt->domain, DNS_T_DS);
+	check_dns_lookup(cd, cd->opt->domain, DNS_T_DNSKEY);
 }
 
 /* ---- the table --------------------------------------------------------- */
@@ -1044,8 +1104,8 @@ check_dns_dnssec_start(struct check_run *run)
 	static const struct check_def name = {			\
 		.id = id_,					\
 		.start = fn,					\
-		.cancel = cd_cancel,				\
-		.free = cd_free,				\
+		.cancel = check_dns_cancel,				\
+		.free = check_dns_free,				\
 	}
 
 CHECK_DNS_DEF(check_dns_apex, "dns.apex", check_dns_apex_start);

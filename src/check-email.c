@@ -1,4 +1,4 @@
-/* check-email.c: the email.* checks (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT). */
+/* check-email.c: email.* checks: MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT. */
 
 #include "config.h"
 
@@ -14,10 +14,11 @@
 
 /* The TXT records of name that start with prefix (case-insensitive). */
 static void
-check_email_txt(struct cd *cd, const char *name, const char *prefix,
+check_email_txt(struct check_dns *cd, const char *name, const char *prefix,
     struct strlist *out)
 {
-	const struct cd_look	*l = cd_find(cd, name, DNS_T_TXT);
+	const struct check_dns_look	*l = check_dns_find(cd, name,
+	    DNS_T_TXT);
 	size_t			 i, pl = strlen(prefix);
 
 	if (l == NULL)
@@ -31,9 +32,10 @@ check_email_txt(struct cd *cd, const char *name, const char *prefix,
 
 /* The SPF records among the apex TXT records. */
 static void
-check_email_spf_records(struct cd *cd, struct strlist *out)
+check_email_spf_records(struct check_dns *cd, struct strlist *out)
 {
-	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_TXT);
+	const struct check_dns_look	*l = check_dns_find(cd, cd->opt->domain,
+	    DNS_T_TXT);
 	size_t			 i;
 
 	if (l == NULL)
@@ -46,13 +48,15 @@ check_email_spf_records(struct cd *cd, struct strlist *out)
 
 /* The real first stage of each email check, run once email applies. */
 static void
-check_email_gate_done(struct cd *cd)
+check_email_gate_done(struct check_dns *cd)
 {
-	const struct cd_look	*mx = cd_find(cd, cd->opt->domain, DNS_T_MX);
-	const struct cd_look	*txt = cd_find(cd, cd->opt->domain,
+	const struct check_dns_look	*mx = check_dns_find(cd,
+	    cd->opt->domain, DNS_T_MX);
+	const struct check_dns_look	*txt = check_dns_find(cd,
+	    cd->opt->domain,
 	    DNS_T_TXT);
 	struct strlist		 spf = { 0 };
-	void			(*real)(struct cd *) = cd->gate_next;
+	void			(*real)(struct check_dns *) = cd->gate_next;
 
 	check_email_spf_records(cd, &spf);
 	cd->gate_next = NULL;
@@ -62,18 +66,19 @@ check_email_gate_done(struct cd *cd)
 		return;
 	}
 	strlist_clear(&spf);
-	if (cd_undecided(mx->status) || cd_undecided(txt->status)) {
+	if (check_dns_undecided(mx->status) ||
+	    check_dns_undecided(txt->status)) {
 		result_set(&cd->run->result, STATUS_ERROR, SEVERITY_NONE,
 		    _("could not tell whether the domain uses email (MX/TXT "
 		    "lookup: %s); give --email yes or no"),
-		    resolve_status_text(cd_undecided(mx->status) ?
+		    resolve_status_text(check_dns_undecided(mx->status) ?
 		    mx->status : txt->status));
 	} else
 		result_set(&cd->run->result, STATUS_PASS, SEVERITY_INFO, "%s",
 		    _("not applicable: the domain has no MX and no SPF "
 		    "record and email use was not declared, so this was "
 		    "not checked (give --email yes to check it)"));
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 /*
@@ -81,29 +86,30 @@ check_email_gate_done(struct cd *cd)
  * after the MX/SPF lookups when undecided, never when it does not.
  */
 static void
-check_email_gate(struct check_run *run, void (*real)(struct cd *))
+check_email_gate(struct check_run *run, void (*real)(struct check_dns *))
 {
-	struct cd	*cd = cd_new(run, NULL);
+	struct check_dns	*cd = check_dns_new(run, NULL);
 
 	if (cd->opt->email == 0) {
-		result_set(&run->result, STATUS_PASS, SEVERITY_INFO, "%s",
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
 		    _("not applicable: the product does not send email "
 		    "(--email no), so this was not checked"));
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	cd->next = check_email_gate_done;
 	cd->gate_next = real;
-	cd_lookup(cd, cd->opt->domain, DNS_T_MX);
-	cd_lookup(cd, cd->opt->domain, DNS_T_TXT);
+	check_dns_lookup(cd, cd->opt->domain, DNS_T_MX);
+	check_dns_lookup(cd, cd->opt->domain, DNS_T_TXT);
 }
 
 /* ---- email.mx ------------------------------------------------------------ */
 
 static void
-check_email_mx_targets(struct cd *cd)
+check_email_mx_targets(struct check_dns *cd)
 {
-	const struct cd_look	*mx = cd_find(cd, cd->opt->domain, DNS_T_MX);
+	const struct check_dns_look	*mx = check_dns_find(cd,
+	    cd->opt->domain, DNS_T_MX);
 	struct result		*r = &cd->run->result;
 	struct strlist		 dead = { 0 }, cname = { 0 };
 	size_t			 i, j;
@@ -112,22 +118,23 @@ check_email_mx_targets(struct cd *cd)
 
 	for (i = 0; i < mx->nrr; i++) {
 		const char *t = mx->rr[i].text;
-		const struct cd_look *a = cd_find(cd, t, DNS_T_A);
-		const struct cd_look *a6 = cd_find(cd, t, DNS_T_AAAA);
+		const struct check_dns_look *a = check_dns_find(cd, t, DNS_T_A);
+		const struct check_dns_look *a6 = check_dns_find(cd, t,
+		    DNS_T_AAAA);
 
-		result_evidence(r, "%s", cd_rr_text(&mx->rr[i]));
+		result_evidence(r, "%s", check_dns_rr_text(&mx->rr[i]));
 		for (j = 0; j < a->chain.n; j++)
 			result_evidence(r, "  %s", a->chain.v[j]);
 		if (a->chain.n > 0)
 			strlist_add(&cname, t);
 		for (j = 0; j < a->nrr; j++)
 			result_evidence(r, "  %s %s", a->final,
-			    cd_rr_text(&a->rr[j]));
+			    check_dns_rr_text(&a->rr[j]));
 		for (j = 0; j < a6->nrr; j++)
 			result_evidence(r, "  %s %s", a6->final,
-			    cd_rr_text(&a6->rr[j]));
+			    check_dns_rr_text(&a6->rr[j]));
 		if (a->nrr == 0 && a6->nrr == 0) {
-			if (cd_undecided(a->status) && !a->loop)
+			if (check_dns_undecided(a->status) && !a->loop)
 				undecided = true;
 			else
 				strlist_add(&dead, t);
@@ -157,21 +164,24 @@ check_email_mx_targets(struct cd *cd)
 		free(list);
 	} else
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
-		    _("%zu MX records, every target resolves"), mx->nrr);
+		    ngettext("%zu MX record, its target resolves",
+		    "%zu MX records, every target resolves", mx->nrr),
+		    mx->nrr);
 	strlist_clear(&dead);
 	strlist_clear(&cname);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
-check_email_mx_real(struct cd *cd)
+check_email_mx_real(struct check_dns *cd)
 {
-	const struct cd_look	*mx = cd_find(cd, cd->opt->domain, DNS_T_MX);
+	const struct check_dns_look	*mx = check_dns_find(cd,
+	    cd->opt->domain, DNS_T_MX);
 	struct result		*r = &cd->run->result;
 	size_t			 i;
 
 	if (mx->nrr == 0) {
-		if (cd_undecided(mx->status))
+		if (check_dns_undecided(mx->status))
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
 			    _("could not look up MX: %s"),
 			    resolve_status_text(mx->status));
@@ -184,22 +194,22 @@ check_email_mx_real(struct cd *cd)
 			    "provider, or a null MX (MX 0 .) to say the domain "
 			    "receives no mail."));
 		}
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	if (mx->nrr == 1 && strcmp(mx->rr[0].text, ".") == 0) {
-		result_evidence(r, "%s", cd_rr_text(&mx->rr[0]));
+		result_evidence(r, "%s", check_dns_rr_text(&mx->rr[0]));
 		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
 		    _("null MX (0 .): the domain says it receives no mail"));
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	cd->next = check_email_mx_targets;
 	for (i = 0; i < mx->nrr; i++) {
-		cd_lookup(cd, mx->rr[i].text, DNS_T_A);
-		cd_lookup(cd, mx->rr[i].text, DNS_T_AAAA);
+		check_dns_lookup(cd, mx->rr[i].text, DNS_T_A);
+		check_dns_lookup(cd, mx->rr[i].text, DNS_T_AAAA);
 	}
-	cd_settle(cd);
+	check_dns_settle(cd);
 }
 
 static void
@@ -229,7 +239,7 @@ struct spf_tree {
 	int		 voids;
 	struct strlist	 void_terms;
 	struct strlist	 issues;	/* warnings */
-	bool		 ptr, macros;
+	bool		 ptr, macros, loop;
 	char		*all;		/* the top record's all, e.g. "~all" */
 };
 
@@ -278,34 +288,36 @@ check_email_spf_macro(const char *s)
 	return s != NULL && strchr(s, '%') != NULL;
 }
 
-static void check_email_spf_verdict(struct cd *);
+static void check_email_spf_verdict(struct check_dns *);
 
 /*
  * A level's TXT (and void-counting) lookups are in: parse its records and
  * start the next level, all of whose lookups go out at once.
  */
 static void
-check_email_spf_level(struct cd *cd)
+check_email_spf_level(struct check_dns *cd)
 {
 	struct spf_tree	*t = cd->extra;
 	size_t		 i, j, end = t->n, first = t->level_start;
 
 	for (i = first; i < end; i++) {
 		struct spf_node		*n = &t->nodes[i];
-		const struct cd_look	*l = cd_find(cd, n->domain, DNS_T_TXT);
+		const struct check_dns_look	*l = check_dns_find(cd,
+		    n->domain, DNS_T_TXT);
 		struct strlist		 recs = { 0 };
 		char			*err = NULL;
 
 		for (j = 0; l != NULL && j < l->nrr; j++)
 			if (spf_is_record(l->rr[j].text, l->rr[j].len))
 				strlist_add(&recs, l->rr[j].text);
-		if (l != NULL && recs.n == 0 && !cd_undecided(l->status) &&
+		if (l != NULL && recs.n == 0 &&
+		    !check_dns_undecided(l->status) &&
 		    n->parent >= 0) {
 			t->voids += l->nrr == 0;
 			if (l->nrr == 0)
 				strlist_addf(&t->void_terms, "%s", n->via);
 		}
-		if (l != NULL && cd_undecided(l->status))
+		if (l != NULL && check_dns_undecided(l->status))
 			n->problem = xprintf(_("TXT lookup failed: %s"),
 			    resolve_status_text(l->status));
 		else if (recs.n == 0)
@@ -343,30 +355,40 @@ check_email_spf_level(struct cd *cd)
 			if (term->kind == SPF_INCLUDE ||
 			    term->kind == SPF_REDIRECT) {
 				bool seen = false;
+				int k;
 
-				for (size_t k = 0; k < t->n; k++)
+				/* A loop: the target is its own ancestor. */
+				for (k = (int)i; k >= 0;
+				    k = t->nodes[k].parent)
 					if (strcasecmp(t->nodes[k].domain,
 					    term->domain) == 0)
 						seen = true;
 				if (seen) {
 					strlist_addf(&t->issues, _("%s: %s "
-					    "comes back to a record already in "
-					    "the tree (a loop)"), n->domain,
+					    "comes back to a record above it "
+					    "(a loop)"), n->domain,
 					    term->text);
+					t->loop = true;
 					continue;
 				}
-				if (t->n >= EMAIL_SPF_MAX_NODES)
+				if (t->n >= EMAIL_SPF_MAX_NODES) {
+					if (!strlist_has(&t->issues,
+					    _("the tree was cut at 60 records")))
+						strlist_add(&t->issues,
+						    _("the tree was cut at 60 "
+						    "records"));
 					continue;
+				}
 				check_email_spf_add(t, term->domain,
 				    term->text, n->depth + 1, (int)i);
 				n = &t->nodes[i];
-				cd_lookup(cd, term->domain, DNS_T_TXT);
+				check_dns_lookup(cd, term->domain, DNS_T_TXT);
 			} else if (term->kind == SPF_A ||
 			    term->kind == SPF_EXISTS) {
-				cd_lookup(cd, term->domain != NULL ?
+				check_dns_lookup(cd, term->domain != NULL ?
 				    term->domain : n->domain, DNS_T_A);
 			} else if (term->kind == SPF_MX) {
-				cd_lookup(cd, term->domain != NULL ?
+				check_dns_lookup(cd, term->domain != NULL ?
 				    term->domain : n->domain, DNS_T_MX);
 			}
 		}
@@ -374,19 +396,20 @@ check_email_spf_level(struct cd *cd)
 	/* No deeper level: judge once the void-counting lookups are in. */
 	if (t->n == t->level_start)
 		cd->next = check_email_spf_verdict;
-	cd_settle(cd);
+	check_dns_settle(cd);
 }
 
 /* Appends the tree as evidence lines, depth first in display order. */
 static void
-check_email_spf_show(struct cd *cd, struct spf_tree *t, int parent,
+check_email_spf_show(struct check_dns *cd, struct spf_tree *t, int parent,
     int depth)
 {
 	size_t	i;
 
 	for (i = 0; i < t->n; i++) {
 		struct spf_node	*n = &t->nodes[i];
-		const struct cd_look *l = cd_find(cd, n->domain, DNS_T_TXT);
+		const struct check_dns_look *l = check_dns_find(cd, n->domain,
+		    DNS_T_TXT);
 		const char	*txt = NULL;
 		char		*q = NULL;
 		int		 lk = n->lookups;
@@ -397,11 +420,13 @@ check_email_spf_show(struct cd *cd, struct spf_tree *t, int parent,
 			if (spf_is_record(l->rr[j].text, l->rr[j].len))
 				txt = l->rr[j].text;
 		if (txt != NULL)
-			q = cd_txt_quote(txt, strlen(txt));
-		result_evidence(&cd->run->result, "%*s%s%s%s %s [%d DNS %s]%s%s",
+			q = check_dns_txt_quote(txt, strlen(txt));
+		result_evidence(&cd->run->result,
+		    "%*s%s%s%s %s [%d DNS %s]%s%s",
 		    depth * 2, "", n->via != NULL ? n->via : "",
 		    n->via != NULL ? " → " : "", n->domain,
-		    q != NULL ? q : "", lk, lk == 1 ? _("lookup") : _("lookups"),
+		    q != NULL ? q : "", lk,
+		    lk == 1 ? _("lookup") : _("lookups"),
 		    n->problem != NULL ? ": " : "",
 		    n->problem != NULL ? n->problem : "");
 		free(q);
@@ -410,7 +435,7 @@ check_email_spf_show(struct cd *cd, struct spf_tree *t, int parent,
 }
 
 static void
-check_email_spf_verdict(struct cd *cd)
+check_email_spf_verdict(struct check_dns *cd)
 {
 	struct spf_tree	*t = cd->extra;
 	struct result	*r = &cd->run->result;
@@ -431,15 +456,15 @@ check_email_spf_verdict(struct cd *cd)
 		}
 		for (j = 0; n->have && j < n->rec.nterms; j++) {
 			const struct spf_term *term = &n->rec.terms[j];
-			const struct cd_look *l = NULL;
+			const struct check_dns_look *l = NULL;
 
 			if (check_email_spf_macro(term->domain))
 				continue;
 			if (term->kind == SPF_A || term->kind == SPF_EXISTS)
-				l = cd_find(cd, term->domain != NULL ?
+				l = check_dns_find(cd, term->domain != NULL ?
 				    term->domain : n->domain, DNS_T_A);
 			else if (term->kind == SPF_MX)
-				l = cd_find(cd, term->domain != NULL ?
+				l = check_dns_find(cd, term->domain != NULL ?
 				    term->domain : n->domain, DNS_T_MX);
 			if (l != NULL && l->nrr == 0 &&
 			    (l->status == RESOLVE_NXDOMAIN ||
@@ -479,6 +504,12 @@ check_email_spf_verdict(struct cd *cd)
 		    "\"v=spf1\" for %s, listing your senders and ending in "
 		    "-all or ~all (merge the records if there are several)."),
 		    top->domain);
+	} else if (t->loop) {
+		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL, "%s",
+		    _("the SPF include tree loops: evaluation never ends "
+		    "within 10 lookups, receivers return permerror"));
+		result_set_fix(r, _("Remove the include or redirect that "
+		    "points back up the tree (listed above)."));
 	} else if (total > 10) {
 		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
 		    _("the SPF tree needs %d DNS lookups, over the limit of "
@@ -524,13 +555,14 @@ check_email_spf_verdict(struct cd *cd)
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("one valid SPF record, %d of 10 DNS lookups, ends in "
 		    "%s"), total, t->all != NULL ? t->all : "redirect=");
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
-check_email_spf_first(struct cd *cd)
+check_email_spf_first(struct check_dns *cd)
 {
-	const struct cd_look	*l = cd_find(cd, cd->opt->domain, DNS_T_TXT);
+	const struct check_dns_look	*l = check_dns_find(cd, cd->opt->domain,
+	    DNS_T_TXT);
 	struct result		*r = &cd->run->result;
 	struct strlist		 recs = { 0 };
 	struct spf_tree		*t;
@@ -538,7 +570,7 @@ check_email_spf_first(struct cd *cd)
 
 	check_email_spf_records(cd, &recs);
 	if (recs.n == 0) {
-		if (cd_undecided(l->status))
+		if (check_dns_undecided(l->status))
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
 			    _("could not look up TXT records: %s"),
 			    resolve_status_text(l->status));
@@ -552,12 +584,13 @@ check_email_spf_first(struct cd *cd)
 			    cd->opt->domain);
 		}
 		strlist_clear(&recs);
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	if (recs.n > 1) {
 		for (i = 0; i < recs.n; i++) {
-			char *q = cd_txt_quote(recs.v[i], strlen(recs.v[i]));
+			char *q = check_dns_txt_quote(recs.v[i],
+			    strlen(recs.v[i]));
 
 			result_evidence(r, "%s TXT %s", cd->opt->domain, q);
 			free(q);
@@ -569,7 +602,7 @@ check_email_spf_first(struct cd *cd)
 		    "into one (keep every include once, one all at the end)."),
 		    recs.n, cd->opt->domain);
 		strlist_clear(&recs);
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	strlist_clear(&recs);
@@ -603,7 +636,7 @@ check_email_eval_got(void *arg, const struct dns_answer *a)
 	size_t			 i;
 
 	for (i = 0; i < a->nrr; i++) {
-		/* A NUL byte is kept visible to the parser (which rejects it). */
+		/* A NUL byte stays visible (as 0x01) to the parser. */
 		char *v = xmalloc(a->rr[i].len + 1);
 
 		for (size_t j = 0; j < a->rr[i].len; j++)
@@ -623,7 +656,7 @@ static void
 check_email_eval_query(void *ctx, const char *name, int type,
     spf_dns_done done, void *arg)
 {
-	struct cd		*cd = ctx;
+	struct check_dns		*cd = ctx;
 	struct check_email_q	*q = xmalloc(sizeof *q);
 
 	q->done = done;
@@ -636,7 +669,7 @@ static void
 check_email_eval_done(void *arg, enum spf_result res, const char *expl,
     const struct strlist *trace)
 {
-	struct cd	*cd = arg;
+	struct check_dns	*cd = arg;
 	struct result	*r = &cd->run->result;
 	const char	*ip = cd->opt->sender_ip, *d = cd->opt->domain;
 	size_t		 i;
@@ -683,11 +716,11 @@ check_email_eval_done(void *arg, enum spf_result res, const char *expl,
 		result_set_fix(r, _("If %s is one of your senders, add it to "
 		    "the SPF record of %s (ip4:/ip6: or your provider's "
 		    "include)."), ip, d);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static const struct spf_dns *
-check_email_eval_dns(struct cd *cd)
+check_email_eval_dns(struct check_dns *cd)
 {
 	struct spf_dns	*dns = xcalloc(1, sizeof *dns);
 
@@ -699,7 +732,7 @@ check_email_eval_dns(struct cd *cd)
 }
 
 static void
-check_email_eval_real(struct cd *cd)
+check_email_eval_real(struct check_dns *cd)
 {
 	char	*sender = xprintf("postmaster@%s", cd->opt->domain);
 
@@ -715,7 +748,7 @@ check_email_eval_start(struct check_run *run)
 	unsigned char	addr[16];
 
 	if (run->audit->opt->sender_ip == NULL) {
-		cd_new(run, NULL);
+		check_dns_new(run, NULL);
 		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
 		    _("not evaluated: no sender IP given (--sender-ip IP asks "
 		    "\"would mail from this IP pass SPF?\")"));
@@ -723,21 +756,22 @@ check_email_eval_start(struct check_run *run)
 		return;
 	}
 	if (spf_parse_ip(run->audit->opt->sender_ip, addr) == 0) {
-		cd_new(run, NULL);
+		check_dns_new(run, NULL);
 		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
 		    _("--sender-ip %s is not an IPv4 or IPv6 address"),
 		    run->audit->opt->sender_ip);
 		check_finish(run);
 		return;
 	}
-	check_email_gate(run, check_email_eval_real);
+	/* A sender IP says the product sends mail: no gate. */
+	check_email_eval_real(check_dns_new(run, NULL));
 }
 
 /* ---- email.dkim ---------------------------------------------------------- */
 
 /* True when the domain's only SPF record authorises no sender at all. */
 static bool
-check_email_sends_nothing(struct cd *cd)
+check_email_sends_nothing(struct check_dns *cd)
 {
 	struct strlist	spf = { 0 };
 	bool		nothing;
@@ -749,7 +783,7 @@ check_email_sends_nothing(struct cd *cd)
 }
 
 static void
-check_email_dkim_done(struct cd *cd)
+check_email_dkim_done(struct check_dns *cd)
 {
 	struct strlist	*sels = cd->extra;
 	struct result	*r = &cd->run->result;
@@ -761,10 +795,11 @@ check_email_dkim_done(struct cd *cd)
 	for (i = 0; i < sels->n; i++) {
 		char *name = xprintf("%s._domainkey.%s", sels->v[i],
 		    cd->opt->domain);
-		const struct cd_look *l = cd_find(cd, name, DNS_T_TXT);
+		const struct check_dns_look *l = check_dns_find(cd, name,
+		    DNS_T_TXT);
 
 		free(name);
-		if (cd_undecided(l->status) && !l->loop) {
+		if (check_dns_undecided(l->status) && !l->loop) {
 			undecided++;
 			continue;
 		}
@@ -796,7 +831,8 @@ check_email_dkim_done(struct cd *cd)
 				    "(empty p=)"), sels->v[i]);
 			} else {
 				result_evidence(r, _("selector %s: %s %d bits "
-				    "(k=%s%s%s)"), sels->v[i], k.keytype, k.bits,
+				    "(k=%s%s%s)"), sels->v[i], k.keytype,
+				    k.bits,
 				    k.k, k.testing ? _(", t=y testing") : "",
 				    "");
 				if (strcmp(k.keytype, "RSA") == 0 &&
@@ -831,7 +867,8 @@ check_email_dkim_done(struct cd *cd)
 		}
 	}
 	result_evidence(r, _("selectors tried: %zu"), sels->n);
-	if (found == 0 && cd->opt->email != 1 && check_email_sends_nothing(cd)) {
+	if (found == 0 && cd->opt->email != 1 &&
+	    check_email_sends_nothing(cd)) {
 		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
 		    _("no DKIM selector found, and the SPF record (-all with "
 		    "no sender) says the domain sends no mail"));
@@ -859,8 +896,8 @@ check_email_dkim_done(struct cd *cd)
 				all_revoked = false;
 		result_set(r, STATUS_PASS, all_revoked ? SEVERITY_INFO :
 		    SEVERITY_NONE, all_revoked ? _("only revoked DKIM keys "
-		    "(empty p=) found") : _("DKIM keys found, all sound "
-		    "(%zu records)"), found);
+		    "(empty p=) found") : ngettext("DKIM key found and sound (%zu record)",
+		    "DKIM keys found, all sound (%zu records)", found), found);
 	} else {
 		result_set(r, st, sev, "%s", summary);
 		if (sev == SEVERITY_HIGH)
@@ -874,7 +911,7 @@ check_email_dkim_done(struct cd *cd)
 			    "remove t=y once signing works."));
 	}
 	free(summary);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
@@ -885,13 +922,13 @@ check_email_dkim_sels_free(void *arg)
 }
 
 static void
-check_email_dkim_real(struct cd *cd)
+check_email_dkim_real(struct check_dns *cd)
 {
 	struct strlist	*sels = xcalloc(1, sizeof *sels);
 	size_t		 i;
 
 	strlist_copy(sels, &cd->opt->dkim_selectors);
-	cd_data_list("dkim-selectors.cfg", "selectors", sels);
+	check_dns_data_list("dkim-selectors.cfg", "selectors", sels);
 	cd->extra = sels;
 	cd->extra_free = check_email_dkim_sels_free;
 	cd->next = check_email_dkim_done;
@@ -899,10 +936,10 @@ check_email_dkim_real(struct cd *cd)
 		char *name = xprintf("%s._domainkey.%s", sels->v[i],
 		    cd->opt->domain);
 
-		cd_lookup(cd, name, DNS_T_TXT);
+		check_dns_lookup(cd, name, DNS_T_TXT);
 		free(name);
 	}
-	cd_settle(cd);
+	check_dns_settle(cd);
 }
 
 static void
@@ -911,7 +948,7 @@ check_email_dkim_start(struct check_run *run)
 	check_email_gate(run, check_email_dkim_real);
 }
 
-/* ---- email.dmarc ---------------------------------------------------------- */
+/* ---- email.dmarc ------------------------------------------------------ */
 
 struct check_email_dmarc {
 	char			*where;		/* _dmarc name of the record */
@@ -935,7 +972,7 @@ check_email_dmarc_free(void *arg)
 }
 
 static void
-check_email_dmarc_verdict(struct cd *cd)
+check_email_dmarc_verdict(struct check_dns *cd)
 {
 	struct check_email_dmarc	*d = cd->extra;
 	struct dmarc_record		*rec = &d->rec;
@@ -992,23 +1029,24 @@ check_email_dmarc_verdict(struct cd *cd)
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("DMARC p=%s with aggregate reports"), rec->p);
 	strlist_clear(&unauth);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 /* The record found at name: parse it and look up outside rua domains. */
 static void
-check_email_dmarc_parse(struct cd *cd, const char *name)
+check_email_dmarc_parse(struct check_dns *cd, const char *name)
 {
 	struct check_email_dmarc	*d = cd->extra;
 	struct result			*r = &cd->run->result;
 	struct strlist			 recs = { 0 };
-	const char			*org = dmarc_org_domain(cd->opt->domain);
+	const char			*org =
+	    dmarc_org_domain(cd->opt->domain);
 	char				*err = NULL, *q;
 	size_t				 i;
 
 	check_email_txt(cd, name, "v=DMARC1", &recs);
 	for (i = 0; i < recs.n; i++) {
-		q = cd_txt_quote(recs.v[i], strlen(recs.v[i]));
+		q = check_dns_txt_quote(recs.v[i], strlen(recs.v[i]));
 		result_evidence(r, "%s TXT %s", name, q);
 		free(q);
 	}
@@ -1019,7 +1057,7 @@ check_email_dmarc_parse(struct cd *cd, const char *name)
 		result_set_fix(r, _("Keep exactly one v=DMARC1 TXT record at "
 		    "%s."), name);
 		strlist_clear(&recs);
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	if (dmarc_parse(&d->rec, recs.v[0], strlen(recs.v[0]), &err) != 0) {
@@ -1030,7 +1068,7 @@ check_email_dmarc_parse(struct cd *cd, const char *name)
 		    name, err, cd->opt->domain);
 		free(err);
 		strlist_clear(&recs);
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	strlist_clear(&recs);
@@ -1055,26 +1093,27 @@ check_email_dmarc_parse(struct cd *cd, const char *name)
 			    dest);
 			if (!strlist_has(&d->outside, auth))
 				strlist_add(&d->outside, auth);
-			cd_lookup(cd, auth, DNS_T_TXT);
+			check_dns_lookup(cd, auth, DNS_T_TXT);
 			free(auth);
 		}
 		free(dest);
 	}
-	cd_settle(cd);
+	check_dns_settle(cd);
 }
 
 static void
-check_email_dmarc_org(struct cd *cd)
+check_email_dmarc_org(struct check_dns *cd)
 {
 	struct check_email_dmarc	*d = cd->extra;
 	struct strlist			 recs = { 0 };
-	const struct cd_look		*l = cd_find(cd, d->where, DNS_T_TXT);
+	const struct check_dns_look		*l = check_dns_find(cd,
+	    d->where, DNS_T_TXT);
 
 	check_email_txt(cd, d->where, "v=DMARC1", &recs);
 	if (recs.n == 0) {
 		struct result *r = &cd->run->result;
 
-		if (cd_undecided(l->status))
+		if (check_dns_undecided(l->status))
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
 			    _("could not look up %s: %s"), d->where,
 			    resolve_status_text(l->status));
@@ -1082,13 +1121,14 @@ check_email_dmarc_org(struct cd *cd)
 			result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
 			    _("no DMARC record at %s: receivers have no policy "
 			    "against spoofed mail"), d->where);
-			result_set_fix(r, _("Publish a TXT record at _dmarc.%s: "
+			result_set_fix(r,
+			    _("Publish a TXT record at _dmarc.%s: "
 			    "\"v=DMARC1; p=none; rua=mailto:dmarc@%s\" to start "
 			    "collecting reports, then move to quarantine."),
 			    cd->opt->domain, cd->opt->domain);
 		}
 		strlist_clear(&recs);
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	strlist_clear(&recs);
@@ -1100,22 +1140,24 @@ check_email_dmarc_org(struct cd *cd)
 }
 
 static void
-check_email_dmarc_first(struct cd *cd)
+check_email_dmarc_first(struct check_dns *cd)
 {
 	struct check_email_dmarc	*d = cd->extra;
 	struct strlist			 recs = { 0 };
-	const char			*org = dmarc_org_domain(cd->opt->domain);
-	const struct cd_look		*l = cd_find(cd, d->where, DNS_T_TXT);
+	const char			*org =
+	    dmarc_org_domain(cd->opt->domain);
+	const struct check_dns_look		*l = check_dns_find(cd,
+	    d->where, DNS_T_TXT);
 
 	check_email_txt(cd, d->where, "v=DMARC1", &recs);
-	if (recs.n == 0 && !cd_undecided(l->status) &&
+	if (recs.n == 0 && !check_dns_undecided(l->status) &&
 	    strcmp(org, cd->opt->domain) != 0) {
 		strlist_clear(&recs);
 		free(d->where);
 		d->where = xprintf("_dmarc.%s", org);
 		cd->next = check_email_dmarc_org;
-		cd_lookup(cd, d->where, DNS_T_TXT);
-		cd_settle(cd);
+		check_dns_lookup(cd, d->where, DNS_T_TXT);
+		check_dns_settle(cd);
 		return;
 	}
 	strlist_clear(&recs);
@@ -1123,7 +1165,7 @@ check_email_dmarc_first(struct cd *cd)
 }
 
 static void
-check_email_dmarc_real(struct cd *cd)
+check_email_dmarc_real(struct check_dns *cd)
 {
 	struct check_email_dmarc	*d = xcalloc(1, sizeof *d);
 
@@ -1131,8 +1173,8 @@ check_email_dmarc_real(struct cd *cd)
 	cd->extra = d;
 	cd->extra_free = check_email_dmarc_free;
 	cd->next = check_email_dmarc_first;
-	cd_lookup(cd, d->where, DNS_T_TXT);
-	cd_settle(cd);
+	check_dns_lookup(cd, d->where, DNS_T_TXT);
+	check_dns_settle(cd);
 }
 
 static void
@@ -1169,14 +1211,71 @@ check_email_policy_value(const char *body, size_t len, const char *key)
 	return NULL;
 }
 
+/* True when host matches a policy mx pattern ("mx.x.test", "*.x.test"). */
+static bool
+check_email_mx_match(const char *host, const char *pattern)
+{
+	const char	*dot;
+
+	if (strncmp(pattern, "*.", 2) == 0)
+		return (dot = strchr(host, '.')) != NULL &&
+		    strcasecmp(dot + 1, pattern + 2) == 0;
+	return strcasecmp(host, pattern) == 0;
+}
+
+/* The first MX host no "mx:" line of the policy covers (new), or NULL. */
+static char *
+check_email_mta_sts_uncovered(struct check_dns *cd, const char *body,
+    size_t len)
+{
+	const struct check_dns_look	*mx = check_dns_find(cd,
+	    cd->opt->domain, DNS_T_MX);
+	struct strlist		 pats = { 0 };
+	const char		*p = body, *end = body + len, *nl;
+	char			*out = NULL;
+	size_t			 i, j;
+
+	while (p < end) {
+		nl = memchr(p, '\n', end - p);
+		if (nl == NULL)
+			nl = end;
+		if (nl - p > 3 && strncmp(p, "mx:", 3) == 0) {
+			const char *v = p + 3, *e = nl;
+
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			while (e > v && (e[-1] == '\r' || e[-1] == ' '))
+				e--;
+			{
+				char *pat = xstrndup(v, e - v);
+
+				strlist_add(&pats, pat);
+				free(pat);
+			}
+		}
+		p = nl + 1;
+	}
+	for (i = 0; mx != NULL && i < mx->nrr && out == NULL; i++) {
+		bool ok = false;
+
+		for (j = 0; j < pats.n; j++)
+			if (check_email_mx_match(mx->rr[i].text, pats.v[j]))
+				ok = true;
+		if (!ok && strcmp(mx->rr[i].text, ".") != 0)
+			out = xstrdup(mx->rr[i].text);
+	}
+	strlist_clear(&pats);
+	return out;
+}
+
 static void
 check_email_mta_sts_policy(void *arg, long status, const char *body,
     size_t len, const char *error)
 {
-	struct cd_ticket	*t = arg;
-	struct cd		*cd = t->cd;
+	struct check_dns_ticket	*t = arg;
+	struct check_dns		*cd = t->cd;
 	struct result		*r;
-	char			*version, *mode;
+	char			*version, *mode, *uncovered;
 
 	if (t->dead) {
 		free(t);
@@ -1189,7 +1288,7 @@ check_email_mta_sts_policy(void *arg, long status, const char *body,
 		result_set(r, STATUS_ERROR, SEVERITY_NONE,
 		    _("the MTA-STS TXT record is published, but the policy "
 		    "could not be fetched (%s)"), error != NULL ? error : "");
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	if (status != 200 || body == NULL) {
@@ -1201,7 +1300,7 @@ check_email_mta_sts_policy(void *arg, long status, const char *body,
 		    ".well-known/mta-sts.txt (version: STSv1, mode, mx, "
 		    "max_age) or remove the _mta-sts TXT record."),
 		    cd->opt->domain);
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
 	version = check_email_policy_value(body, len, "version");
@@ -1216,26 +1315,40 @@ check_email_mta_sts_policy(void *arg, long status, const char *body,
 		    "policy is not a valid STSv1 policy"));
 		result_set_fix(r, "%s", _("Fix the policy file: it needs "
 		    "\"version: STSv1\", a mode, mx lines and max_age."));
+	} else if ((uncovered = check_email_mta_sts_uncovered(cd, body, len))
+	    != NULL) {
+		result_set(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("the MTA-STS policy (mode %s) does not list the MX host "
+		    "%s: senders that enforce it will not deliver there"),
+		    mode, uncovered);
+		result_set_fix(r, _("Add \"mx: %s\" (or a matching *. pattern) "
+		    "to the policy and change the id= in the _mta-sts TXT "
+		    "record so senders fetch it again."), uncovered);
+		free(uncovered);
 	} else
 		result_set(r, STATUS_PASS, SEVERITY_INFO,
-		    _("MTA-STS published, mode %s"), mode);
+		    strcmp(mode, "enforce") == 0 ?
+		    _("MTA-STS published, mode %s, every MX host listed") :
+		    _("MTA-STS published in mode %s: failures are not "
+		    "enforced yet"), mode);
 	free(version);
 	free(mode);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
-check_email_mta_sts_done(struct cd *cd)
+check_email_mta_sts_done(struct check_dns *cd)
 {
 	char			*name = xprintf("_mta-sts.%s", cd->opt->domain);
-	const struct cd_look	*l = cd_find(cd, name, DNS_T_TXT);
+	const struct check_dns_look	*l = check_dns_find(cd, name,
+	    DNS_T_TXT);
 	struct result		*r = &cd->run->result;
 	struct strlist		 recs = { 0 };
 	char			*url, *q;
 
 	check_email_txt(cd, name, "v=STSv1", &recs);
 	if (recs.n == 0) {
-		if (cd_undecided(l->status))
+		if (check_dns_undecided(l->status))
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
 			    _("could not look up %s: %s"), name,
 			    resolve_status_text(l->status));
@@ -1245,10 +1358,10 @@ check_email_mta_sts_done(struct cd *cd)
 			    "without TLS (optional hardening)"));
 		free(name);
 		strlist_clear(&recs);
-		cd_finish(cd);
+		check_dns_finish(cd);
 		return;
 	}
-	q = cd_txt_quote(recs.v[0], strlen(recs.v[0]));
+	q = check_dns_txt_quote(recs.v[0], strlen(recs.v[0]));
 	result_evidence(r, "%s TXT %s", name, q);
 	free(q);
 	free(name);
@@ -1262,14 +1375,14 @@ check_email_mta_sts_done(struct cd *cd)
 }
 
 static void
-check_email_mta_sts_real(struct cd *cd)
+check_email_mta_sts_real(struct check_dns *cd)
 {
 	char	*name = xprintf("_mta-sts.%s", cd->opt->domain);
 
 	cd->next = check_email_mta_sts_done;
-	cd_lookup(cd, name, DNS_T_TXT);
+	check_dns_lookup(cd, name, DNS_T_TXT);
 	free(name);
-	cd_settle(cd);
+	check_dns_settle(cd);
 }
 
 static void
@@ -1279,17 +1392,19 @@ check_email_mta_sts_start(struct check_run *run)
 }
 
 static void
-check_email_tls_rpt_done(struct cd *cd)
+check_email_tls_rpt_done(struct check_dns *cd)
 {
-	char			*name = xprintf("_smtp._tls.%s", cd->opt->domain);
-	const struct cd_look	*l = cd_find(cd, name, DNS_T_TXT);
+	char			*name = xprintf("_smtp._tls.%s",
+	    cd->opt->domain);
+	const struct check_dns_look	*l = check_dns_find(cd, name,
+	    DNS_T_TXT);
 	struct result		*r = &cd->run->result;
 	struct strlist		 recs = { 0 };
 	char			*q;
 
 	check_email_txt(cd, name, "v=TLSRPTv1", &recs);
 	if (recs.n == 0) {
-		if (cd_undecided(l->status))
+		if (check_dns_undecided(l->status))
 			result_set(r, STATUS_ERROR, SEVERITY_NONE,
 			    _("could not look up %s: %s"), name,
 			    resolve_status_text(l->status));
@@ -1298,7 +1413,7 @@ check_email_tls_rpt_done(struct cd *cd)
 			    _("no TLS-RPT record: no reports of mail TLS "
 			    "failures (optional)"));
 	} else {
-		q = cd_txt_quote(recs.v[0], strlen(recs.v[0]));
+		q = check_dns_txt_quote(recs.v[0], strlen(recs.v[0]));
 		result_evidence(r, "%s TXT %s", name, q);
 		free(q);
 		if (strstr(recs.v[0], "rua=") == NULL) {
@@ -1313,18 +1428,18 @@ check_email_tls_rpt_done(struct cd *cd)
 	}
 	strlist_clear(&recs);
 	free(name);
-	cd_finish(cd);
+	check_dns_finish(cd);
 }
 
 static void
-check_email_tls_rpt_real(struct cd *cd)
+check_email_tls_rpt_real(struct check_dns *cd)
 {
 	char	*name = xprintf("_smtp._tls.%s", cd->opt->domain);
 
 	cd->next = check_email_tls_rpt_done;
-	cd_lookup(cd, name, DNS_T_TXT);
+	check_dns_lookup(cd, name, DNS_T_TXT);
 	free(name);
-	cd_settle(cd);
+	check_dns_settle(cd);
 }
 
 static void
@@ -1337,8 +1452,8 @@ check_email_tls_rpt_start(struct check_run *run)
 	const struct check_def name = {				\
 		.id = id_,					\
 		.start = fn,					\
-		.cancel = cd_cancel,				\
-		.free = cd_free,				\
+		.cancel = check_dns_cancel,				\
+		.free = check_dns_free,				\
 	}
 
 CHECK_EMAIL_DEF(check_email_mx, "email.mx", check_email_mx_start);

@@ -29,7 +29,8 @@ dkim_tag(void *arg, const char *tag, const char *value, char **err)
 	dp->ntags++;
 	if (strcmp(tag, "v") == 0) {
 		if (dp->ntags != 1 || strcmp(value, "DKIM1") != 0)
-			return set_error(err, "%s", _("v= must come first and be "
+			return set_error(err, "%s",
+			    _("v= must come first and be "
 			    "DKIM1"));
 		dp->have_v = true;
 	} else if (strcmp(tag, "k") == 0) {

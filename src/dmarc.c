@@ -117,7 +117,8 @@ dmarc_tag(void *arg, const char *tag, const char *value, char **err)
 		    &r->np;
 
 		if (dmarc_policy_rank(value) < 0)
-			return set_error(err, _("%s=%s: the policy must be none, "
+			return set_error(err,
+			    _("%s=%s: the policy must be none, "
 			    "quarantine or reject"), tag, value);
 		if (*slot != NULL)
 			return set_error(err, _("%s= appears twice"), tag);
@@ -129,7 +130,8 @@ dmarc_tag(void *arg, const char *tag, const char *value, char **err)
 	if (strcmp(tag, "pct") == 0) {
 		n = strtol(value, &end, 10);
 		if (*value == '\0' || *end != '\0' || n < 0 || n > 100)
-			return set_error(err, _("pct=%s: give 0 to 100"), value);
+			return set_error(err, _("pct=%s: give 0 to 100"),
+			    value);
 		r->pct = n;
 		return 0;
 	}
@@ -168,7 +170,8 @@ dmarc_tag(void *arg, const char *tag, const char *value, char **err)
 	if (strcmp(tag, "ri") == 0) {
 		n = strtol(value, &end, 10);
 		if (*value == '\0' || *end != '\0' || n < 0)
-			return set_error(err, _("ri=%s: not a number of seconds"),
+			return set_error(err,
+			    _("ri=%s: not a number of seconds"),
 			    value);
 		r->ri = n;
 		return 0;

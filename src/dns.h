@@ -83,7 +83,7 @@ struct dns_answer {
 	const char		*name;
 	int			 type;
 	enum resolve_status	 status;
-	char			*final;		/* name at the end of the chain */
+	char			*final;		/* the chain's last name */
 	struct strlist		 chain;
 	bool			 loop;
 	struct dnsmsg_rr	*rr;		/* records of type at final */
@@ -187,8 +187,8 @@ typedef void (*spf_eval_cb)(void *arg, enum spf_result,
 /*
  * check_host(ip, domain, sender) with helo for %{h}. Calls cb exactly
  * once (possibly before returning, and then NULL is returned). The
- * returned handle is valid until cb runs; spf_eval_cancel() stops it without calling cb (the DNS layer
- * must then not call back either).
+ * returned handle is valid until cb runs; spf_eval_cancel() stops it
+ * without calling cb (the DNS layer must then not call back either).
  */
 struct spf_eval *spf_eval_start(const struct spf_dns *, const char *ip,
 	    const char *domain, const char *sender, const char *helo,
@@ -249,7 +249,7 @@ void dkim_key_free(struct dkim_key *);
 /* ---- check-dns.c: what the dns and email checks share ----------------- */
 
 /* A copy of one answer kept by a check. */
-struct cd_look {
+struct check_dns_look {
 	char			*name;
 	int			 type;
 	enum resolve_status	 status;
@@ -261,29 +261,30 @@ struct cd_look {
 };
 
 /* A web/TLS call in flight; dead once the check was cancelled. */
-struct cd_ticket {
-	struct cd		*cd;
+struct check_dns_ticket {
+	struct check_dns		*cd;
 	bool			 dead;
 };
 
 /*
  * One dns/email check's state (run->state). Lookups started with
- * cd_lookup() are counted; when the last answers, cd->next runs (a stage
+ * check_dns_lookup() are counted; when the last answers, cd->next runs (a stage
  * of the check), which either starts more lookups or finishes the run.
  */
-struct cd {
+struct check_dns {
 	struct check_run	*run;
 	struct audit		*audit;
 	const struct options	*opt;
 	size_t			 pending;
-	void			(*next)(struct cd *);
-	void			(*gate_next)(struct cd *); /* email gate */
-	struct cd_look		**looks;	/* stable pointers */
+	void			(*next)(struct check_dns *);
+	/* The email checks' real first stage, after the gate. */
+	void			(*gate_next)(struct check_dns *);
+	struct check_dns_look		**looks;	/* stable pointers */
 	size_t			 nlooks;
 	struct strlist		 hosts;		/* apex, www, subdomains */
 	struct resolver		**servers;	/* dns.ns: per-server */
 	size_t			 nservers;
-	struct cd_ticket	*ticket;
+	struct check_dns_ticket	*ticket;
 	struct spf_eval		*spf;
 	void			*extra;		/* the check's own */
 	void			(*extra_free)(void *);
@@ -291,29 +292,32 @@ struct cd {
 };
 
 /* Makes run->state for a check whose first stage is first. */
-struct cd *cd_new(struct check_run *, void (*first)(struct cd *));
+struct check_dns *check_dns_new(struct check_run *,
+    void (*first)(struct check_dns *));
 /* Starts one lookup; stage cd->next runs once all lookups answered. */
-void cd_lookup(struct cd *, const char *name, int type);
+void check_dns_lookup(struct check_dns *, const char *name, int type);
 /* Runs cd->next now if nothing is pending (a stage that looked nothing up). */
-void cd_settle(struct cd *);
+void check_dns_settle(struct check_dns *);
 /* The kept answer for name/type, or NULL. */
-const struct cd_look *cd_find(struct cd *, const char *name, int type);
+const struct check_dns_look *check_dns_find(struct check_dns *,
+    const char *name, int type);
 /* "A 127.0.0.1 (TTL 300)" for a record (static buffer). */
-const char *cd_rr_text(const struct dnsmsg_rr *);
+const char *check_dns_rr_text(const struct dnsmsg_rr *);
 /* Finishes the run. */
-void cd_finish(struct cd *);
+void check_dns_finish(struct check_dns *);
 /* The lookup failed in a way that decides nothing (timeout, SERVFAIL...). */
-bool cd_undecided(enum resolve_status);
+bool check_dns_undecided(enum resolve_status);
 /* check_def callbacks for every dns/email check. */
-void cd_cancel(struct check_run *);
-void cd_free(struct check_run *);
+void check_dns_cancel(struct check_run *);
+void check_dns_free(struct check_run *);
 /* Strings of a libconfig list setting in a data file (empty if absent). */
-void cd_data_list(const char *file, const char *setting, struct strlist *);
+void check_dns_data_list(const char *file, const char *setting,
+    struct strlist *);
 /* Pairs "key=value" of a libconfig list of groups {key; value} in a file. */
-void cd_data_pairs(const char *file, const char *list, const char *key,
+void check_dns_data_pairs(const char *file, const char *list, const char *key,
 	    const char *value, struct strlist *keys, struct strlist *values);
 /* A TXT value for evidence: quoted, bounded. */
-char *cd_txt_quote(const char *, size_t);
+char *check_dns_txt_quote(const char *, size_t);
 
 /* check-email.c's table (merged into check_dns_defs). */
 extern const struct check_def check_email_mx, check_email_spf,

@@ -25,7 +25,7 @@ struct dnscache_wait {
 	void			*owner;
 	dnscache_cb		 cb;
 	void			*arg;
-	struct timer		*timer;		/* delivery of a cached answer */
+	struct timer		*timer;		/* a cached answer's delivery */
 	struct dnscache		*cache;
 	struct dnscache_wait	*next;
 };

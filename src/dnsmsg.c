@@ -31,7 +31,8 @@ dnsmsg_u32(struct dnsmsg_cur *c, uint32_t *v)
 {
 	if (c->off > c->len || c->len - c->off < 4)
 		return -1;
-	*v = (uint32_t)c->buf[c->off] << 24 | (uint32_t)c->buf[c->off + 1] << 16 |
+	*v = (uint32_t)c->buf[c->off] << 24 |
+	    (uint32_t)c->buf[c->off + 1] << 16 |
 	    (uint32_t)c->buf[c->off + 2] << 8 | c->buf[c->off + 3];
 	c->off += 4;
 	return 0;
@@ -86,9 +87,10 @@ dnsmsg_name(const unsigned char *buf, size_t len, size_t *off, char *out,
 			/* Room for an escape and the final NUL. */
 			if (o + 6 > outsize)
 				return -1;
-			/* Bytes outside printable ASCII (and dots) are escaped. */
+			/* Bytes outside printable ASCII and dots: escaped. */
 			if (ch <= ' ' || ch >= 0x7f || ch == '.' || ch == '\\')
-				o += snprintf(out + o, outsize - o, "\\%03u", ch);
+				o += snprintf(out + o, outsize - o, "\\%03u",
+				    ch);
 			else
 				out[o++] = tolower(ch);
 		}
@@ -254,7 +256,8 @@ dnsmsg_parse(struct dnsmsg *m, const unsigned char *buf, size_t len,
 
 	memset(m, 0, sizeof *m);
 	if (buf == NULL || len < 12)
-		return set_error(err, "%s", _("DNS message shorter than its header"));
+		return set_error(err, "%s",
+		    _("DNS message shorter than its header"));
 	dnsmsg_u16(&c, &id);
 	dnsmsg_u16(&c, &flags);
 	dnsmsg_u16(&c, &qd);
@@ -275,7 +278,8 @@ dnsmsg_parse(struct dnsmsg *m, const unsigned char *buf, size_t len,
 	}
 	/* Each record takes at least 11 bytes: bounds the allocation. */
 	if (an > (len - c.off) / 11 + 1)
-		return set_error(err, "%s", _("answer count exceeds the message"));
+		return set_error(err, "%s",
+		    _("answer count exceeds the message"));
 	m->an = xcalloc(an > 0 ? an : 1, sizeof *m->an);
 	for (i = 0; i < an; i++) {
 		struct dnsmsg_rr	*rr = &m->an[m->nan];

@@ -190,7 +190,8 @@ spf_parse_term(struct spf_term *t, const char *s, size_t len, char **err)
 	for (nl = 0; nl < len && (isalnum((unsigned char)s[nl]) ||
 	    s[nl] == '-' || s[nl] == '_' || s[nl] == '.'); nl++)
 		;
-	if (nl > 0 && nl < len && s[nl] == '=' && isalpha((unsigned char)s[0])) {
+	if (nl > 0 && nl < len && s[nl] == '=' &&
+	    isalpha((unsigned char)s[0])) {
 		const char	*v = s + nl + 1;
 		size_t		 vl = len - nl - 1;
 
@@ -249,7 +250,8 @@ spf_parse_term(struct spf_term *t, const char *s, size_t len, char **err)
 		t->kind = name[0] == 'a' ? SPF_A : name[0] == 'm' ? SPF_MX :
 		    SPF_PTR;
 		if (arg != NULL) {
-			size_t		 c = colon ? spf_cidr_start(arg, alen) : 0;
+			size_t		 c = colon ? spf_cidr_start(arg,
+			    alen) : 0;
 			const char	*p = arg + c, *end = arg + alen;
 
 			if (colon) {
@@ -266,8 +268,10 @@ spf_parse_term(struct spf_term *t, const char *s, size_t len, char **err)
 					goto badcidr;
 			}
 			if (p < end) {
-				if (p + 1 >= end || p[0] != '/' || p[1] != '/' ||
-				    (p = spf_cidr(p + 1, end, 128, &t->cidr6)) ==
+				if (p + 1 >= end || p[0] != '/' ||
+				    p[1] != '/' ||
+				    (p = spf_cidr(p + 1, end, 128,
+				    &t->cidr6)) ==
 				    NULL)
 					goto badcidr;
 			}
@@ -315,8 +319,10 @@ spf_parse(struct spf_record *rec, const char *txt, size_t len, char **err)
 	if (!spf_is_record(txt, len))
 		return set_error(err, "%s", _("not an SPF record"));
 	for (i = 0; i < len; i++) {
-		if ((unsigned char)txt[i] < 0x20 || (unsigned char)txt[i] > 0x7e)
-			return set_error(err, _("the record holds a byte 0x%02x "
+		if ((unsigned char)txt[i] < 0x20 ||
+		    (unsigned char)txt[i] > 0x7e)
+			return set_error(err,
+			    _("the record holds a byte 0x%02x "
 			    "that is not 7-bit ASCII"), (unsigned char)txt[i]);
 	}
 	i = 6;
@@ -376,7 +382,8 @@ spf_record_free(struct spf_record *rec)
 bool
 spf_term_counts(const struct spf_term *t)
 {
-	return t->kind == SPF_INCLUDE || t->kind == SPF_A || t->kind == SPF_MX ||
+	return t->kind == SPF_INCLUDE || t->kind == SPF_A ||
+	    t->kind == SPF_MX ||
 	    t->kind == SPF_PTR || t->kind == SPF_EXISTS ||
 	    t->kind == SPF_REDIRECT;
 }

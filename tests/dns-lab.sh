@@ -12,6 +12,37 @@ trap 'bash "$top_srcdir/tests/lab/dns/stop.sh" "$state"; lab_stop_all; rm -rf "$
 bash "$top_srcdir/tests/lab/dns/start.sh" "$state" || lab_fail "the DNS lab did not start"
 . "$state/dns.env"
 
+# HTTPS for the cross-checks with other engines: the certificate's issuer
+# (dns.caa, through tls_peek_issuer) and the MTA-STS policy (web_fetch).
+lab_ca "$state"
+lab_cert "$state" site "DNS:brightcart.test,DNS:mta-sts.brightcart.test,DNS:caa-forbid.test"
+https_port=$(lab_free_port)
+mkdir -p "$state/www/.well-known"
+printf 'version: STSv1\nmode: enforce\nmx: mx1.mailhost.test\nmx: mx2.mailhost.test\nmax_age: 86400\n' \
+    >"$state/www/.well-known/mta-sts.txt"
+lab_cert "$state" gap "DNS:mta-sts.mtasts-gap.test"
+mkdir -p "$state/gap/.well-known"
+printf 'version: STSv1\nmode: enforce\nmx: mx1.mailhost.test\nmax_age: 86400\n' \
+    >"$state/gap/.well-known/mta-sts.txt"
+cat >"$state/site.conf" <<CONF
+server {
+	listen 127.0.0.1:$https_port ssl default_server;
+	server_name _;
+	ssl_certificate $state/ca/site.pem;
+	ssl_certificate_key $state/ca/site.key;
+	root $state/www;
+}
+server {
+	listen 127.0.0.1:$https_port ssl;
+	server_name mta-sts.mtasts-gap.test;
+	ssl_certificate $state/ca/gap.pem;
+	ssl_certificate_key $state/ca/gap.key;
+	root $state/gap;
+}
+CONF
+lab_nginx_start "$state" "$state/site.conf"
+https=(--port-map "443:$https_port" --cacert "$LAB_CA")
+
 failures=0
 checks=0
 bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
@@ -77,7 +108,7 @@ verdict clean.test email.spf-eval fail high
 summary clean.test email.spf-eval "= fail"
 
 # The demo client: the believable half-broken launch.
-audit brightcart.test --subdomains app,api,admin,staging,docs
+audit brightcart.test --subdomains app,api,admin,staging,docs "${https[@]}"
 verdict brightcart.test dns.apex pass none
 verdict brightcart.test dns.www pass none
 verdict brightcart.test dns.subdomains fail high
@@ -96,6 +127,18 @@ evidence brightcart.test email.dkim "selector s1: RSA 1024 bits"
 verdict brightcart.test email.dmarc warn high
 evidence brightcart.test email.dmarc "no rua= address"
 evidence brightcart.test email.mta-sts '_mta-sts.brightcart.test TXT "v=STSv1; id=20261101T000000"'
+# Without a web engine the policy cannot be fetched: error, saying so; with
+# one, the lab serves an enforce policy.
+if jq -e '.checks[] | select(.id == "email.mta-sts") | .summary | contains("could not be fetched")' "$state/brightcart.test.json" >/dev/null; then
+	verdict brightcart.test email.mta-sts error none
+else
+	verdict brightcart.test email.mta-sts pass info
+	evidence brightcart.test email.mta-sts "policy: version=STSv1 mode=enforce"
+	summary brightcart.test email.mta-sts "every MX host listed"
+	audit mtasts-gap.test "${https[@]}"
+	verdict mtasts-gap.test email.mta-sts warn medium
+	summary mtasts-gap.test email.mta-sts "does not list the MX host mx2.mailhost.test"
+fi
 
 # DNS failures.
 audit dangling.test
@@ -110,10 +153,21 @@ evidence cname-loop.test dns.dangling "loop2.cname-loop.test CNAME www.cname-loo
 audit ttl-long.test
 verdict ttl-long.test dns.ttl warn medium
 evidence ttl-long.test dns.ttl "172800 s is 2.0 days"
+audit dnssec.test
+verdict dnssec.test dns.dnssec pass info
+summary dnssec.test dns.dnssec "the zone is signed"
+evidence dnssec.test dns.dnssec "DS key tag 2371 algorithm 13 digest type 2"
+audit dnskey-only.test
+verdict dnskey-only.test dns.dnssec pass info
+summary dnskey-only.test dns.dnssec "no DS at the parent"
 audit lame.test
 verdict lame.test dns.ns warn medium
 evidence lame.test dns.ns "ns2.lame.test (127.0.0.3) does not answer for lame.test: no answer before the timeout"
-audit caa-forbid.test
+audit serial-skew.test
+verdict serial-skew.test dns.ns warn medium
+summary serial-skew.test dns.ns "disagree on the SOA serial"
+evidence serial-skew.test dns.ns "ns2.serial-skew.test (127.0.0.4) answers: SOA serial 2026110100"
+audit caa-forbid.test "${https[@]}"
 evidence caa-forbid.test dns.caa 'CAA 0 issue "otherca.example"'
 # Without a TLS engine the issuer is unknown: error, saying why; with one,
 # the lab CA is not otherca.example: fail.
@@ -122,12 +176,22 @@ if jq -e '.checks[] | select(.id == "dns.caa") | .summary | contains("could not 
 	summary caa-forbid.test dns.caa "the cross-check was not done"
 else
 	verdict caa-forbid.test dns.caa fail high
+	evidence caa-forbid.test dns.caa "certificate issuer: launchready lab"
 fi
+# CAA is looked for up the tree (RFC 8659): the parent's set applies.
+audit www.caa-forbid.test
+evidence www.caa-forbid.test dns.caa 'caa-forbid.test CAA 0 issue "otherca.example"'
 audit noemail.test
 for id in email.mx email.spf email.dkim email.dmarc email.mta-sts email.tls-rpt; do
 	verdict noemail.test $id pass info
 	summary noemail.test $id "not applicable"
 done
+audit noemail.test --sender-ip 192.0.2.1
+verdict noemail.test email.spf-eval warn medium
+summary noemail.test email.spf-eval "= none"
+audit noemail.test --email no
+verdict noemail.test email.spf skipped info
+verdict noemail.test dns.subdomains skipped info
 audit noemail.test --email yes
 verdict noemail.test email.spf fail critical
 verdict noemail.test email.dmarc fail critical
@@ -153,6 +217,13 @@ evidence spf-eleven.test email.spf "include:d._spf.spf-eleven.test → d._spf.sp
 audit spf-eleven.test --sender-ip 10.9.9.9
 verdict spf-eleven.test email.spf-eval fail high
 summary spf-eleven.test email.spf-eval "permerror"
+
+audit spf-loop.test
+verdict spf-loop.test email.spf fail critical
+summary spf-loop.test email.spf "loops"
+audit spf-twice.test
+verdict spf-twice.test email.spf pass none
+evidence spf-twice.test email.spf "DNS-querying terms in the whole tree: 4 of 10"
 
 # DMARC failures.
 audit dmarc-missing.test
@@ -191,8 +262,11 @@ verdict mx-null.test email.mx pass info
 summary mx-null.test email.mx "receives no mail"
 
 # Hostile servers: a 4 KB TXT (TCP), and a server that never answers.
+# The apex TXT answer (4 KB) comes truncated over UDP: the SPF record is
+# only found if the resolver retried over TCP.
 audit bigtxt.test
 verdict bigtxt.test email.spf pass none
+summary bigtxt.test email.spf "one valid SPF record"
 start=$(date +%s)
 "$LAUNCHREADY" audit silent.test --resolver "127.0.0.1:$LAB_DNS_SILENT_PORT" \
     --only dns,email --format json --timeout 2 >"$state/silent.test.json"

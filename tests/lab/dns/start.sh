@@ -144,9 +144,31 @@ EOF
 # lame.test's own NS set: one server that answers, one that never does.
 sed -i 's/^@ NS ns2.lab-dns.test./@ NS ns2.lame.test./' "$z/lame.test.zone"
 printf 'ns2 A 127.0.0.3\n' >>"$z/lame.test.zone"
+zone serial-skew.test <<EOF
+@ A 127.0.0.1
+www A 127.0.0.1
+EOF
+# serial-skew.test's second server (its own NSD on 127.0.0.4, started
+# below) serves an older copy of the zone.
+sed -i 's/^@ NS ns2.lab-dns.test./@ NS ns2.serial-skew.test./' "$z/serial-skew.test.zone"
+printf 'ns2 A 127.0.0.4\n' >>"$z/serial-skew.test.zone"
+mkdir -p "$state/dns/skew"
+sed "s/ $serial / 2026110100 /" "$z/serial-skew.test.zone" >"$state/dns/skew/serial-skew.test.zone"
 zone silent.test <<EOF
 @ A 127.0.0.1
 www A 127.0.0.1
+EOF
+# DNSSEC: a DNSKEY at the apex and a DS in the parent (the check looks at
+# their presence; nothing here validates signatures).
+zone dnssec.test <<EOF
+@ A 127.0.0.1
+www A 127.0.0.1
+@ DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==
+EOF
+zone dnskey-only.test <<EOF
+@ A 127.0.0.1
+www A 127.0.0.1
+@ DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==
 EOF
 zone noemail.test <<EOF
 @ A 127.0.0.1
@@ -182,6 +204,18 @@ a._spf TXT "v=spf1 include:c._spf.spf-eleven.test a:mx1.mailhost.test mx:crm.tes
 b._spf TXT "v=spf1 include:d._spf.spf-eleven.test a:mx2.mailhost.test exists:mx.mailhost.test ~all"
 c._spf TXT "v=spf1 a:mx1.mailhost.test a:mx2.mailhost.test ~all"
 d._spf TXT "v=spf1 a:mx.mailhost.test ~all"
+EOF
+# An include that comes back to the top, and one included twice (fine).
+zone spf-loop.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:_spf.spf-loop.test -all"
+_spf TXT "v=spf1 include:_spf.mailhost.test include:spf-loop.test ~all"
+EOF
+zone spf-twice.test <<EOF
+$mailbase
+@ TXT "v=spf1 include:a._spf.spf-twice.test include:b._spf.spf-twice.test -all"
+a._spf TXT "v=spf1 include:_spf2.mailhost.test ~all"
+b._spf TXT "v=spf1 include:_spf2.mailhost.test ~all"
 EOF
 zone dmarc-missing.test <<EOF
 $mailbase
@@ -236,6 +270,16 @@ www A 127.0.0.1
 @ MX 0 .
 @ TXT "v=spf1 -all"
 EOF
+# MTA-STS whose policy (served by the test's nginx) misses an MX host.
+zone mtasts-gap.test <<EOF
+@ A 127.0.0.1
+www A 127.0.0.1
+mta-sts A 127.0.0.1
+@ MX 10 mx1.mailhost.test.
+@ MX 20 mx2.mailhost.test.
+@ TXT "v=spf1 include:_spf.mailhost.test -all"
+_mta-sts TXT "v=STSv1; id=2026112401"
+EOF
 # A 4 KB TXT record at the apex: the TXT answer only fits over TCP.
 big=$(head -c 3072 /dev/urandom | base64 -w0 | tr '+/' 'xy' | head -c 4096)
 zone bigtxt.test <<EOF
@@ -252,8 +296,36 @@ for zz in $zones; do
 	printf '%s. NS ns1.lab-dns.test.\n' "$n" >>"$z/test.zone"
 done
 printf 'ns1.lab-dns.test. A 127.0.0.1\n' >>"$z/test.zone"
+printf 'dnssec.test. DS 2371 13 2 C988EC423E3880EB8DD8A46FE06CA230EE23F35B578D64BEEB1F2A8B31FE9D4E\n' >>"$z/test.zone"
 
 lab_nsd_start "$state/dns" "test=$z/test.zone" $zones
+# The second, stale server of serial-skew.test, on the same port as NSD.
+cat >"$state/dns/skew/nsd.conf" <<EOF
+server:
+	ip-address: 127.0.0.4@$LAB_DNS_PORT
+	port: $LAB_DNS_PORT
+	username: ""
+	chroot: ""
+	zonesdir: ""
+	database: ""
+	zonelistfile: "$state/dns/skew/zone.list"
+	pidfile: "$state/dns/skew/nsd.pid"
+	xfrdfile: "$state/dns/skew/xfrd.state"
+	xfrdir: "$state/dns/skew"
+	logfile: "$state/dns/skew/nsd.log"
+	server-count: 1
+	hide-version: yes
+remote-control:
+	control-enable: no
+zone:
+	name: "serial-skew.test"
+	zonefile: "$state/dns/skew/serial-skew.test.zone"
+EOF
+nsd -c "$state/dns/skew/nsd.conf" -P "$state/dns/skew/nsd.pid" ||
+    lab_die "the second nsd did not start: $(cat "$state/dns/skew/nsd.log" 2>/dev/null)"
+i=0
+while [ ! -s "$state/dns/skew/nsd.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+LAB_PIDS="$LAB_PIDS $(cat "$state/dns/skew/nsd.pid")"
 silent_port=$(lab_free_port)
 python3 "$here/silent.py" 127.0.0.1 "$silent_port" 127.0.0.3 "$LAB_DNS_PORT" \
     >"$state/dns/silent.log" 2>&1 &
