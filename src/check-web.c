@@ -840,7 +840,7 @@ static void
 check_staging_leak_step(struct job *job)
 {
 	struct slot	*s;
-	size_t		 i, j, n = 0;
+	size_t		 i, j, n = 0, links = 0;
 	struct html_refs refs;
 	char		*abs;
 
@@ -881,11 +881,13 @@ check_staging_leak_step(struct job *job)
 			    NULL)
 				continue;
 			if (strncmp(refs.v[j].url, "http", 4) == 0 ||
-			    strncmp(refs.v[j].url, "//", 2) == 0)
+			    strncmp(refs.v[j].url, "//", 2) == 0) {
+				links++;
 				check_staging_url(job, abs,
 				    refs.v[j].kind == HTML_CANONICAL ?
 				    _("canonical link") : _("link on the "
 				    "landing page"));
+			}
 			free(abs);
 		}
 		html_refs_free(&refs);
@@ -894,10 +896,15 @@ check_staging_leak_step(struct job *job)
 		if (n == 0)
 			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
 			    "%s", _("no entry URL answered"));
-		else
+		else {
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 			    "%s", _("no redirect, final URL or landing-page "
 			    "link points to a preview or staging host"));
+			result_evidence(r_of(job), _("%zu responses along 4 "
+			    "entry chains and %zu absolute links checked "
+			    "against %zu patterns"), n, links,
+			    job->data->staging.n);
+		}
 	}
 	job_finish(job);
 }

@@ -14,7 +14,7 @@ done
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/web-lab.XXXXXX")
 trap 'bash "$top_srcdir/tests/lab/web/stop.sh" "$state"; rm -rf "$state"' EXIT
-bash "$top_srcdir/tests/lab/web/start.sh" "$state" || lab_fail "the web lab did not start"
+env -u LAB_DNS_PORT bash "$top_srcdir/tests/lab/web/start.sh" "$state" || lab_fail "the web lab did not start"
 . "$state/web.env"
 
 failures=0
@@ -62,6 +62,15 @@ evidence() {
 	fi
 }
 
+# exit_is N: the last audit's exit status.
+exit_is() {
+	asserts=$((asserts + 1))
+	if [ "$rc" -ne "$1" ]; then
+		echo "FAIL: $current: exit status $rc, want $1"
+		failures=$((failures + 1))
+	fi
+}
+
 # within MS: the last audit took at most MS milliseconds.
 within() {
 	asserts=$((asserts + 1))
@@ -82,6 +91,7 @@ for id in http.https-redirect http.canonical http.redirect-loop \
 done
 expect http.rate-limit skipped
 evidence http.rate-limit "--allow-active"
+exit_is 0
 evidence http.frontend-secrets "Stripe publishable key pk_l…"
 evidence mon.health "https://clean.test/healthz"
 evidence http.canonical "https://www.clean.test/ → 301 https://clean.test/ → 200"
@@ -126,6 +136,7 @@ expect edge.cache-private pass
 expect http.error-leak pass
 expect mon.health pass
 evidence mon.health "https://www.brightcart.test/healthz"
+exit_is 1
 audit brightcart.test --allow-active --only http.rate-limit
 expect http.rate-limit warn high
 
@@ -193,6 +204,13 @@ audit slow.test --api-url https://slow.test/api/slow --only perf.latency
 expect perf.latency fail high
 evidence perf.latency "https://slow.test/api/slow (API)"
 
+# A route so slow that 20 requests do not fit: the check stops starting
+# rounds, says so, and still gives a verdict before the audit's deadline.
+audit slow.test --api-url https://slow.test/api/drip --only perf.latency
+expect perf.latency fail high
+evidence perf.latency "time budget"
+within 9000
+
 # Hostile servers: a clear result within the timeout (3 s) and bounds.
 audit silent.test --port-map "80:$LAB_WEB_SILENT_PORT,443:$LAB_WEB_SILENT_PORT"
 expect http.hsts error
@@ -200,6 +218,7 @@ evidence http.hsts "the server stayed silent"
 expect http.https-redirect error
 expect perf.ttfb error
 within 6000
+exit_is 4
 audit endless.test
 expect http.security-headers pass
 evidence http.security-headers "passed the 2 MB cap"

@@ -14,7 +14,7 @@ command -v hey >/dev/null || apt-get install -y hey >/dev/null
 command -v hey >/dev/null || { echo "hey is not available"; exit 1; }
 state=$(mktemp -d)
 trap 'bash "$top/tests/lab/web/stop.sh" "$state"; rm -rf "$state"' EXIT
-bash "$top/tests/lab/web/start.sh" "$state"
+env -u LAB_DNS_PORT bash "$top/tests/lab/web/start.sh" "$state"
 . "$state/web.env"
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2}'; }

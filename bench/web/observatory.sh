@@ -21,7 +21,7 @@ fi
 [ -f "$pkg/conf/hsts-preload.json" ] || echo '{}' >"$pkg/conf/hsts-preload.json"
 state=$(mktemp -d)
 trap 'bash "$top/tests/lab/web/stop.sh" "$state"; rm -rf "$state"' EXIT
-bash "$top/tests/lab/web/start.sh" "$state"
+env -u LAB_DNS_PORT bash "$top/tests/lab/web/start.sh" "$state"
 . "$state/web.env"
 
 hosts="clean.test brightcart.test no-hsts.test short-hsts.test no-headers.test

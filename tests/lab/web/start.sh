@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/lab/web/start.sh STATEDIR: the web lab. Starts NSD (its own zones,
-# every name 127.0.0.1), nginx (HTTP and HTTPS on free loopback ports,
+# every name 127.0.0.1; skipped when LAB_DNS_PORT is set), nginx (HTTP and HTTPS on free loopback ports,
 # certificates from the test CA) and the Python upstreams (a slow route, an
 # endless body, a silent port). Writes STATEDIR/web.env and
 # STATEDIR/web.pids; tests/lab/web/stop.sh STATEDIR stops everything.
@@ -23,7 +23,10 @@ cors-reflect.test exposed-env.test spa.test stack-trace.test leaked-key.test
 public-dashboard.test no-cache-static.test no-gzip.test slow.test endless.test
 silent.test"
 
-# DNS: one zone per domain, apex and wildcard at 127.0.0.1.
+# DNS: one zone per domain, apex and wildcard at 127.0.0.1. When
+# LAB_DNS_PORT is already set (another lab's NSD serves these names, as in
+# the demo), no NSD is started and that port is written to web.env.
+if [ -z "${LAB_DNS_PORT:-}" ]; then
 mkdir -p "$state/zones"
 zones=""
 for d in $LAB_WEB_DOMAINS; do
@@ -40,6 +43,7 @@ ZONE
 done
 # shellcheck disable=SC2086
 lab_nsd_start "$state" $zones
+fi
 
 # One certificate for every lab name (EC P-256: fast to make).
 lab_ca "$state"

@@ -1,4 +1,5 @@
-"""Lab upstreams for the web lab: a slow HTTP route, an endless body and a
+"""Lab upstreams for the web lab: a slow HTTP route (0.45 s), a slower
+one (1.2 s), an endless body and a
 port that accepts connections and never answers.
 
 usage: upstream.py HTTP_PORT SILENT_PORT
@@ -17,8 +18,8 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        if self.path.startswith("/api/slow"):
-            time.sleep(0.45)
+        if self.path.startswith("/api/slow") or self.path.startswith("/api/drip"):
+            time.sleep(0.45 if self.path.startswith("/api/slow") else 1.2)
             body = b'{"ok":true,"slow":true}\n'
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
