@@ -268,6 +268,7 @@ check_tls_protocols(struct check_tls *ct)
 				undecided = true;
 		}
 		result_evidence(r, "%s", line.data);
+		/* Versions are oldest first: 1.0, 1.1, 1.2, 1.3. */
 		modern = pv[2].outcome == TLSPROBE_ACCEPTED ||
 		    pv[3].outcome == TLSPROBE_ACCEPTED;
 		legacy = pv[0].outcome == TLSPROBE_ACCEPTED ||
@@ -305,13 +306,13 @@ check_tls_protocols(struct check_tls *ct)
 			    "current browser speaks TLS 1.2."));
 		else if (no13 > 0)
 			result_set(r, STATUS_PASS, SEVERITY_NONE,
-			    _("TLS 1.2 accepted and TLS 1.0/1.1 refused on %zu "
+			    _("TLS 1.0/1.1 refused and TLS 1.2 accepted on %zu "
 			    "host(s); TLS 1.3 not offered on %zu"), t.checked,
 			    no13);
 		else
 			result_set(r, STATUS_PASS, SEVERITY_NONE,
-			    _("TLS 1.2 and 1.3 accepted, TLS 1.0/1.1 refused "
-			    "on %zu host(s)"), t.checked);
+			    _("TLS 1.0/1.1 refused and TLS 1.3 accepted on %zu "
+			    "host(s)"), t.checked);
 	}
 	check_tls_tally_clear(&t);
 }
@@ -413,7 +414,7 @@ check_tls_start(struct check_run *run, void (*verdict)(struct check_tls *))
 	ct->pending = ct->hosts.n;
 	for (i = 0; i < ct->hosts.n; i++) {
 		if (tlsprobe_want(run->audit, ct->hosts.v[i],
-		    check_tls_host_done, ct, &err) != 0) {
+		    check_tls_host_done, NULL, ct, &err) != 0) {
 			tlsprobe_forget(run->audit, ct);
 			result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
 			    "%s", err);
@@ -545,7 +546,7 @@ tls_peek_issuer(struct audit *audit, const char *host, tls_issuer_cb cb,
 	peek = xcalloc(1, sizeof *peek);
 	peek->cb = cb;
 	peek->arg = arg;
-	if (tlsprobe_want(audit, host, check_tls_peek_done, peek,
+	if (tlsprobe_want(audit, host, check_tls_peek_done, free, peek,
 	    &peek->error) != 0)
 		loop_timer(audit->loop, 0, check_tls_peek_error, peek);
 }

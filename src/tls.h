@@ -132,6 +132,7 @@ struct tlsprobe_host {
 	struct tlsprobe_engine	*engine;
 	struct tlsprobe_conn	*conns[TLSPROBE_NVERSIONS];
 	size_t			 pending;
+	uint64_t		 done_at;	/* now_ms() when it ended */
 	struct tlsprobe_lookup	*lookup;
 	struct strlist		 addrs;
 	struct tlsprobe_wait	*waiters;
@@ -140,16 +141,22 @@ struct tlsprobe_host {
 
 typedef void (*tlsprobe_cb)(void *arg, struct tlsprobe_host *);
 
+/* A finished probe is reused for this long; then a new one is made. */
+#define TLSPROBE_FRESH_MS	30000
+
 /*
  * Asks for the probe of host in audit, starting it unless the audit has one
- * already. cb is called once from the loop (never before this returns)
+ * running or finished less than TLSPROBE_FRESH_MS ago (so the four checks
+ * of one run share it, and a re-run after a fix sees the server anew).
+ * Probes that are replaced stay valid until the audit is freed. cb is called once from the loop (never before this returns)
  * when the host is done; arg also identifies the waiter for
- * tlsprobe_forget(). Returns -1 with *err set when the engine cannot start
- * (the --cacert file does not load, data/tls.cfg is broken); cb is not
- * called then.
+ * tlsprobe_forget(). When the audit is freed first, cb is never called and
+ * drop (if not NULL) gets arg instead. Returns -1 with *err set when the
+ * engine cannot start (the --cacert file does not load, data/tls.cfg is
+ * broken); neither cb nor drop is called then.
  */
-int tlsprobe_want(struct audit *, const char *host, tlsprobe_cb, void *arg,
-	    char **err);
+int tlsprobe_want(struct audit *, const char *host, tlsprobe_cb,
+	    void (*drop)(void *), void *arg, char **err);
 /* Drops every waiter registered with arg (a cancelled check). */
 void tlsprobe_forget(struct audit *, void *arg);
 /* The audit's CA list (data/tls.cfg); NULL before a successful want. */

@@ -61,6 +61,7 @@ struct tlsprobe_lookup {
 
 struct tlsprobe_wait {
 	tlsprobe_cb		 cb;
+	void			(*drop)(void *);
 	void			*arg;
 	struct tlsprobe_wait	*next;
 };
@@ -279,6 +280,7 @@ tlsprobe_host_complete(struct tlsprobe_host *host)
 		tlsprobe_conn_free(host->conns[v]);
 		host->conns[v] = NULL;
 	}
+	host->done_at = now_ms();
 	tlsprobe_schedule_flush(host->engine);
 }
 
@@ -518,6 +520,7 @@ tlsprobe_resolved(void *arg, enum resolve_status status,
 		host->reason = status == RESOLVE_OK ?
 		    xstrdup(_("the name has no address")) :
 		    xstrdup(resolve_status_text(status));
+		host->done_at = now_ms();
 		tlsprobe_schedule_flush(engine);
 		return;
 	}
@@ -555,6 +558,8 @@ tlsprobe_host_free(struct tlsprobe_host *host)
 	}
 	for (w = host->waiters; w != NULL; w = next) {
 		next = w->next;
+		if (w->drop != NULL)
+			w->drop(w->arg);
 		free(w);
 	}
 	strlist_clear(&host->addrs);
@@ -676,7 +681,7 @@ tlsprobe_cas(struct audit *audit)
 
 int
 tlsprobe_want(struct audit *audit, const char *name, tlsprobe_cb cb,
-    void *arg, char **err)
+    void (*drop)(void *), void *arg, char **err)
 {
 	struct tlsprobe_engine	*engine = tlsprobe_engine(audit);
 	struct tlsprobe_host	*host, **pp;
@@ -686,12 +691,16 @@ tlsprobe_want(struct audit *audit, const char *name, tlsprobe_cb cb,
 
 	if (engine->error != NULL)
 		return set_error(err, "%s", engine->error);
+	/* Newest first: a running or fresh probe of the name serves. */
 	for (pp = &engine->hosts; *pp != NULL; pp = &(*pp)->next) {
-		if (strcmp((*pp)->name, name) == 0)
+		if (strcmp((*pp)->name, name) == 0 &&
+		    ((*pp)->state == TLSPROBE_RUNNING ||
+		    now_ms() - (*pp)->done_at < TLSPROBE_FRESH_MS))
 			break;
 	}
 	w = xcalloc(1, sizeof *w);
 	w->cb = cb;
+	w->drop = drop;
 	w->arg = arg;
 	if ((host = *pp) != NULL) {
 		w->next = host->waiters;
@@ -711,7 +720,8 @@ tlsprobe_want(struct audit *audit, const char *name, tlsprobe_cb cb,
 		host->versions[v].outcome = TLSPROBE_TIMEOUT;
 	}
 	host->waiters = w;
-	*pp = host;
+	host->next = engine->hosts;
+	engine->hosts = host;
 	lookup = xcalloc(1, sizeof *lookup);
 	lookup->host = host;
 	host->lookup = lookup;

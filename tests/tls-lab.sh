@@ -197,5 +197,10 @@ out=$("$peek" silent.test "127.0.0.1:$LAB_TLS_DNS_PORT" "443:$LAB_TLS_SILENT_POR
 checked=$((checked + 1))
 echo "$out" | grep -q '^error: port .* gave no TLS answer within 1 s$' || bad "peek silent: $out"
 
+# Freeing the audit with handshakes in flight: no crash, nothing left.
+out=$("$peek" silent.test "127.0.0.1:$LAB_TLS_DNS_PORT" "443:$LAB_TLS_SILENT_PORT" "$LAB_TLS_CA" 5 cancel)
+checked=$((checked + 1))
+[ "$out" = "cancelled with 4 checks running" ] || bad "peek cancel: $out"
+
 echo "tls-lab: $checked assertions, $failures failed"
 [ "$failures" -eq 0 ]

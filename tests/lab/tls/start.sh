@@ -59,11 +59,15 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 90 -subj "/CN=self-signed.test" 
     -keyout "$ca/self-signed.key" -out "$ca/self-signed.pem" >/dev/null 2>&1 ||
     lab_die "cannot make the self-signed certificate"
 
-LAB_TLS_PORT=$(lab_free_port)
-LAB_TLS_LEGACY_PORT=$(lab_free_port)
-LAB_TLS_OLD_PORT=$(lab_free_port)
-LAB_TLS_SILENT_PORT=$(lab_free_port)
-LAB_TLS_CLOSED_PORT=$(lab_free_port)
+# Five distinct free ports.
+taken=" "
+for var in LAB_TLS_PORT LAB_TLS_LEGACY_PORT LAB_TLS_OLD_PORT \
+    LAB_TLS_SILENT_PORT LAB_TLS_CLOSED_PORT; do
+	p=$(lab_free_port)
+	while [ -z "$p" ] || [ "${taken#* $p }" != "$taken" ]; do p=$(lab_free_port); done
+	taken="$taken$p "
+	eval "$var=$p"
+done
 
 # nginx: one server block per case. The protocols of a listening socket
 # are those of its default server, so the two legacy cases get their own.
