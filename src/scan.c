@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,17 +58,24 @@ struct secrets_scanner {
 
 static unsigned char scan_lower[256];
 
-/* Fills the lower-case table once. */
+/* Fills the lower-case table. */
 static void
-scan_init_tables(void)
+scan_fill_tables(void)
 {
 	int	i;
 
-	if (scan_lower['A'] == 'a')
-		return;
 	for (i = 0; i < 256; i++)
 		scan_lower[i] = (i >= 'A' && i <= 'Z') ? (unsigned char)(i + 32) :
 		    (unsigned char)i;
+}
+
+/* Fills the tables once, whichever thread comes first. */
+static void
+scan_init_tables(void)
+{
+	static pthread_once_t	once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, scan_fill_tables);
 }
 
 double

@@ -266,7 +266,8 @@ test_false_positive_traps(void **state)
 		"api_key = 'xxxxxxxxxxxxxxxxxxxxxxxx'\n",
 		"version_token = 1.2.3-beta.4567890\n"
 		"tokenizer.vocab_size = 32000000000000\n"
-		"auth_key_path = /etc/app/keys/auth2.pem\n",
+		"auth_key_path = /etc/app/keys/auth2.pem\n"
+		"$newpwd = Win32::GetFullPathName($newdir2);\n",
 	};
 	struct secrets_finding	*f;
 	size_t			 i, n;
