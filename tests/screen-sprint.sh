@@ -27,7 +27,7 @@ expect_gone "running"
 # Every automated item of stage 1 has a verdict glyph, none is pending.
 rows=$(screen_text | sed -n '10,23p' | cut -c1-36 | grep -v manual | grep -v '^ *│' | grep -v '^ *$')
 check "stage 1: every automated row has a verdict glyph" \
-    sh -c "! printf '%s\n' \"\$1\" | grep -v '^ [✔▲✘⚠] '" _ "$rows"
+    sh -c "! printf '%s\n' \"\$1\" | grep -v '^ [✔▲✘⚠⊘] '" _ "$rows"
 # What an item without an engine says, honestly.
 if screen_text | sed -n 10,14p | grep -q "not implemented in this build"; then
 	expect "This check could not decide"
