@@ -94,6 +94,7 @@ select_item "check tls.certificate"
 keys r
 expect "pass · fixed during the sprint"
 expect "✔ Valid HTTPS certificate on fixed"
+expect "1 fixed"
 check "the first result (fail) is kept in the file" \
     sh -c "grep -A3 'first' '$CFG' | grep -q 'status = \"fail\"'"
 

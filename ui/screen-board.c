@@ -89,6 +89,7 @@ screen_board_stages(struct ui *ui)
 	const struct checklist	*cl = ui->checklist;
 	int			 sel = screen_board_stage(ui), i, y, x, bw;
 	size_t			 settled, failing, total, j, errors, warns;
+	size_t			 fixed;
 	char			*s, hours[32];
 
 	bw = COLS >= 120 ? 30 : 12;
@@ -98,12 +99,13 @@ screen_board_stages(struct ui *ui)
 
 		y = i;
 		sprint_counts(ui->sprint, i, &settled, &failing, &total);
-		errors = warns = 0;
+		errors = warns = fixed = 0;
 		for (j = sg->first; j < sg->first + sg->nitems; j++) {
 			enum status st = sprint_status(ui->sprint, j);
 
 			errors += st == STATUS_ERROR;
 			warns += st == STATUS_WARN;
+			fixed += sprint_fixed(ui->sprint, j);
 		}
 		snprintf(hours, sizeof hours, "%d-%dh", sg->hour_from,
 		    sg->hour_to);
@@ -125,9 +127,12 @@ screen_board_stages(struct ui *ui)
 			    COLOUR_WARN), _("%s %zu warn "), status_glyph(
 			    STATUS_WARN, ui->utf8), warns);
 		if (errors > 0)
-			ui_textf(ui, y, x, COLS - x, ui_attr(ui, COLOUR_ERROR),
-			    _("%s %zu error"), status_glyph(STATUS_ERROR,
-			    ui->utf8), errors);
+			x += ui_textf(ui, y, x, COLS - x, ui_attr(ui,
+			    COLOUR_ERROR), _("%s %zu error "), status_glyph(
+			    STATUS_ERROR, ui->utf8), errors);
+		if (fixed > 0)
+			ui_textf(ui, y, x, COLS - x, ui_attr(ui, COLOUR_PASS),
+			    _("%zu fixed"), fixed);
 	}
 }
 
