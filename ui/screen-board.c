@@ -326,6 +326,12 @@ screen_board_draw(struct ui *ui)
 	attrset(ui_attr(ui, COLOUR_DIM));
 	vline(ui->utf8 ? ACS_VLINE : '|', rows);
 	attrset(A_NORMAL);
+	/* Items above or below the visible part are pointed at. */
+	if (k > 0)
+		ui_text(ui, top, lw, 1, A_BOLD, false, ui->utf8 ? "↑" : "^");
+	if ((size_t)k + (size_t)rows < sg->nitems)
+		ui_text(ui, top + rows - 1, lw, 1, A_BOLD, false,
+		    ui->utf8 ? "↓" : "v");
 
 	dx = lw + 2;
 	dw = COLS - dx - 1;
