@@ -94,13 +94,19 @@ expect() {
 	return 1
 }
 
-# expect_line N TEXT: line N (1-based) of the screen contains TEXT.
+# expect_line N TEXT [SECONDS]: waits until line N (1-based) shows TEXT.
 expect_line() {
-	if screen_text | sed -n "$1p" | grep -qF -- "$2"; then
-		ok "line $1 shows: $2"
-	else
-		not_ok "line $1 shows: $2"
-	fi
+	limit=$(( ${3:-10} * 10 )); i=0
+	[ "$SCREEN_FAILS" -gt 0 ] && limit=10
+	while [ $i -lt "$limit" ]; do
+		if screen_text | sed -n "$1p" | grep -qF -- "$2"; then
+			ok "line $1 shows: $2"
+			return 0
+		fi
+		sleep 0.1; i=$((i + 1))
+	done
+	not_ok "line $1 shows: $2"
+	return 1
 }
 
 # refute TEXT: TEXT is not on the screen now.
