@@ -118,6 +118,19 @@ refute() {
 	fi
 }
 
+# eventually DESCRIPTION COMMAND...: retries COMMAND for up to 10 s.
+eventually() {
+	d=$1; shift
+	i=0
+	while [ $i -lt 100 ]; do
+		if "$@"; then ok "$d"; return 0; fi
+		[ "$SCREEN_FAILS" -gt 0 ] && break
+		sleep 0.1; i=$((i + 1))
+	done
+	not_ok "$d"
+	return 1
+}
+
 # check COND-DESCRIPTION COMMAND...: a plain assertion.
 check() {
 	d=$1; shift
@@ -132,7 +145,14 @@ select_item() {
 			ok "selected the item showing: $1"
 			return 0
 		fi
-		keys j; sleep 0.15; n=$((n + 1))
+		# Wait for the detail pane to follow before looking again.
+		before=$(screen_text | sed -n 10p)
+		keys j
+		w=0
+		while [ $w -lt 30 ] && [ "$(screen_text | sed -n 10p)" = "$before" ]; do
+			sleep 0.1; w=$((w + 1))
+		done
+		n=$((n + 1))
 	done
 	not_ok "selected the item showing: $1"
 	return 1

@@ -56,8 +56,7 @@ type_text "Zugang geprüft, Konto prod-eu"
 keys Left Left Left Left Left Left Left Left Left Left Left Left Left Left BSpace
 type_text "/"
 keys Enter
-sleep 0.3
-check "the note is saved with the edit" grep -q 'note = "Zugang geprüft/ Konto prod-eu";' "$CFG"
+eventually "the note is saved with the edit" grep -q 'note = "Zugang geprüft/ Konto prod-eu";' "$CFG"
 check "the owner is saved" grep -q 'owner = "Ana";' "$CFG"
 check "the item is saved as done" grep -q 'status = "done";' "$CFG"
 keys PageDown PageDown PageDown
@@ -79,8 +78,7 @@ expect "☑ Production environment"
 # While it is open, a second wizard on the same session is refused,
 # naming the holder.
 $T new-session -d -s second -x 80 -y 24 "env XDG_DATA_HOME='$XDG_DATA_HOME' LC_ALL=C.UTF-8 '$LAUNCHREADY' resume wrong-name.test; echo EXIT=\$?; sleep 600"
-sleep 1
-check "a second wizard is refused with the lock holder" \
+eventually "a second wizard is refused with the lock holder" \
     sh -c "$T capture-pane -p -t second | grep -q 'is open in another'"
 $T kill-session -t second
 
@@ -88,7 +86,13 @@ $T kill-session -t second
 lab_ca "$LAB" >/dev/null
 lab_cert "$LAB" wrong-name "DNS:wrong-name.test,DNS:www.wrong-name.test"
 kill -HUP "$(cat "$LAB/tlsweb/nginx/nginx.pid")"
-sleep 0.5
+# nginx reloads in the background: wait until it serves the new name.
+served() {
+	openssl s_client -connect "127.0.0.1:$LAB_TLS_PORT" \
+	    -servername wrong-name.test </dev/null 2>/dev/null |
+	    openssl x509 -noout -subject 2>/dev/null | grep -q 'CN = "\?wrong-name'
+}
+eventually "the lab now serves a certificate for wrong-name.test" served
 keys 2
 select_item "check tls.certificate"
 keys r
