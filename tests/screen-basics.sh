@@ -113,6 +113,30 @@ pane=$($T display -p -t 0 '#{pane_pid}')
 kill -TERM "$(pgrep -P "$pane" -f launchready | head -1)"
 expect "EXIT=143"
 
+# Hostile text in a session (escape sequences, control bytes, invalid
+# UTF-8, a 3,000-byte word) is shown as inert text, wrapped, never obeyed.
+python3 - "$SESSIONS/shop.test.cfg" "$SESSIONS/evil.test.cfg" <<'PY'
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+evil = "\\x1b[2J\\x1b]0;pwned\\x07 ctrl \\x01\\x02 bad utf8 \\xff\\xfe end " + "long" * 800
+pos = 0
+for _ in range(2):
+    i = s.index('summary = "', pos); j = s.index('";', i)
+    s = s[:i] + 'summary = "' + evil + '";' + s[j + 2:]
+    pos = i + 20
+open(sys.argv[2], "w", encoding="utf-8").write(s.replace('client = "Shop"', 'client = "Evil"'))
+PY
+screen_start 80 24 resume evil.test
+expect "Evil · shop.test · Hour 0 of 48"
+keys 1
+expect "]0;pwned"
+expect "bad utf8 �� end"
+expect_line 1 " Evil · shop.test · Hour 0 of 48"
+expect_line 24 "q quit"
+keys q
+expect "EXIT=0"
+rm -f "$SESSIONS/evil.test.cfg" "$SESSIONS/evil.test.cfg.bak"
+
 # A damaged session file is listed with its error and never opened.
 printf 'version = 1;\nform : { client = "Broken" \n' >"$SESSIONS/broken.test.cfg"
 screen_start 80 24
