@@ -49,6 +49,9 @@ keys '?'
 expect "Re-run the selected check"
 expect "Mark a manual item done / not done"
 expect "Sprint board"
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do keys PageDown; done
+expect "✘  fail"
+expect "⚠  error"
 keys Escape
 expect "Brightcart Ltd · brightcart.test"
 keys q

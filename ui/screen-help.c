@@ -68,6 +68,16 @@ screen_help_draw(struct ui *ui)
 			free(line);
 		}
 	}
+	/* What the glyphs mean, from the status table. */
+	ui_lines_add(&l, A_NORMAL, "");
+	ui_lines_add(&l, ui_attr(ui, COLOUR_TITLE), _("Status glyphs"));
+	for (j = 0; j < STATUS_COUNT; j++) {
+		line = xprintf("  %s  %s", status_glyph((enum status)j,
+		    ui->utf8), status_label((enum status)j));
+		ui_lines_add(&l, ui_attr(ui, ui_status_colour((enum status)j)),
+		    line);
+		free(line);
+	}
 	ui_lines_draw(ui, &l, 2, LINES - 5, 2, COLS - 4, &ui->help_scroll);
 	ui_lines_free(&l);
 }
