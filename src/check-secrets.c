@@ -122,7 +122,6 @@ check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
 {
 	struct result	*r = &run->result;
 	size_t		 i, live = 0, allowed = 0, pub = 0;
-	enum severity	 worst = SEVERITY_NONE;
 	struct strlist	 files = { 0 };
 	char		*size, *skipped;
 	bool		 history = run->def->id[8] == 'h';
@@ -136,8 +135,6 @@ check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
 			pub++;
 		else {
 			live++;
-			if (g->f.severity > worst)
-				worst = g->f.severity;
 			if (!strlist_has(&files, g->path))
 				strlist_add(&files, g->path);
 		}
@@ -191,7 +188,6 @@ check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
 		    "publishable)%s"), (unsigned long long)rep->progress.files,
 		    size, allowed, pub, skipped);
 	}
-	(void)worst;
 	strlist_clear(&files);
 	free(size);
 	free(skipped);

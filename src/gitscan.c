@@ -591,7 +591,8 @@ gitscan_history(struct gitscan_ctx *cx)
 {
 	static const char *const args[] = { "log", "--all", "--reverse",
 	    "-p", "--no-color", "--no-ext-diff", "--no-renames",
-	    "--no-textconv", "-U0", "--format=%x01%H %at", NULL };
+	    "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "-U0",
+	    "--format=%x01%H %at", NULL };
 	struct gitscan_reader	 r;
 	struct gitscan_patch	 p;
 	char			 commit[65] = "", *line;

@@ -54,7 +54,10 @@ sarif_result(struct buf *b, const char *check, const struct gitscan_finding *g,
 	buf_json(b, g->f.rule);
 	buf_printf(b, ", \"ruleIndex\": %zu, \"level\": \"%s\",\n"
 	    "         \"message\": {\"text\": ", rule_index, sarif_level(g));
-	if (g->commit != NULL)
+	if (g->f.publishable)
+		msg = xprintf(_("%s (%s, fingerprint %s): publishable, listed "
+		    "for review"), g->f.title, g->f.preview, g->f.fingerprint);
+	else if (g->commit != NULL)
 		msg = xprintf(_("%s (%s, fingerprint %s) added in commit %.12s;"
 		    " rotate it"), g->f.title, g->f.preview, g->f.fingerprint,
 		    g->commit);
@@ -82,8 +85,11 @@ sarif_result(struct buf *b, const char *check, const struct gitscan_finding *g,
 	buf_printf(b, ", \"publishable\": %s}", g->f.publishable ? "true" :
 	    "false");
 	if (g->f.allowed) {
-		buf_puts(b, ",\n         \"suppressions\": [{\"kind\": "
-		    "\"inSource\", \"justification\": ");
+		/* Inline comments are in source; the ignore file is not. */
+		buf_printf(b, ",\n         \"suppressions\": [{\"kind\": "
+		    "\"%s\", \"justification\": ", g->allow_reason != NULL &&
+		    strstr(g->allow_reason, "launchready:allow") != NULL ?
+		    "inSource" : "external");
 		buf_json(b, g->allow_reason != NULL ? g->allow_reason : "");
 		buf_puts(b, "}]");
 	}

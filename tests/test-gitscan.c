@@ -168,6 +168,66 @@ test_missing_dir(void **state)
 	loop_free(s.loop);
 }
 
+/* Through the audit runner: progress in the summary, then cancelled. */
+static void
+test_audit_cancel(void **state)
+{
+	struct options		 opt;
+	struct loop		*loop;
+	struct audit		*audit;
+	struct check_run	*run;
+	struct gitscan_progress	 p;
+	char			*err = NULL;
+
+	(void)state;
+	options_init(&opt);
+	opt.repo = xstrdup(dir);
+	loop = loop_new();
+	audit = audit_new(&opt, loop, &err);
+	assert_non_null(audit);
+	run = audit_start(audit, "secrets.worktree", NULL, NULL);
+	assert_non_null(run);
+	assert_false(run->finished);
+	assert_true(check_secrets_progress(run, &p));
+	audit_cancel(audit);
+	assert_true(run->finished);
+	assert_int_equal(run->result.status, STATUS_ERROR);
+	assert_string_equal(run->result.summary, "cancelled");
+	assert_false(check_secrets_progress(run, &p));
+	audit_free(audit);
+	assert_int_equal(loop_pending(loop), 0);
+	loop_free(loop);
+	options_clear(&opt);
+}
+
+/* Through the audit runner to the end: the verdict and evidence. */
+static void
+test_audit_verdict(void **state)
+{
+	struct options		 opt;
+	struct loop		*loop;
+	struct audit		*audit;
+	struct check_run	*run;
+	char			*err = NULL;
+
+	(void)state;
+	options_init(&opt);
+	opt.repo = xstrdup(dir);
+	loop = loop_new();
+	audit = audit_new(&opt, loop, &err);
+	run = audit_start(audit, "secrets.worktree", NULL, NULL);
+	while (!run->finished)
+		loop_once(loop, 1000);
+	assert_int_equal(run->result.status, STATUS_FAIL);
+	assert_int_equal(run->result.nevidence, 1);
+	assert_non_null(strstr(run->result.evidence[0],
+	    "github-pat sub/f123.c:2001 ghp_"));
+	assert_non_null(check_secrets_report(run));
+	audit_free(audit);
+	loop_free(loop);
+	options_clear(&opt);
+}
+
 int
 main(void)
 {
@@ -175,6 +235,8 @@ main(void)
 		cmocka_unit_test(test_progress_and_done),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_missing_dir),
+		cmocka_unit_test(test_audit_cancel),
+		cmocka_unit_test(test_audit_verdict),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -180,6 +180,8 @@ static const struct sample samples[] = {
 	{ "grafana-service-token", "GRAFANA_TOKEN=glsa_{a32}_{h8}", "GRAFANA_TOKEN=glsa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_00000000" },
 	{ "doppler-token", "DOPPLER_TOKEN=dp.st.{a43}", "DOPPLER_TOKEN=dp.st.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" },
 	{ "mapbox-secret-token", "MAPBOX_TOKEN=sk.eyJ{w60}.{w22}", "MAPBOX_TOKEN=sk.eyJ..." },
+	{ "docker-registry-auth", "\"ghcr.io\": \"auth\": \"{b40}\"",
+	  "\"ghcr.io\": \"auth\": \"<base64 of user:token>\"" },
 	{ "database-url-password", "DATABASE_URL=postgres://app:{a20}@db.internal:5432/app",
 	  "DATABASE_URL=postgres://user:password@localhost:5432/app" },
 	{ "private-key", "-----BEGIN RSA PRIVATE KEY-----\n{b64}\n{b64}\n{b64}\n{b20}==\n-----END RSA PRIVATE KEY-----",

@@ -54,6 +54,9 @@ s10="$(b64 64)"					# PEM body line
 s11="$(alnum 40)"				# generic SECRET_KEY
 s12="AK""IA$(upper 16)"				# AWS, ignored file
 s13="sk_""live_$(alnum 32)"			# Stripe, behind a symlink
+s14="key""-$(hex 32)"				# Mailgun, YAML
+s15="$(printf 'deploy:%s' "$(alnum 24)" | base64 | tr -d '\n=')"	# registry
+s16="np""m_$(alnum 36)"				# npm, .npmrc
 
 # 1: the skeleton, with false-positive traps.
 doc_key="sk_""live_xxxxxxxxxxxxxxxxxxxxxxxx"
@@ -90,7 +93,7 @@ DOC
 	done
 	echo '  "": {} } }'
 } >package-lock.json
-mkdir -p src app config scripts public assets tests/fixtures
+mkdir -p src app config scripts public assets tests/fixtures docs
 cat >src/ids.js <<DOC
 // Identifiers and hashes: none is a secret.
 const orderTokenId = "$(hex 8)-$(hex 4)-4$(hex 3)-a$(hex 3)-$(hex 12)";
@@ -98,6 +101,34 @@ const session_token_uuid = '$(hex 8)-$(hex 4)-$(hex 4)-$(hex 4)-$(hex 12)';
 const commitSha = "$(hex 40)";
 const checksum_token = "$(hex 64)";
 const pk = "$pk"; // publishable: listed as info
+DOC
+cat >src/names.js <<DOC
+// Names and references, not values.
+const apiKeyName = "STRIPE_API_KEY_V2";
+const tokenHeader = 'X-Auth-Token-2';
+headers['Authorization'] = 'Bearer ' + session.accessToken2;
+const passwordField = document.getElementById('password2-input');
+const secretPath = "/v1/secrets/app/config2";
+DOC
+cat >go.sum <<DOC
+github.com/stripe/stripe-go/v76 v76.0.0 h1:$(b64 43)=
+github.com/stripe/stripe-go/v76 v76.0.0/go.mod h1:$(b64 43)=
+DOC
+cat >yarn.lock <<DOC
+express@^4.19.2:
+  version "4.19.2"
+  resolved "https://registry.example/express/-/express-4.19.2.tgz#$(hex 40)"
+  integrity sha512-$(b64 86)==
+DOC
+cat >docs/api.md <<'DOC'
+# API
+
+Send `Authorization: Bearer <token>`; your key looks like
+`sk_live_...` (never commit it). Example request:
+
+    curl -H "X-Api-Key: $API_KEY" https://api.brightcart.test/v1/orders
+    export STRIPE_SECRET_KEY=sk_live_YOUR_KEY
+    password: "<your password>"
 DOC
 cat >src/server.js <<'DOC'
 const express = require('express');
@@ -139,6 +170,17 @@ SECRET_KEY = "$s11"
 REDIS_HOST = os.getenv("REDIS_HOST", "localhost")
 DOC
 plant "$s11" app/settings.py live live
+mkdir -p config/deploy
+cat >config/secrets.yml <<DOC
+production:
+  mailgun_api_key: $s14
+  region: eu
+DOC
+plant "$s14" config/secrets.yml live live
+printf '{ "auths": { "ghcr.io": { "auth": "%s" } } }\n' "$s15" >config/deploy/docker-config.json
+plant "$s15" config/deploy/docker-config.json live live
+printf '//registry.npmjs.org/:_authToken=%s\n' "$s16" >.npmrc
+plant "$s16" .npmrc live live
 {
 	echo "-----BEGIN RSA PRIVATE KEY-----"
 	echo "$s10"
