@@ -118,6 +118,8 @@ static int
 gitscan_git(struct gitscan_ctx *cx, const char *const *args, pid_t *pidp)
 {
 	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 attr;
+	sigset_t			 none, dfl;
 	const char			*argv[32];
 	int				 p[2], i = 0, n;
 	pid_t				 pid;
@@ -136,13 +138,25 @@ gitscan_git(struct gitscan_ctx *cx, const char *const *args, pid_t *pidp)
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, "git", &fa, NULL, (char *const *)argv,
+	/* The worker blocks every signal: git must not inherit that. */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGTERM);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF);
+	if (posix_spawnp(&pid, "git", &fa, &attr, (char *const *)argv,
 	    environ) != 0) {
+		posix_spawnattr_destroy(&attr);
 		posix_spawn_file_actions_destroy(&fa);
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (cx->gs != NULL) {

@@ -3,7 +3,8 @@
 # with --repo in every output format, records the secrets checks in a
 # saved session and writes its handover report in every format, then
 # greps every file written, and stdout and stderr, for each planted value
-# (and for the value without its first 4 characters): none may appear.
+# (and for the value without its first 4 characters, and for characters
+# 5 to 16 of it): none may appear.
 set -u
 : "${LAUNCHREADY:?}" "${top_srcdir:?}" "${top_builddir:?}"
 command -v git >/dev/null || { echo "git missing"; exit 77; }
@@ -47,6 +48,10 @@ if "$top_builddir/tests/test-noleak-session" "$sessions" "$tmp/repo" "$out" \
 	"$LAUNCHREADY" list --session-dir "$sessions" >"$out/list.out" 2>&1 || true
 	grep -q 'stripe-secret-live' "$out/report.md" ||
 	    { echo "the report does not carry the findings"; exit 1; }
+	for fmt in md html json; do
+		[ -s "$out/cli-report.$fmt" ] ||
+		    { echo "report --format $fmt wrote nothing"; exit 1; }
+	done
 	echo "# session saved and reported: $(ls "$sessions" | tr '\n' ' ')"
 else
 	echo "# session store not in this build: $(head -1 "$out/session.err")"
@@ -58,7 +63,8 @@ files=$(find "$out" "$sessions" "$HOME" "$XDG_DATA_HOME" -type f | wc -l)
 while IFS= read -r v; do
 	[ -n "$v" ] || continue
 	tail=${v#????}
-	for needle in "$v" "$tail"; do
+	mid=$(printf %s "$v" | cut -c5-16)	# any 12 characters past the preview
+	for needle in "$v" "$tail" "$mid"; do
 		if grep -rlF -- "$needle" "$out" "$sessions" "$HOME" \
 		    "$XDG_DATA_HOME" >"$tmp/hits" 2>/dev/null; then
 			echo "LEAK of a planted value (${#needle} chars) in: $(cat "$tmp/hits")"

@@ -65,7 +65,7 @@ kinds = {
                       + "-" + s("0123456789", 13) + "-" + s(A, 24))],
     "sendgrid": lambda: ['SENDGRID_API_KEY = "%s"' % ("S" "G." + s(W, 22) +
                          "." + s(W, 43))],
-    "npm": lambda: ["//registry.npmjs.org/:_authToken=%s" % ("np" "m_" +
+    "npm": lambda: ["//registry.example/:_authToken=%s" % ("np" "m_" +
                     s(A, 36))],
     "shopify": lambda: ['SHOPIFY_TOKEN = "%s"' % ("shp" "at_" + s(H, 32))],
     "openai": lambda: ['OPENAI_API_KEY = "%s"' % ("sk-" "proj-" + s(W, 58) +

@@ -147,7 +147,7 @@ echo
 echo "== results"
 awk -v b="$bytes" -v lt="$lr_t" -v st="$sl_t" -v lh="$lr_hit" \
     -v sh="$sl_hit" -v tot="$total" -v ln="$lr_n" -v sn="$sl_n" \
-    -v slv="$slv" -v runs="$runs" -v slruns="$slruns" 'BEGIN {
+    -v slv="$slv" -v runs="$runs" -v slruns="$(wc -l <"$work/sl.times")" 'BEGIN {
 	mb = b / 1048576
 	printf "corpus %.1f MB; launchready median of %d, secretlint %s median of %d\n", mb, runs, slv, slruns
 	printf "%-12s %10s %12s %10s %10s\n", "tool", "wall s", "MB/s", "recall", "findings"

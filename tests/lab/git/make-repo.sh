@@ -179,7 +179,7 @@ DOC
 plant "$s14" config/secrets.yml live live
 printf '{ "auths": { "ghcr.io": { "auth": "%s" } } }\n' "$s15" >config/deploy/docker-config.json
 plant "$s15" config/deploy/docker-config.json live live
-printf '//registry.npmjs.org/:_authToken=%s\n' "$s16" >.npmrc
+printf '//registry.example/:_authToken=%s\n' "$s16" >.npmrc
 plant "$s16" .npmrc live live
 {
 	echo "-----BEGIN RSA PRIVATE KEY-----"
