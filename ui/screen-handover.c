@@ -1,0 +1,363 @@
+/* screen-handover.c: access list, deploy and rollback notes, QA, export. */
+
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+
+/* The free-text entries after the access list. */
+enum handover_text {
+	HANDOVER_DEPLOY,
+	HANDOVER_ROLLBACK,
+	HANDOVER_MONITORING,
+	HANDOVER_RISKS,
+	HANDOVER_NTEXT
+};
+
+/* One free-text entry of the handover. */
+struct handover_field {
+	/* Label on the screen and in the prompt. */
+	const char	*label;
+	/* Shown when the entry is empty. */
+	const char	*empty;
+	/* Offset of its char * in struct handover. */
+	size_t		 offset;
+};
+
+static const struct handover_field handover_fields[HANDOVER_NTEXT] = {
+	[HANDOVER_DEPLOY] = {
+		.label = N_("Deploy steps"),
+		.empty = N_("how a release goes out, step by step"),
+		.offset = offsetof(struct handover, deploy_steps),
+	},
+	[HANDOVER_ROLLBACK] = {
+		.label = N_("Rollback notes"),
+		.empty = N_("how to go back to the last good release"),
+		.offset = offsetof(struct handover, rollback),
+	},
+	[HANDOVER_MONITORING] = {
+		.label = N_("Monitoring"),
+		.empty = N_("uptime checks, alert routing, who gets paged"),
+		.offset = offsetof(struct handover, monitoring),
+	},
+	[HANDOVER_RISKS] = {
+		.label = N_("Open risks"),
+		.empty = N_("what can wait until after launch"),
+		.offset = offsetof(struct handover, open_risks),
+	},
+};
+
+/* The prompts that fill one access list entry, in order. */
+static const char *const handover_access_prompts[] = {
+	N_("Account (e.g. DNS registrar)"),
+	N_("Provider"),
+	N_("Owner"),
+	N_("Where the credentials live (never the credentials)"),
+};
+
+static char **
+handover_text_ptr(struct handover *h, size_t i)
+{
+	return (char **)((char *)h + handover_fields[i].offset);
+}
+
+static char **
+handover_access_ptr(struct access_entry *e, size_t step)
+{
+	switch (step) {
+	case 0:
+		return &e->account;
+	case 1:
+		return &e->provider;
+	case 2:
+		return &e->owner;
+	default:
+		return &e->where;
+	}
+}
+
+/* Rows: access entries, "add", the text entries. */
+static size_t
+screen_handover_rows(struct ui *ui)
+{
+	return sprint_session(ui->sprint)->handover.naccess + 1 +
+	    HANDOVER_NTEXT;
+}
+
+/* Which access entry is being filled and at which step. */
+static size_t	handover_entry;
+static size_t	handover_step;
+
+static void screen_handover_ask(struct ui *);
+
+/* One answer of the access entry chain; then asks the next. */
+static void
+screen_handover_access_set(struct ui *ui, const char *text, void *arg)
+{
+	struct handover	*h;
+	char		**p;
+
+	(void)arg;
+	if (ui->sprint == NULL)
+		return;
+	h = &sprint_session(ui->sprint)->handover;
+	if (handover_entry >= h->naccess)
+		return;
+	if (text == NULL) {
+		if (h->access[handover_entry].account == NULL) {
+			memmove(&h->access[handover_entry],
+			    &h->access[handover_entry + 1],
+			    (h->naccess - handover_entry - 1) *
+			    sizeof *h->access);
+			h->naccess--;
+		}
+		sprint_save(ui->sprint);
+		return;
+	}
+	p = handover_access_ptr(&h->access[handover_entry], handover_step);
+	free(*p);
+	*p = *text != '\0' ? xstrdup(text) : NULL;
+	sprint_save(ui->sprint);
+	if (++handover_step < nitems(handover_access_prompts))
+		screen_handover_ask(ui);
+	else
+		ui_message(ui, false, "%s", _("Access entry saved."));
+}
+
+/* Asks for the current step of the access entry being filled. */
+static void
+screen_handover_ask(struct ui *ui)
+{
+	struct handover	*h = &sprint_session(ui->sprint)->handover;
+
+	ui_prompt(ui, _(handover_access_prompts[handover_step]),
+	    *handover_access_ptr(&h->access[handover_entry], handover_step),
+	    screen_handover_access_set, NULL);
+}
+
+/* The text typed for a free-text entry (arg: its index). */
+static void
+screen_handover_text_set(struct ui *ui, const char *text, void *arg)
+{
+	char	**p;
+
+	if (text == NULL || ui->sprint == NULL)
+		return;
+	p = handover_text_ptr(&sprint_session(ui->sprint)->handover,
+	    (size_t)(uintptr_t)arg);
+	free(*p);
+	*p = *text != '\0' ? xstrdup(text) : NULL;
+	sprint_save(ui->sprint);
+}
+
+/* Draws the access list, the text entries, what changed, QA and export. */
+static void
+screen_handover_draw(struct ui *ui)
+{
+	struct session	*s = sprint_session(ui->sprint);
+	struct handover	*h = &s->handover;
+	size_t		 i, row = 0, fixed = 0;
+	int		 y = 2, lw = 16;
+	char		*line;
+	const char	*v;
+	attr_t		 a;
+	struct ui_lines	 l = { 0 };
+	int		 scroll = 0;
+
+	line = xprintf(_(" Handover · %s · %s"), s->client != NULL ?
+	    s->client : "", s->opt.domain_unicode != NULL ?
+	    s->opt.domain_unicode : s->opt.domain);
+	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true, line);
+	free(line);
+
+	ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_TITLE), false,
+	    _("Access list: account, provider, owner, where the credentials "
+	    "live"));
+	for (i = 0; i < h->naccess && y < LINES - 12; i++, row++) {
+		const struct access_entry *e = &h->access[i];
+
+		line = xprintf(" %-20.20s %-14.14s %-14.14s %s",
+		    e->account != NULL ? e->account : "?",
+		    e->provider != NULL ? e->provider : "",
+		    e->owner != NULL ? e->owner : _("(no owner)"),
+		    e->where != NULL ? e->where : "");
+		ui_text(ui, y++, 1, COLS - 2, row == ui->handover_sel ?
+		    ui_attr(ui, COLOUR_SELECTED) : A_NORMAL, true, line);
+		free(line);
+	}
+	ui_text(ui, y++, 1, COLS - 2, row == ui->handover_sel ?
+	    ui_attr(ui, COLOUR_SELECTED) : ui_attr(ui, COLOUR_DIM), true,
+	    _(" + add an entry (a)"));
+	row++;
+	y++;
+	for (i = 0; i < HANDOVER_NTEXT; i++, row++) {
+		v = *handover_text_ptr(h, i);
+		a = row == ui->handover_sel ? ui_attr(ui, COLOUR_SELECTED) :
+		    A_NORMAL;
+		ui_text(ui, y, 1, lw, a | A_BOLD, true, _(handover_fields[i].
+		    label));
+		ui_text(ui, y, 1 + lw, COLS - lw - 2, v != NULL ? a : (a |
+		    ui_attr(ui, COLOUR_DIM)), true, v != NULL ? v :
+		    _(handover_fields[i].empty));
+		y++;
+	}
+	y++;
+	ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_TITLE), false,
+	    _("What changed during the sprint"));
+	for (i = 0; i < ui->checklist->nitems; i++) {
+		if (!sprint_fixed(ui->sprint, i))
+			continue;
+		if (y < LINES - 6) {
+			line = xprintf("  %s %s", status_glyph(STATUS_PASS,
+			    ui->utf8), _(ui->checklist->items[i].title));
+			ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_PASS),
+			    false, line);
+			free(line);
+		}
+		fixed++;
+	}
+	if (fixed == 0)
+		ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_DIM), false,
+		    _("  Nothing yet: items that failed at first and pass now "
+		    "show here."));
+	y = LINES - 5;
+	if (sprint_running(ui->sprint) > 0)
+		line = xprintf(_("Final QA: %s %zu checks running"),
+		    ui_spinner(ui), sprint_running(ui->sprint));
+	else
+		line = xprintf(_("Final QA pass: %s (f runs every check "
+		    "again)"), h->final_qa != 0 ? ui_ago(h->final_qa) :
+		    _("not run yet"));
+	ui_text(ui, y++, 1, COLS - 2, A_NORMAL, false, line);
+	free(line);
+	if (ui->export_path != NULL)
+		line = xprintf(_("Exported: %s"), ui->export_path);
+	else
+		line = xstrdup(_("Export: e writes Markdown, HTML and JSON "
+		    "next to the session file"));
+	/* The written path in full, over two lines if need be. */
+	ui_lines_wrap(ui, &l, ui->export_path != NULL ? ui_attr(ui,
+	    COLOUR_PASS) : A_NORMAL, line, COLS - 3, 0);
+	ui_lines_draw(ui, &l, y, 2, 1, COLS - 3, &scroll);
+	ui_lines_free(&l);
+	free(line);
+}
+
+/* Writes the three formats and says where. */
+static void
+screen_handover_export(struct ui *ui)
+{
+	static const enum format formats[] = { FORMAT_MD, FORMAT_HTML,
+	    FORMAT_JSON };
+	char	*path, *err = NULL, *first = NULL;
+	size_t	 i;
+
+	for (i = 0; i < nitems(formats); i++) {
+		if ((path = sprint_export(ui->sprint, formats[i], &err)) ==
+		    NULL) {
+			ui_message(ui, true, _("Export failed: %s"), err);
+			free(err);
+			free(first);
+			return;
+		}
+		if (first == NULL)
+			first = path;
+		else
+			free(path);
+	}
+	free(ui->export_path);
+	ui->export_path = xprintf(_("%s (and .html, .json)"), first);
+	ui_message(ui, false, "%s", _("Handover written: Markdown, HTML and "
+	    "JSON."));
+	free(first);
+}
+
+static void
+screen_handover_enter(struct ui *ui)
+{
+	if (ui->handover_sel >= screen_handover_rows(ui))
+		ui->handover_sel = 0;
+}
+
+/* Performs the handover's actions of the key table. */
+static void
+screen_handover_action(struct ui *ui, enum action a)
+{
+	struct handover	*h = &sprint_session(ui->sprint)->handover;
+	size_t		 sel = ui->handover_sel, i;
+
+	switch (a) {
+	case ACTION_UP:
+		if (ui->handover_sel > 0)
+			ui->handover_sel--;
+		break;
+	case ACTION_DOWN:
+		if (ui->handover_sel + 1 < screen_handover_rows(ui))
+			ui->handover_sel++;
+		break;
+	case ACTION_ADD_ACCESS:
+		h->access = xreallocarray(h->access, h->naccess + 1,
+		    sizeof *h->access);
+		memset(&h->access[h->naccess], 0, sizeof *h->access);
+		handover_entry = h->naccess++;
+		handover_step = 0;
+		ui->handover_sel = handover_entry;
+		screen_handover_ask(ui);
+		break;
+	case ACTION_EDIT:
+		if (sel < h->naccess) {
+			handover_entry = sel;
+			handover_step = 0;
+			screen_handover_ask(ui);
+		} else if (sel == h->naccess)
+			screen_handover_action(ui, ACTION_ADD_ACCESS);
+		else {
+			i = sel - h->naccess - 1;
+			ui_prompt(ui, _(handover_fields[i].label),
+			    *handover_text_ptr(h, i), screen_handover_text_set,
+			    (void *)(uintptr_t)i);
+		}
+		break;
+	case ACTION_DEL_ACCESS:
+		if (sel >= h->naccess)
+			break;
+		free(h->access[sel].account);
+		free(h->access[sel].provider);
+		free(h->access[sel].owner);
+		free(h->access[sel].where);
+		memmove(&h->access[sel], &h->access[sel + 1],
+		    (h->naccess - sel - 1) * sizeof *h->access);
+		h->naccess--;
+		sprint_save(ui->sprint);
+		break;
+	case ACTION_FINAL_QA:
+		sprint_run_all(ui->sprint, true);
+		ui_message(ui, false, _("Final QA pass: %zu checks running."),
+		    sprint_running(ui->sprint));
+		break;
+	case ACTION_EXPORT:
+		screen_handover_export(ui);
+		break;
+	case ACTION_SUMMARY:
+		ui_show(ui, &screen_summary);
+		break;
+	case ACTION_BOARD:
+	case ACTION_BACK:
+		ui_show(ui, &screen_board);
+		break;
+	default:
+		break;
+	}
+}
+
+const struct screen screen_handover = {
+	.name = N_("Handover"),
+	.mask = SCREEN_HANDOVER,
+	.enter = screen_handover_enter,
+	.draw = screen_handover_draw,
+	.key = NULL,
+	.action = screen_handover_action,
+};

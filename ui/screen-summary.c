@@ -1,0 +1,159 @@
+/* screen-summary.c: counts by severity, the launch-risk summary, blockers. */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+
+/* Builds the summary's lines for width cells. */
+static void
+screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
+{
+	struct sprint	*sp = ui->sprint;
+	const struct checklist *cl = ui->checklist;
+	size_t		 sev[SEVERITY_COUNT] = { 0 }, st[STATUS_COUNT] = { 0 };
+	size_t		 i, fixed = 0, shown = 0;
+	int		 s;
+	struct buf	 b = { 0 };
+	char		*line;
+
+	for (i = 0; i < cl->nitems; i++) {
+		enum status status = sprint_status(sp, i);
+
+		st[status]++;
+		if (status_is_finding(status))
+			sev[sprint_severity(sp, i)]++;
+		fixed += sprint_fixed(sp, i);
+	}
+	ui_lines_add(l, ui_attr(ui, COLOUR_TITLE), _("Findings by severity"));
+	for (s = SEVERITY_CRITICAL; s >= SEVERITY_INFO; s--) {
+		line = xprintf("  %-12s %3zu", severity_label((enum severity)s),
+		    sev[s]);
+		ui_lines_add(l, sev[s] > 0 && s >= SEVERITY_HIGH ?
+		    ui_attr(ui, COLOUR_FAIL) : A_NORMAL, line);
+		free(line);
+	}
+	line = xprintf(_("%zu passed or done, %zu skipped, %zu could not "
+	    "decide, %zu still open, %zu fixed during the sprint"),
+	    st[STATUS_PASS] + st[STATUS_DONE], st[STATUS_SKIPPED],
+	    st[STATUS_ERROR], st[STATUS_PENDING] + st[STATUS_RUNNING], fixed);
+	ui_lines_wrap(ui, l, ui_attr(ui, COLOUR_DIM), line, width, 2);
+	free(line);
+	ui_lines_add(l, A_NORMAL, "");
+
+	ui_lines_add(l, ui_attr(ui, COLOUR_TITLE), _("Launch risk"));
+	sprint_risk_summary(sp, &b);
+	ui_lines_wrap(ui, l, A_NORMAL, b.data, width, 2);
+	buf_free(&b);
+	ui_lines_add(l, A_NORMAL, "");
+
+	ui_lines_add(l, ui_attr(ui, COLOUR_TITLE), _("Top blockers"));
+	for (s = SEVERITY_CRITICAL; s >= SEVERITY_HIGH; s--) {
+		for (i = 0; i < cl->nitems; i++) {
+			struct item_state *is;
+			enum status status = sprint_status(sp, i);
+
+			if (!status_is_finding(status) ||
+			    sprint_severity(sp, i) != (enum severity)s)
+				continue;
+			is = sprint_state(sp, i);
+			line = xprintf(_("%s %-8s %s (stage %d)%s%s"),
+			    status_glyph(status, ui->utf8),
+			    severity_label((enum severity)s),
+			    _(cl->items[i].title), cl->items[i].stage,
+			    is->has_latest && is->latest.summary != NULL ?
+			    ": " : "", is->has_latest &&
+			    is->latest.summary != NULL ? is->latest.summary :
+			    "");
+			ui_lines_wrap(ui, l, ui_attr(ui, s ==
+			    SEVERITY_CRITICAL ? COLOUR_FAIL : COLOUR_WARN),
+			    line, width, 2);
+			free(line);
+			shown++;
+		}
+	}
+	if (shown == 0)
+		ui_lines_add(l, A_NORMAL,
+		    _("  None open at critical or high."));
+	if (st[STATUS_ERROR] == 0)
+		return;
+	ui_lines_add(l, A_NORMAL, "");
+	ui_lines_add(l, ui_attr(ui, COLOUR_TITLE), _("Could not decide "
+	    "(not counted as passing; r re-runs them on the board)"));
+	for (i = 0; i < cl->nitems; i++) {
+		struct item_state *is;
+
+		if (sprint_status(sp, i) != STATUS_ERROR)
+			continue;
+		is = sprint_state(sp, i);
+		line = xprintf("%s %s: %s", status_glyph(STATUS_ERROR,
+		    ui->utf8), _(cl->items[i].title), is->has_latest &&
+		    is->latest.summary != NULL ? is->latest.summary : "");
+		ui_lines_wrap(ui, l, ui_attr(ui, COLOUR_ERROR), line, width, 2);
+		free(line);
+	}
+}
+
+/* Draws the summary, scrolled. */
+static void
+screen_summary_draw(struct ui *ui)
+{
+	struct session	*s = sprint_session(ui->sprint);
+	struct ui_lines	 l = { 0 };
+	char		*line;
+
+	line = xprintf(_(" Launch-risk summary · %s · %s"),
+	    s->client != NULL ? s->client : "", s->opt.domain_unicode != NULL ?
+	    s->opt.domain_unicode : s->opt.domain);
+	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true, line);
+	free(line);
+	screen_summary_lines(ui, COLS - 4, &l);
+	ui_lines_draw(ui, &l, 2, LINES - 5, 2, COLS - 4, &ui->summary_scroll);
+	ui_lines_free(&l);
+}
+
+static void
+screen_summary_enter(struct ui *ui)
+{
+	ui->summary_scroll = 0;
+}
+
+/* Scrolls, or leaves for the handover or the board. */
+static void
+screen_summary_action(struct ui *ui, enum action a)
+{
+	switch (a) {
+	case ACTION_UP:
+		ui->summary_scroll--;
+		break;
+	case ACTION_DOWN:
+		ui->summary_scroll++;
+		break;
+	case ACTION_PAGE_UP:
+		ui->summary_scroll -= LINES / 2;
+		break;
+	case ACTION_PAGE_DOWN:
+		ui->summary_scroll += LINES / 2;
+		break;
+	case ACTION_HANDOVER:
+		ui_show(ui, &screen_handover);
+		break;
+	case ACTION_BOARD:
+	case ACTION_BACK:
+		ui_show(ui, &screen_board);
+		break;
+	default:
+		break;
+	}
+}
+
+const struct screen screen_summary = {
+	.name = N_("Summary"),
+	.mask = SCREEN_SUMMARY,
+	.enter = screen_summary_enter,
+	.draw = screen_summary_draw,
+	.key = NULL,
+	.action = screen_summary_action,
+};
