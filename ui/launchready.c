@@ -14,12 +14,16 @@ main(int argc, char **argv)
 {
 	struct cmdline	 cl;
 	char		*err = NULL;
+	const char	*localedir;
 	int		 status;
 
 	/* A peer closing a socket mid-write must not kill the program. */
 	signal(SIGPIPE, SIG_IGN);
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* LAUNCHREADY_LOCALEDIR: an uninstalled build's catalogues. */
+	localedir = getenv("LAUNCHREADY_LOCALEDIR");
+	bindtextdomain(PACKAGE, localedir != NULL && *localedir != '\0' ?
+	    localedir : LOCALEDIR);
 	textdomain(PACKAGE);
 
 	if ((status = cmdline_parse(&cl, argc, argv, &err)) != 0) {

@@ -900,9 +900,6 @@ ui_run(struct cmdline *cl)
 	}
 	memset(&ui, 0, sizeof ui);
 	ui.cl = cl;
-	/* An uninstalled build's catalogues (the screen tests use it). */
-	if ((cs = getenv("LAUNCHREADY_LOCALEDIR")) != NULL && *cs != '\0')
-		bindtextdomain(PACKAGE, cs);
 	cs = nl_langinfo(CODESET);
 	ui.utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
