@@ -591,6 +591,11 @@ check_https_redirect_step(struct job *job)
 				result_evidence(r_of(job), _("%s: port 80 "
 				    "refused (nothing served over HTTP)"),
 				    s->label);
+				result_raise(r_of(job), STATUS_WARN,
+				    SEVERITY_MEDIUM, _("%s refuses connections "
+				    "on port 80: http:// links and typed names "
+				    "fail instead of redirecting to HTTPS"),
+				    s->label);
 			} else {
 				result_raise(r_of(job), STATUS_ERROR,
 				    SEVERITY_NONE, _("%s could not be checked"),
@@ -639,7 +644,8 @@ check_https_redirect_step(struct job *job)
 	if (answered == 0 && r_of(job)->status == STATUS_PASS)
 		result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE, "%s",
 		    _("no host answered over HTTP"));
-	if (r_of(job)->status == STATUS_FAIL)
+	if (r_of(job)->status == STATUS_FAIL ||
+	    r_of(job)->status == STATUS_WARN)
 		result_set_fix(r_of(job), "%s", _("Make port 80 answer every "
 		    "request with a 301 to the same host over https:// "
 		    "(e.g. nginx: return 301 https://$host$request_uri;)."));
