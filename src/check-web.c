@@ -799,6 +799,11 @@ check_redirect_loop_step(struct job *job)
 		if (ok == 0)
 			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
 			    "%s", _("no redirect chain could be followed"));
+		else if (ok < total)
+			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
+			    _("%zu of %zu chains could not be followed to "
+			    "their end (no loop in the other %zu)"),
+			    total - ok, total, ok);
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 			    _("no loop in %zu chains (at most %d redirects "

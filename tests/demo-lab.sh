@@ -281,6 +281,20 @@ expect tls.certificate error
 evidence tls.certificate "Connection refused"
 bounded 5000
 
+# ---- hostile: the ports swapped (TLS to plain HTTP, HTTP to TLS) ------------
+audit swapped brightcart.test --subdomains app,api \
+    --resolver "127.0.0.1:$LAB_DNS_PORT" \
+    --port-map "80:$LAB_WEB_HTTPS_PORT,443:$LAB_WEB_HTTP_PORT" \
+    --cacert "$LAB_CA" --timeout 2 --only http,edge,perf,mon,tls --format json
+no_false_pass
+# The HTTPS chains never answer: no verdict on loops for them.
+expect http.redirect-loop error
+evidence http.redirect-loop "could not be followed"
+expect http.hsts error
+expect tls.certificate error
+evidence tls.certificate "wrong version number"
+bounded 5000
+
 # ---- hostile: 60 subdomains ---------------------------------------------------
 subs=$(for i in $(seq 1 57); do printf 'h%d,' "$i"; done)app,api,staging
 audit huge brightcart.test --subdomains "$subs" \
