@@ -368,6 +368,8 @@ test_cmdline_bad(void **state)
 	BAD("--port-map: \"80\" is not FROM:TO", "audit", "acme.test",
 	    "--port-map", "80");
 	BAD("--port-map is empty", "audit", "acme.test", "--port-map", ",");
+	BAD("--port-map: port 80 is mapped twice", "audit", "acme.test",
+	    "--port-map", "80:80,443:8443,80:8080");
 	BAD("--cacert /nonexistent/ca.pem: no such file", "audit",
 	    "acme.test", "--cacert", "/nonexistent/ca.pem");
 	BAD("--repo /nonexistent: no such directory", "audit", "acme.test",
