@@ -489,6 +489,28 @@ web_no_answer(struct job *job, const char *what, const struct http_resp *r)
 	    r->error != NULL ? r->error : _("no response"));
 }
 
+/*
+ * Whether the host of slot s answered: false quietly when its name does
+ * not resolve (dns.* says so), false with an error raised when it did not
+ * answer (over HTTPS when https).
+ */
+static bool
+web_host_answered(struct job *job, struct slot *s, bool https)
+{
+	if (web_unresolved(s->r))
+		return false;
+	if (s->r->status != 0)
+		return true;
+	if (https)
+		result_raise(r_of(job), STATUS_ERROR, SEVERITY_NONE,
+		    _("%s did not answer over HTTPS"), s->label);
+	else
+		result_raise(r_of(job), STATUS_ERROR, SEVERITY_NONE,
+		    _("%s did not answer"), s->label);
+	web_no_answer(job, s->label, s->r);
+	return false;
+}
+
 /* Stage helper: walks https://DOMAIN/ (the landing page). */
 static void
 web_want_landing(struct job *job)
@@ -534,6 +556,22 @@ web_got_landing(struct job *job, int stage)
 		    "cap; only the first %d MB were read"), job->landing->url,
 		    WEB_BODY_MAX >> 20, WEB_BODY_MAX >> 20);
 	return true;
+}
+
+/*
+ * The first two stages of a check on the landing page: stage 0 asks for
+ * it; stage 1 returns true once it came (false when the check finished
+ * without it, see web_got_landing).
+ */
+static bool
+web_landing_ready(struct job *job)
+{
+	if (job->stage == 0) {
+		web_want_landing(job);
+		job->stage = 1;
+		return false;
+	}
+	return web_got_landing(job, 0);
 }
 
 /* Same-site references of the landing page of the given kinds. */
@@ -961,14 +999,8 @@ check_hsts_step(struct job *job)
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
 	JOB_SLOTS(job, 0, s, i) {
-		if (web_unresolved(s->r))
+		if (!web_host_answered(job, s, true))
 			continue;
-		if (s->r->status == 0) {
-			result_raise(r_of(job), STATUS_ERROR, SEVERITY_NONE,
-			    _("%s did not answer over HTTPS"), s->label);
-			web_no_answer(job, s->label, s->r);
-			continue;
-		}
 		n++;
 		v = http_header(s->r, "Strict-Transport-Security");
 		headers_hsts(v, &h);
@@ -1051,11 +1083,8 @@ check_mixed_content_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_want_login(job, 1);
 		job->stage = 2;
@@ -1123,12 +1152,7 @@ check_security_headers_step(struct job *job)
 	struct html_refs	 refs;
 	size_t			 i, missing = 0;
 
-	if (job->stage == 0) {
-		web_want_landing(job);
-		job->stage = 1;
-		return;
-	}
-	if (!web_got_landing(job, 0))
+	if (!web_landing_ready(job))
 		return;
 	r = job->landing;
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
@@ -1220,11 +1244,8 @@ check_cookies_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_want_login(job, 1);
 		job->stage = 2;
@@ -1328,14 +1349,8 @@ check_cors_step(struct job *job)
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
 	JOB_SLOTS(job, 0, s, i) {
-		if (web_unresolved(s->r))
+		if (!web_host_answered(job, s, false))
 			continue;
-		if (s->r->status == 0) {
-			result_raise(r_of(job), STATUS_ERROR, SEVERITY_NONE,
-			    _("%s did not answer"), s->label);
-			web_no_answer(job, s->label, s->r);
-			continue;
-		}
 		n++;
 		apis += s->tag == 1;
 		acao = http_header(s->r, "Access-Control-Allow-Origin");
@@ -1475,11 +1490,8 @@ check_error_leak_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		url = xprintf("%s/launchready-missing-%08lx", job->base,
 		    (unsigned long)(now_ms() & 0xffffffff));
@@ -1596,11 +1608,8 @@ check_frontend_secrets_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_landing_refs(job, &refs);
 		for (i = 0; i < refs.n && scripts < 20; i++) {
@@ -1687,11 +1696,8 @@ check_security_txt_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		url = xprintf("%s/.well-known/security.txt", job->base);
 		job_probe(job, url, 0, url);
@@ -1771,11 +1777,8 @@ check_compression_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_landing_refs(job, &refs);
 		for (i = 0; i < refs.n; i++) {
@@ -1996,11 +1999,8 @@ check_cache_private_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_want_login(job, 1);
 		for (i = 0; i < job->data->private_paths.n; i++) {
@@ -2096,11 +2096,8 @@ check_cache_static_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_landing_refs(job, &refs);
 		for (i = 0; i < refs.n && n < 10; i++) {
@@ -2538,13 +2535,8 @@ check_rate_limit_step(struct job *job)
 		job_finish(job);
 		return;
 	}
-	if (job->stage == 0) {
-		web_want_landing(job);
-		job->stage = 1;
-		return;
-	}
-	if (job->stage == 1) {
-		if (!web_got_landing(job, 0))
+	if (job->stage <= 1) {
+		if (!web_landing_ready(job))
 			return;
 		free(job->extra);
 		job->extra = OPT(job)->login_url != NULL ?
@@ -2609,11 +2601,8 @@ check_health_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		if (OPT(job)->health_url != NULL) {
 			req.url = OPT(job)->health_url;
