@@ -64,29 +64,7 @@ audit() {
 	    "no JSON (exit $rc): $(head -c 300 "$state/err")"
 }
 
-# expect ID STATUS [SEVERITY]: the check's verdict in the last audit.
-expect() {
-	asserts=$((asserts + 1))
-	got=$(jq -r --arg id "$1" '.checks[] | select(.id == $id) | "\(.status) \(.severity)"' "$out")
-	want="$2${3:+ $3}"
-	case "$got" in
-	"$want"|"$want "*) ;;
-	*)
-		echo "FAIL: $current $1: want $want, got '${got:-nothing}'"
-		jq -c --arg id "$1" '.checks[] | select(.id == $id) | {summary, evidence}' "$out" | head -c 600; echo
-		failures=$((failures + 1));;
-	esac
-}
-
-# evidence ID TEXT: the summary or some evidence line of ID holds TEXT.
-evidence() {
-	asserts=$((asserts + 1))
-	if ! jq -e --arg id "$1" --arg t "$2" '.checks[] | select(.id == $id) |
-	    ([.summary] + .evidence) | any(contains($t))' "$out" >/dev/null; then
-		echo "FAIL: $current $1: no evidence holds '$2'"
-		failures=$((failures + 1))
-	fi
-}
+. "$top_srcdir/tests/lab/verdicts.sh"
 
 # no_false_pass: no pass whose summary admits it could not look.
 no_false_pass() {
@@ -100,11 +78,6 @@ no_false_pass() {
 	fi
 }
 
-# bounded MS: the last audit took at most MS milliseconds.
-bounded() {
-	bound_ms=$1
-	check_ok '[ "$elapsed_ms" -le "$bound_ms" ]' "took $elapsed_ms ms (bound $1 ms)"
-}
 
 # network_status STATUS: every check but the repository's and the two
 # that are skipped without an opt-in has STATUS.
@@ -264,7 +237,7 @@ check_ok '[ "$rc" -eq 4 ]' "exit status $rc, want 4 (nothing could decide)"
 network_status error
 no_false_pass
 evidence dns.apex "no answer before the timeout"
-bounded 7000
+within 7000
 echo "silent audit: wall $elapsed_ms ms"
 
 # ---- hostile: a closed port behind 80 and 443 --------------------------------
@@ -279,7 +252,7 @@ evidence http.https-redirect "port 80 refused"
 expect http.hsts error
 expect tls.certificate error
 evidence tls.certificate "Connection refused"
-bounded 5000
+within 5000
 
 # ---- hostile: the ports swapped (TLS to plain HTTP, HTTP to TLS) ------------
 audit swapped brightcart.test --subdomains app,api \
@@ -293,7 +266,7 @@ evidence http.redirect-loop "could not be followed"
 expect http.hsts error
 expect tls.certificate error
 evidence tls.certificate "wrong version number"
-bounded 5000
+within 5000
 
 # ---- hostile: 60 subdomains ---------------------------------------------------
 subs=$(for i in $(seq 1 57); do printf 'h%d,' "$i"; done)app,api,staging
@@ -308,7 +281,7 @@ evidence dns.subdomains "58 of 60 subdomains"
 expect dns.dangling fail critical
 expect tls.certificate pass
 expect http.hsts warn medium
-bounded $(( (2 * 2 + 5) * 1000 + 1500 ))
+within $(( (2 * 2 + 5) * 1000 + 1500 ))
 echo "60-subdomain audit: wall $elapsed_ms ms"
 
 # ---- hostile: slow routes with --timeout 1 ---------------------------------------
@@ -327,7 +300,7 @@ if env -u LAB_DNS_PORT bash "$lab/web/start.sh" "$state/solo" >/dev/null 2>&1; t
 		expect perf.latency fail high
 		check_ok '! jq -e ".checks[] | select(.id == \"mon.health\") | .status == \"pass\"" "$out" >/dev/null' \
 		    "mon.health passes on a route slower than 1 s"
-		bounded $(( (2 * 1 + 5) * 1000 + 1500 ))
+		within $(( (2 * 1 + 5) * 1000 + 1500 ))
 		echo "slow audit: wall $elapsed_ms ms"
 		echo "$asserts $failures" >"$state/solo/counts"
 	)
