@@ -586,25 +586,38 @@ web_landing_refs(struct job *job, struct html_refs *refs)
 		html_extract(r->body.data, r->body.len, refs);
 }
 
+/*
+ * Stage 0 helper: walks the redirect chain of SCHEME://HOST/ for every
+ * host (tag: the host's index when tag < 0).
+ */
+static void
+web_walk_hosts(struct job *job, const char *scheme, int tag)
+{
+	struct strlist	 hosts = { 0 };
+	size_t		 i;
+	char		*url;
+
+	options_hosts(OPT(job), &hosts);
+	for (i = 0; i < hosts.n; i++) {
+		url = xprintf("%s://%s/", scheme, hosts.v[i]);
+		job_chain(job, url, tag < 0 ? (int)i : tag, hosts.v[i]);
+		free(url);
+	}
+	strlist_clear(&hosts);
+}
+
 /* ---- http.https-redirect ----------------------------------------------- */
 
 /* Walks http:// of every host; judges the first hop. */
 static void
 check_https_redirect_step(struct job *job)
 {
-	struct strlist	 hosts = { 0 };
 	struct slot	*s;
 	size_t		 i, answered = 0;
-	char		*url, *line, *host;
+	char		*line, *host;
 
 	if (job->stage == 0) {
-		options_hosts(OPT(job), &hosts);
-		for (i = 0; i < hosts.n; i++) {
-			url = xprintf("http://%s/", hosts.v[i]);
-			job_chain(job, url, (int)i, hosts.v[i]);
-			free(url);
-		}
-		strlist_clear(&hosts);
+		web_walk_hosts(job, "http", -1);
 		job->stage = 1;
 		return;
 	}
@@ -2195,22 +2208,14 @@ web_percentile(const double *v, size_t n, double p)
 static void
 check_ttfb_step(struct job *job)
 {
-	struct strlist	 hosts = { 0 };
 	struct slot	*s, *t;
 	size_t		 i, j, n = 0;
 	double		 worst = 0, times[TTFB_RUNS];
-	char		*url;
 	struct http_req	 req = { .nocache = true, .fresh = true,
 			    .nobody = true };
 
 	if (job->stage == 0) {
-		options_hosts(OPT(job), &hosts);
-		for (i = 0; i < hosts.n; i++) {
-			url = xprintf("https://%s/", hosts.v[i]);
-			job_chain(job, url, 0, hosts.v[i]);
-			free(url);
-		}
-		strlist_clear(&hosts);
+		web_walk_hosts(job, "https", 0);
 		job->stage = 1;
 		return;
 	}
