@@ -587,6 +587,35 @@ web_landing_refs(struct job *job, struct html_refs *refs)
 }
 
 /*
+ * Fetches (tag 0) the same-site references of the landing page whose kind
+ * is in KINDS (a mask of 1 << kind), at most MAX of them, only the first
+ * of each kind when FIRST.
+ */
+static void
+web_get_refs(struct job *job, unsigned kinds, size_t max, bool first)
+{
+	struct html_refs refs;
+	unsigned	 seen = 0, bit;
+	size_t		 i, n = 0;
+	char		*abs;
+
+	web_landing_refs(job, &refs);
+	for (i = 0; i < refs.n && n < max; i++) {
+		bit = 1U << refs.v[i].kind;
+		if ((kinds & bit) == 0 || (first && (seen & bit) != 0))
+			continue;
+		abs = url_resolve(job->landing->url, refs.v[i].url);
+		if (abs != NULL && web_same_site(job, abs)) {
+			job_get(job, abs, 0, abs);
+			seen |= bit;
+			n++;
+		}
+		free(abs);
+	}
+	html_refs_free(&refs);
+}
+
+/*
  * Stage 0 helper: walks the redirect chain of SCHEME://HOST/ for every
  * host (tag: the host's index when tag < 0).
  */
@@ -1614,28 +1643,15 @@ static void
 check_frontend_secrets_step(struct job *job)
 {
 	struct slot	*s;
-	struct html_refs refs;
-	size_t		 i, n = 0, secrets = 0, scripts = 0;
+	size_t		 i, n = 0, secrets = 0;
 	bool		 pub, anypub = false;
-	char		*abs;
 
 	switch (job->stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
-		web_landing_refs(job, &refs);
-		for (i = 0; i < refs.n && scripts < 20; i++) {
-			if (refs.v[i].kind != HTML_SCRIPT)
-				continue;
-			abs = url_resolve(job->landing->url, refs.v[i].url);
-			if (abs != NULL && web_same_site(job, abs)) {
-				job_get(job, abs, 0, abs);
-				scripts++;
-			}
-			free(abs);
-		}
-		html_refs_free(&refs);
+		web_get_refs(job, 1U << HTML_SCRIPT, 20, false);
 		job->stage = 2;
 		if (job->pending > 0)
 			return;
@@ -1781,10 +1797,7 @@ static void
 check_compression_step(struct job *job)
 {
 	struct slot	*s;
-	struct html_refs refs;
 	size_t		 i, judged = 0, plain = 0;
-	bool		 js = false, css = false;
-	char		*abs;
 	const struct http_resp *list[3];
 	size_t		 nlist = 0;
 
@@ -1793,21 +1806,8 @@ check_compression_step(struct job *job)
 	case 1:
 		if (!web_landing_ready(job))
 			return;
-		web_landing_refs(job, &refs);
-		for (i = 0; i < refs.n; i++) {
-			bool *seen = refs.v[i].kind == HTML_SCRIPT ? &js :
-			    refs.v[i].kind == HTML_STYLE ? &css : NULL;
-
-			if (seen == NULL || *seen)
-				continue;
-			abs = url_resolve(job->landing->url, refs.v[i].url);
-			if (abs != NULL && web_same_site(job, abs)) {
-				job_get(job, abs, 0, abs);
-				*seen = true;
-			}
-			free(abs);
-		}
-		html_refs_free(&refs);
+		web_get_refs(job, 1U << HTML_SCRIPT | 1U << HTML_STYLE, 2,
+		    true);
 		job->stage = 2;
 		if (job->pending > 0)
 			return;
@@ -2102,9 +2102,7 @@ static void
 check_cache_static_step(struct job *job)
 {
 	struct slot	*s;
-	struct html_refs refs;
 	size_t		 i, n = 0, bad = 0;
-	char		*abs;
 	struct cache_control cc;
 
 	switch (job->stage) {
@@ -2112,20 +2110,8 @@ check_cache_static_step(struct job *job)
 	case 1:
 		if (!web_landing_ready(job))
 			return;
-		web_landing_refs(job, &refs);
-		for (i = 0; i < refs.n && n < 10; i++) {
-			if (refs.v[i].kind != HTML_SCRIPT &&
-			    refs.v[i].kind != HTML_STYLE &&
-			    refs.v[i].kind != HTML_IMAGE)
-				continue;
-			abs = url_resolve(job->landing->url, refs.v[i].url);
-			if (abs != NULL && web_same_site(job, abs)) {
-				job_get(job, abs, 0, abs);
-				n++;
-			}
-			free(abs);
-		}
-		html_refs_free(&refs);
+		web_get_refs(job, 1U << HTML_SCRIPT | 1U << HTML_STYLE |
+		    1U << HTML_IMAGE, 10, false);
 		job->stage = 2;
 		if (job->pending > 0)
 			return;
