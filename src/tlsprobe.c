@@ -433,6 +433,15 @@ tlsprobe_conn_step(struct tlsprobe_conn *conn)
 			if (first == 0)
 				first = e;
 		}
+		if (first != 0 && ERR_GET_LIB(first) == ERR_LIB_SSL &&
+		    ERR_GET_REASON(first) == SSL_R_WRONG_VERSION_NUMBER) {
+			/* What came back is no TLS record at all. */
+			why = xstrdup(_("the port does not speak TLS (wrong "
+			    "version number)"));
+			tlsprobe_conn_finish(conn, TLSPROBE_UNREACHABLE, why);
+			free(why);
+			return;
+		}
 		if (first != 0 && ERR_reason_error_string(first) != NULL)
 			why = xstrdup(ERR_reason_error_string(first));
 		else

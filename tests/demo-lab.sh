@@ -239,7 +239,9 @@ expect http.redirect-loop error
 evidence http.redirect-loop "could not be followed"
 expect http.hsts error
 expect tls.certificate error
-evidence tls.certificate "wrong version number"
+evidence tls.certificate "does not speak TLS"
+# A port that answers in plain HTTP says nothing about TLS versions.
+expect tls.protocols error
 within 5000
 
 # ---- hostile: 60 subdomains ---------------------------------------------------
