@@ -180,6 +180,8 @@ check_ok '[ "$elapsed_ms" -lt $((max_ms + 1500)) ]' \
 # No secret value reaches the output, in any format.
 secrets=$state/secret-values
 grep -o 'sk_live_[0-9a-zA-Z]*' "$state/www/bright/static/app.js" >"$secrets"
+# The value in the /.env the web lab serves (SESSION_SECRET=lab-value).
+echo "SESSION_SECRET=lab-value" >>"$secrets"
 [ -z "${LAB_REPO_PLANTED:-}" ] || cut -f1 "$LAB_REPO_PLANTED" >>"$secrets"
 check_ok '[ "$(grep -c . "$secrets")" -ge 2 ]' "the labs planted no secret to look for"
 cp "$out" "$state/demo.json"
@@ -192,7 +194,10 @@ for fmt in text md; do
 	done
 done
 check_ok 'grep -q "44 checks" "$state/demo.md"' "the md report does not count 44 checks"
-for f in "$state/demo.json" "$state/demo.text" "$state/demo.md"; do
+"$LAUNCHREADY" audit "${demo[@]}" --format sarif >"$state/demo.sarif" 2>"$state/err"
+check_ok 'jq -e ".runs[0].results | length > 0" "$state/demo.sarif" >/dev/null' \
+    "--format sarif holds no results"
+for f in "$state/demo.json" "$state/demo.text" "$state/demo.md" "$state/demo.sarif"; do
 	while IFS= read -r v; do
 		[ -n "$v" ] || continue
 		check_ok '! grep -qF -- "$v" "$f"' "a planted secret (${v:0:6}…) is in $(basename "$f")"
