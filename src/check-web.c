@@ -1058,9 +1058,12 @@ check_hsts_step(struct job *job)
 			result_evidence(r_of(job), _("%s: unparsable: %s"),
 			    s->label, v);
 		} else {
-			result_evidence(r_of(job), _("%s: max-age=%ld "
-			    "(%ld days)%s%s"), s->label, h.max_age,
-			    h.max_age / 86400, h.include_subdomains ?
+			long days = h.max_age / 86400;
+
+			result_evidence(r_of(job), ngettext("%s: max-age=%ld "
+			    "(%ld day)%s%s", "%s: max-age=%ld (%ld days)%s%s",
+			    (unsigned long)days), s->label, h.max_age,
+			    days, h.include_subdomains ?
 			    "; includeSubDomains" : "", h.preload ?
 			    "; preload" : "");
 			if (h.max_age < 15552000)
