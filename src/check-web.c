@@ -1171,7 +1171,8 @@ check_mixed_content_step(struct job *job)
 		    "over plain HTTP: browsers block them"), nactive);
 	else if (npassive > 0)
 		result_set(r_of(job), STATUS_WARN, SEVERITY_MEDIUM,
-		    _("%zu image/media reference(s) over plain HTTP"),
+		    ngettext("%zu image/media reference over plain HTTP",
+		    "%zu image/media references over plain HTTP", npassive),
 		    npassive);
 	else
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
@@ -1693,8 +1694,9 @@ check_frontend_secrets_step(struct job *job)
 	}
 	if (secrets > 0) {
 		result_set(r_of(job), STATUS_FAIL, SEVERITY_CRITICAL,
-		    _("%zu secret key(s) shipped to every visitor's browser"),
-		    secrets);
+		    ngettext("%zu secret key shipped to every visitor's "
+		    "browser", "%zu secret keys shipped to every visitor's "
+		    "browser", secrets), secrets);
 		result_set_fix(r_of(job), "%s", _("Rotate the key now, then "
 		    "move every call that needs it to the server; only "
 		    "publishable keys belong in front-end code."));
@@ -2292,8 +2294,10 @@ check_ttfb_step(struct job *job)
 			    "%s", _("no landing page answered"));
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("median time to first byte at most %.0f ms "
-			    "(%zu landing page(s))"), worst, n);
+			    ngettext("median time to first byte at most %.0f "
+			    "ms (%zu landing page)", "median time to first "
+			    "byte at most %.0f ms (%zu landing pages)", n),
+			    worst, n);
 	}
 	job_finish(job);
 }
@@ -2475,8 +2479,9 @@ check_latency_step(struct job *job)
 			    "%s", _("no route could be measured"));
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("%zu route(s) within their p95 targets over %d "
-			    "requests each"), l->n, LATENCY_RUNS);
+			    ngettext("%zu route within its p95 target over %d "
+			    "requests", "%zu routes within their p95 targets "
+			    "over %d requests each", l->n), l->n, LATENCY_RUNS);
 	}
 	check_latency_free(l);
 	free(l);

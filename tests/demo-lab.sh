@@ -291,7 +291,7 @@ if env -u LAB_DNS_PORT bash "$lab/web/start.sh" "$state/solo" >/dev/null 2>&1; t
 		    --port-map "80:$LAB_WEB_HTTP_PORT,443:$LAB_WEB_HTTPS_PORT" \
 		    --cacert "$LAB_CA" --timeout 2 --only tls --format json
 		expect tls.certificate pass
-		evidence tls.certificate "62 host(s)"
+		evidence tls.certificate "62 hosts serve a valid certificate"
 		expect tls.protocols pass
 		expect tls.expiry pass
 		within $(( (2 * 2 + 5) * 1000 ))
