@@ -307,9 +307,11 @@ check_tls_protocols(struct check_tls *ct)
 			    "current browser speaks TLS 1.2."));
 		else if (no13 > 0)
 			result_set(r, STATUS_PASS, SEVERITY_NONE,
-			    _("TLS 1.0/1.1 refused and TLS 1.2 accepted on %zu "
-			    "host(s); TLS 1.3 not offered on %zu"), t.checked,
-			    no13);
+			    ngettext("TLS 1.0/1.1 refused and TLS 1.2 "
+			    "accepted on %zu host; TLS 1.3 not offered on %zu",
+			    "TLS 1.0/1.1 refused and TLS 1.2 accepted on %zu "
+			    "hosts; TLS 1.3 not offered on %zu", t.checked),
+			    t.checked, no13);
 		else
 			result_set(r, STATUS_PASS, SEVERITY_NONE,
 			    ngettext("TLS 1.0/1.1 refused and TLS 1.3 "

@@ -1079,8 +1079,9 @@ check_hsts_step(struct job *job)
 			    "%s", _("no host answered over HTTPS"));
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("HSTS with max-age of 6 months or more on %zu "
-			    "host(s)"), n);
+			    ngettext("HSTS with max-age of 6 months or more "
+			    "on %zu host", "HSTS with max-age of 6 months or "
+			    "more on %zu hosts", n), n);
 	}
 	job_finish(job);
 }
@@ -1167,8 +1168,10 @@ check_mixed_content_step(struct job *job)
 		    _("no page was served over HTTPS to inspect"));
 	else if (nactive > 0)
 		result_set(r_of(job), STATUS_FAIL, SEVERITY_HIGH,
-		    _("%zu active resource(s) (scripts, styles, frames, forms) "
-		    "over plain HTTP: browsers block them"), nactive);
+		    ngettext("%zu active resource (script, style, frame, "
+		    "form) over plain HTTP: browsers block it", "%zu active "
+		    "resources (scripts, styles, frames, forms) over plain "
+		    "HTTP: browsers block them", nactive), nactive);
 	else if (npassive > 0)
 		result_set(r_of(job), STATUS_WARN, SEVERITY_MEDIUM,
 		    ngettext("%zu image/media reference over plain HTTP",
@@ -1176,7 +1179,8 @@ check_mixed_content_step(struct job *job)
 		    npassive);
 	else
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-		    _("no plain-HTTP resources on %zu page(s)"), pages);
+		    ngettext("no plain-HTTP resources on %zu page",
+		    "no plain-HTTP resources on %zu pages", pages), pages);
 	job_finish(job);
 }
 
@@ -1503,8 +1507,10 @@ check_exposed_files_step(struct job *job)
 			    "%s", _("no host answered over HTTPS"));
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("none of %zu sensitive paths is served on %zu "
-			    "host(s)"), job->data->exposed.n, hosts);
+			    ngettext("none of %zu sensitive paths is served "
+			    "on %zu host", "none of %zu sensitive paths is "
+			    "served on %zu hosts", hosts),
+			    job->data->exposed.n, hosts);
 	} else
 		result_set_fix(r_of(job), "%s", _("Block dot-files and build "
 		    "files at the server or CDN (nginx: location ~ /\\. { "
@@ -2152,7 +2158,8 @@ check_cache_static_step(struct job *job)
 	{
 		if (n > 0)
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("%zu static file(s) are cacheable"), n);
+			    ngettext("%zu static file is cacheable",
+			    "%zu static files are cacheable", n), n);
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 			    "%s", _("the landing page loads no same-site "
