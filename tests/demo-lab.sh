@@ -204,6 +204,25 @@ for f in "$state/demo.json" "$state/demo.text" "$state/demo.md" "$state/demo.sar
 	done <"$secrets"
 done
 
+# ---- the clean client, on the same labs ----------------------------------------
+# Every check it can decide passes; tls.renewal warns because the lab CA
+# is renewed by hand; no repository is given, so exit 4, never 0.
+audit clean clean.test --dkim-selectors lr1 --resolver "127.0.0.1:$LAB_DNS_PORT" \
+    "${ports[@]}" --cacert "$LAB_CA" --format json
+check_ok '[ "$rc" -eq 4 ]' "exit status $rc, want 4 (the secrets checks had no repository)"
+asserts=$((asserts + 1))
+bad=$(jq -r '.checks[] | select(.id | test("^secrets\\.") | not) |
+    select(.status != "pass") |
+    select(.id as $i | ["tls.renewal", "email.spf-eval", "http.rate-limit",
+        "dns.subdomains"] | index($i) | not) | "\(.id)=\(.status)"' "$out") ||
+    bad="(jq failed)"
+if [ -n "$bad" ]; then
+	echo "FAIL: clean: checks that should pass: $bad"
+	failures=$((failures + 1))
+fi
+expect tls.renewal warn medium
+expect secrets.worktree error
+
 # ---- hostile: every server is silent ---------------------------------------
 # The DNS lab's silent server is the only resolver and the silent web
 # port is behind 80 and 443: every network check must say error, exit 4,
