@@ -353,6 +353,7 @@ test_cmdline_bad(void **state)
 	BAD("--timeout : give", "audit", "acme.test", "--timeout", "");
 	BAD("--email maybe: give yes or no", "audit", "acme.test", "--email",
 	    "maybe");
+	BAD("-o needs a file name", "audit", "acme.test", "-o", "");
 	BAD("--format xml: give text, json, md", "audit", "acme.test",
 	    "--format", "xml");
 	BAD("audit --format: give text, json, md or sarif", "audit",
