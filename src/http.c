@@ -499,6 +499,13 @@ http_resolved(void *arg, enum resolve_status status,
 	struct buf	 b = { 0 };
 	size_t		 i;
 
+	if (status != RESOLVE_OK && status != RESOLVE_NXDOMAIN &&
+	    status != RESOLVE_NODATA) {
+		/* Not "does not resolve": the name could not be looked up. */
+		http_fail(e, _("could not look up %s: %s"), e->host,
+		    resolve_status_text(status));
+		return;
+	}
 	if (status != RESOLVE_OK || addrs == NULL || addrs->n == 0) {
 		http_fail(e, _("cannot resolve %s: %s"), e->host,
 		    resolve_status_text(status == RESOLVE_OK ? RESOLVE_NODATA :

@@ -573,6 +573,16 @@ tlsprobe_resolved(void *arg, enum resolve_status status,
 		return;
 	host->lookup = NULL;
 	engine = host->engine;
+	if (status != RESOLVE_OK && status != RESOLVE_NXDOMAIN &&
+	    status != RESOLVE_NODATA) {
+		/* A lookup that failed says nothing of the name: undecided. */
+		host->state = TLSPROBE_NO_ANSWER;
+		host->reason = xprintf(_("could not look up the name: %s"),
+		    resolve_status_text(status));
+		host->done_at = now_ms();
+		tlsprobe_schedule_flush(engine);
+		return;
+	}
 	if (status != RESOLVE_OK || addrs == NULL || addrs->n == 0) {
 		host->state = TLSPROBE_NO_NAME;
 		host->reason = status == RESOLVE_OK ?
