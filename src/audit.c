@@ -92,6 +92,14 @@ audit_dispatch(struct check_run *run, void *arg)
 		done(run, done_arg);
 }
 
+/* A check's deadline: twice the network timeout, plus 5 seconds. */
+static unsigned
+audit_limit_ms(const struct audit *audit)
+{
+	return (unsigned)(audit->opt->timeout > 0 ? audit->opt->timeout :
+	    OPTIONS_DEFAULT_TIMEOUT) * 2000 + 5000;
+}
+
 /* The check overran its deadline: cancel it and report why. */
 static void
 audit_deadline(void *arg)
@@ -104,8 +112,8 @@ audit_deadline(void *arg)
 	if (run->def->cancel != NULL)
 		run->def->cancel(run);
 	result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
-	    _("no verdict within %d seconds: the check was stopped"),
-	    run->audit->opt->timeout * 2 + 5);
+	    _("no verdict within %u seconds: the check was stopped"),
+	    audit_limit_ms(run->audit) / 1000);
 	check_finish(run);
 }
 
@@ -126,7 +134,6 @@ audit_start_def(struct audit *audit, const struct check_def *def,
 {
 	struct check_run	*run;
 	struct audit_done	*d;
-	unsigned		 limit;
 
 	run = xcalloc(1, sizeof *run);
 	run->def = def;
@@ -143,9 +150,8 @@ audit_start_def(struct audit *audit, const struct check_def *def,
 	    sizeof *audit->runs);
 	audit->runs[audit->nruns++] = run;
 	audit->running++;
-	limit = (unsigned)(audit->opt->timeout > 0 ?
-	    audit->opt->timeout : OPTIONS_DEFAULT_TIMEOUT) * 2000 + 5000;
-	run->deadline = loop_timer(audit->loop, limit, audit_deadline, run);
+	run->deadline = loop_timer(audit->loop, audit_limit_ms(audit),
+	    audit_deadline, run);
 	def->start(run);
 	return run;
 }

@@ -161,8 +161,9 @@ check_tls_certificate(struct check_tls *ct)
 		    "own) does all three."));
 	} else if (!check_tls_undecided(r, &t))
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
-		    _("%zu host(s) serve a valid certificate for their name"),
-		    t.checked);
+		    ngettext("%zu host serves a valid certificate for its "
+		    "name", "%zu hosts serve a valid certificate for their "
+		    "name", t.checked), t.checked);
 	check_tls_tally_clear(&t);
 }
 
@@ -306,13 +307,17 @@ check_tls_protocols(struct check_tls *ct)
 			    "current browser speaks TLS 1.2."));
 		else if (no13 > 0)
 			result_set(r, STATUS_PASS, SEVERITY_NONE,
-			    _("TLS 1.0/1.1 refused and TLS 1.2 accepted on %zu "
-			    "host(s); TLS 1.3 not offered on %zu"), t.checked,
-			    no13);
+			    ngettext("TLS 1.0/1.1 refused and TLS 1.2 "
+			    "accepted on %zu host; TLS 1.3 not offered on %zu",
+			    "TLS 1.0/1.1 refused and TLS 1.2 accepted on %zu "
+			    "hosts; TLS 1.3 not offered on %zu", t.checked),
+			    t.checked, no13);
 		else
 			result_set(r, STATUS_PASS, SEVERITY_NONE,
-			    _("TLS 1.0/1.1 refused and TLS 1.3 accepted on %zu "
-			    "host(s)"), t.checked);
+			    ngettext("TLS 1.0/1.1 refused and TLS 1.3 "
+			    "accepted on %zu host", "TLS 1.0/1.1 refused and "
+			    "TLS 1.3 accepted on %zu hosts", t.checked),
+			    t.checked);
 	}
 	check_tls_tally_clear(&t);
 }

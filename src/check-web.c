@@ -489,6 +489,28 @@ web_no_answer(struct job *job, const char *what, const struct http_resp *r)
 	    r->error != NULL ? r->error : _("no response"));
 }
 
+/*
+ * Whether the host of slot s answered: false quietly when its name does
+ * not resolve (dns.* says so), false with an error raised when it did not
+ * answer (over HTTPS when https).
+ */
+static bool
+web_host_answered(struct job *job, struct slot *s, bool https)
+{
+	if (web_unresolved(s->r))
+		return false;
+	if (s->r->status != 0)
+		return true;
+	if (https)
+		result_raise(r_of(job), STATUS_ERROR, SEVERITY_NONE,
+		    _("%s did not answer over HTTPS"), s->label);
+	else
+		result_raise(r_of(job), STATUS_ERROR, SEVERITY_NONE,
+		    _("%s did not answer"), s->label);
+	web_no_answer(job, s->label, s->r);
+	return false;
+}
+
 /* Stage helper: walks https://DOMAIN/ (the landing page). */
 static void
 web_want_landing(struct job *job)
@@ -536,6 +558,22 @@ web_got_landing(struct job *job, int stage)
 	return true;
 }
 
+/*
+ * The first two stages of a check on the landing page: stage 0 asks for
+ * it; stage 1 returns true once it came (false when the check finished
+ * without it, see web_got_landing).
+ */
+static bool
+web_landing_ready(struct job *job)
+{
+	if (job->stage == 0) {
+		web_want_landing(job);
+		job->stage = 1;
+		return false;
+	}
+	return web_got_landing(job, 0);
+}
+
 /* Same-site references of the landing page of the given kinds. */
 static void
 web_landing_refs(struct job *job, struct html_refs *refs)
@@ -548,25 +586,67 @@ web_landing_refs(struct job *job, struct html_refs *refs)
 		html_extract(r->body.data, r->body.len, refs);
 }
 
+/*
+ * Fetches (tag 0) the same-site references of the landing page whose kind
+ * is in KINDS (a mask of 1 << kind), at most MAX of them, only the first
+ * of each kind when FIRST.
+ */
+static void
+web_get_refs(struct job *job, unsigned kinds, size_t max, bool first)
+{
+	struct html_refs refs;
+	unsigned	 seen = 0, bit;
+	size_t		 i, n = 0;
+	char		*abs;
+
+	web_landing_refs(job, &refs);
+	for (i = 0; i < refs.n && n < max; i++) {
+		bit = 1U << refs.v[i].kind;
+		if ((kinds & bit) == 0 || (first && (seen & bit) != 0))
+			continue;
+		abs = url_resolve(job->landing->url, refs.v[i].url);
+		if (abs != NULL && web_same_site(job, abs)) {
+			job_get(job, abs, 0, abs);
+			seen |= bit;
+			n++;
+		}
+		free(abs);
+	}
+	html_refs_free(&refs);
+}
+
+/*
+ * Stage 0 helper: walks the redirect chain of SCHEME://HOST/ for every
+ * host (tag: the host's index when tag < 0).
+ */
+static void
+web_walk_hosts(struct job *job, const char *scheme, int tag)
+{
+	struct strlist	 hosts = { 0 };
+	size_t		 i;
+	char		*url;
+
+	options_hosts(OPT(job), &hosts);
+	for (i = 0; i < hosts.n; i++) {
+		url = xprintf("%s://%s/", scheme, hosts.v[i]);
+		job_chain(job, url, tag < 0 ? (int)i : tag, hosts.v[i]);
+		free(url);
+	}
+	strlist_clear(&hosts);
+}
+
 /* ---- http.https-redirect ----------------------------------------------- */
 
 /* Walks http:// of every host; judges the first hop. */
 static void
 check_https_redirect_step(struct job *job)
 {
-	struct strlist	 hosts = { 0 };
 	struct slot	*s;
 	size_t		 i, answered = 0;
-	char		*url, *line, *host;
+	char		*line, *host;
 
 	if (job->stage == 0) {
-		options_hosts(OPT(job), &hosts);
-		for (i = 0; i < hosts.n; i++) {
-			url = xprintf("http://%s/", hosts.v[i]);
-			job_chain(job, url, (int)i, hosts.v[i]);
-			free(url);
-		}
-		strlist_clear(&hosts);
+		web_walk_hosts(job, "http", -1);
 		job->stage = 1;
 		return;
 	}
@@ -590,6 +670,11 @@ check_https_redirect_step(struct job *job)
 				answered++;
 				result_evidence(r_of(job), _("%s: port 80 "
 				    "refused (nothing served over HTTP)"),
+				    s->label);
+				result_raise(r_of(job), STATUS_WARN,
+				    SEVERITY_MEDIUM, _("%s refuses connections "
+				    "on port 80: http:// links and typed names "
+				    "fail instead of redirecting to HTTPS"),
 				    s->label);
 			} else {
 				result_raise(r_of(job), STATUS_ERROR,
@@ -639,7 +724,8 @@ check_https_redirect_step(struct job *job)
 	if (answered == 0 && r_of(job)->status == STATUS_PASS)
 		result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE, "%s",
 		    _("no host answered over HTTP"));
-	if (r_of(job)->status == STATUS_FAIL)
+	if (r_of(job)->status == STATUS_FAIL ||
+	    r_of(job)->status == STATUS_WARN)
 		result_set_fix(r_of(job), "%s", _("Make port 80 answer every "
 		    "request with a 301 to the same host over https:// "
 		    "(e.g. nginx: return 301 https://$host$request_uri;)."));
@@ -793,6 +879,11 @@ check_redirect_loop_step(struct job *job)
 		if (ok == 0)
 			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
 			    "%s", _("no redirect chain could be followed"));
+		else if (ok < total)
+			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
+			    _("%zu of %zu chains could not be followed to "
+			    "their end (no loop in the other %zu)"),
+			    total - ok, total, ok);
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 			    _("no loop in %zu chains (at most %d redirects "
@@ -950,14 +1041,8 @@ check_hsts_step(struct job *job)
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
 	JOB_SLOTS(job, 0, s, i) {
-		if (web_unresolved(s->r))
+		if (!web_host_answered(job, s, true))
 			continue;
-		if (s->r->status == 0) {
-			result_raise(r_of(job), STATUS_ERROR, SEVERITY_NONE,
-			    _("%s did not answer over HTTPS"), s->label);
-			web_no_answer(job, s->label, s->r);
-			continue;
-		}
 		n++;
 		v = http_header(s->r, "Strict-Transport-Security");
 		headers_hsts(v, &h);
@@ -973,9 +1058,12 @@ check_hsts_step(struct job *job)
 			result_evidence(r_of(job), _("%s: unparsable: %s"),
 			    s->label, v);
 		} else {
-			result_evidence(r_of(job), _("%s: max-age=%ld "
-			    "(%ld days)%s%s"), s->label, h.max_age,
-			    h.max_age / 86400, h.include_subdomains ?
+			long days = h.max_age / 86400;
+
+			result_evidence(r_of(job), ngettext("%s: max-age=%ld "
+			    "(%ld day)%s%s", "%s: max-age=%ld (%ld days)%s%s",
+			    (unsigned long)days), s->label, h.max_age,
+			    days, h.include_subdomains ?
 			    "; includeSubDomains" : "", h.preload ?
 			    "; preload" : "");
 			if (h.max_age < 15552000)
@@ -991,8 +1079,9 @@ check_hsts_step(struct job *job)
 			    "%s", _("no host answered over HTTPS"));
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("HSTS with max-age of 6 months or more on %zu "
-			    "host(s)"), n);
+			    ngettext("HSTS with max-age of 6 months or more "
+			    "on %zu host", "HSTS with max-age of 6 months or "
+			    "more on %zu hosts", n), n);
 	}
 	job_finish(job);
 }
@@ -1040,11 +1129,8 @@ check_mixed_content_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_want_login(job, 1);
 		job->stage = 2;
@@ -1082,15 +1168,19 @@ check_mixed_content_step(struct job *job)
 		    _("no page was served over HTTPS to inspect"));
 	else if (nactive > 0)
 		result_set(r_of(job), STATUS_FAIL, SEVERITY_HIGH,
-		    _("%zu active resource(s) (scripts, styles, frames, forms) "
-		    "over plain HTTP: browsers block them"), nactive);
+		    ngettext("%zu active resource (script, style, frame, "
+		    "form) over plain HTTP: browsers block it", "%zu active "
+		    "resources (scripts, styles, frames, forms) over plain "
+		    "HTTP: browsers block them", nactive), nactive);
 	else if (npassive > 0)
 		result_set(r_of(job), STATUS_WARN, SEVERITY_MEDIUM,
-		    _("%zu image/media reference(s) over plain HTTP"),
+		    ngettext("%zu image/media reference over plain HTTP",
+		    "%zu image/media references over plain HTTP", npassive),
 		    npassive);
 	else
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-		    _("no plain-HTTP resources on %zu page(s)"), pages);
+		    ngettext("no plain-HTTP resources on %zu page",
+		    "no plain-HTTP resources on %zu pages", pages), pages);
 	job_finish(job);
 }
 
@@ -1112,12 +1202,7 @@ check_security_headers_step(struct job *job)
 	struct html_refs	 refs;
 	size_t			 i, missing = 0;
 
-	if (job->stage == 0) {
-		web_want_landing(job);
-		job->stage = 1;
-		return;
-	}
-	if (!web_got_landing(job, 0))
+	if (!web_landing_ready(job))
 		return;
 	r = job->landing;
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
@@ -1209,11 +1294,8 @@ check_cookies_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_want_login(job, 1);
 		job->stage = 2;
@@ -1317,14 +1399,8 @@ check_cors_step(struct job *job)
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
 	JOB_SLOTS(job, 0, s, i) {
-		if (web_unresolved(s->r))
+		if (!web_host_answered(job, s, false))
 			continue;
-		if (s->r->status == 0) {
-			result_raise(r_of(job), STATUS_ERROR, SEVERITY_NONE,
-			    _("%s did not answer"), s->label);
-			web_no_answer(job, s->label, s->r);
-			continue;
-		}
 		n++;
 		apis += s->tag == 1;
 		acao = http_header(s->r, "Access-Control-Allow-Origin");
@@ -1431,8 +1507,10 @@ check_exposed_files_step(struct job *job)
 			    "%s", _("no host answered over HTTPS"));
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("none of %zu sensitive paths is served on %zu "
-			    "host(s)"), job->data->exposed.n, hosts);
+			    ngettext("none of %zu sensitive paths is served "
+			    "on %zu host", "none of %zu sensitive paths is "
+			    "served on %zu hosts", hosts),
+			    job->data->exposed.n, hosts);
 	} else
 		result_set_fix(r_of(job), "%s", _("Block dot-files and build "
 		    "files at the server or CDN (nginx: location ~ /\\. { "
@@ -1464,11 +1542,8 @@ check_error_leak_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		url = xprintf("%s/launchready-missing-%08lx", job->base,
 		    (unsigned long)(now_ms() & 0xffffffff));
@@ -1578,31 +1653,15 @@ static void
 check_frontend_secrets_step(struct job *job)
 {
 	struct slot	*s;
-	struct html_refs refs;
-	size_t		 i, n = 0, secrets = 0, scripts = 0;
+	size_t		 i, n = 0, secrets = 0;
 	bool		 pub, anypub = false;
-	char		*abs;
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
-		web_landing_refs(job, &refs);
-		for (i = 0; i < refs.n && scripts < 20; i++) {
-			if (refs.v[i].kind != HTML_SCRIPT)
-				continue;
-			abs = url_resolve(job->landing->url, refs.v[i].url);
-			if (abs != NULL && web_same_site(job, abs)) {
-				job_get(job, abs, 0, abs);
-				scripts++;
-			}
-			free(abs);
-		}
-		html_refs_free(&refs);
+		web_get_refs(job, 1U << HTML_SCRIPT, 20, false);
 		job->stage = 2;
 		if (job->pending > 0)
 			return;
@@ -1641,8 +1700,9 @@ check_frontend_secrets_step(struct job *job)
 	}
 	if (secrets > 0) {
 		result_set(r_of(job), STATUS_FAIL, SEVERITY_CRITICAL,
-		    _("%zu secret key(s) shipped to every visitor's browser"),
-		    secrets);
+		    ngettext("%zu secret key shipped to every visitor's "
+		    "browser", "%zu secret keys shipped to every visitor's "
+		    "browser", secrets), secrets);
 		result_set_fix(r_of(job), "%s", _("Rotate the key now, then "
 		    "move every call that needs it to the server; only "
 		    "publishable keys belong in front-end code."));
@@ -1676,11 +1736,8 @@ check_security_txt_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		url = xprintf("%s/.well-known/security.txt", job->base);
 		job_probe(job, url, 0, url);
@@ -1751,36 +1808,17 @@ static void
 check_compression_step(struct job *job)
 {
 	struct slot	*s;
-	struct html_refs refs;
 	size_t		 i, judged = 0, plain = 0;
-	bool		 js = false, css = false;
-	char		*abs;
 	const struct http_resp *list[3];
 	size_t		 nlist = 0;
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
-		web_landing_refs(job, &refs);
-		for (i = 0; i < refs.n; i++) {
-			bool *seen = refs.v[i].kind == HTML_SCRIPT ? &js :
-			    refs.v[i].kind == HTML_STYLE ? &css : NULL;
-
-			if (seen == NULL || *seen)
-				continue;
-			abs = url_resolve(job->landing->url, refs.v[i].url);
-			if (abs != NULL && web_same_site(job, abs)) {
-				job_get(job, abs, 0, abs);
-				*seen = true;
-			}
-			free(abs);
-		}
-		html_refs_free(&refs);
+		web_get_refs(job, 1U << HTML_SCRIPT | 1U << HTML_STYLE, 2,
+		    true);
 		job->stage = 2;
 		if (job->pending > 0)
 			return;
@@ -1985,11 +2023,8 @@ check_cache_private_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		web_want_login(job, 1);
 		for (i = 0; i < job->data->private_paths.n; i++) {
@@ -2078,33 +2113,16 @@ static void
 check_cache_static_step(struct job *job)
 {
 	struct slot	*s;
-	struct html_refs refs;
 	size_t		 i, n = 0, bad = 0;
-	char		*abs;
 	struct cache_control cc;
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
-		web_landing_refs(job, &refs);
-		for (i = 0; i < refs.n && n < 10; i++) {
-			if (refs.v[i].kind != HTML_SCRIPT &&
-			    refs.v[i].kind != HTML_STYLE &&
-			    refs.v[i].kind != HTML_IMAGE)
-				continue;
-			abs = url_resolve(job->landing->url, refs.v[i].url);
-			if (abs != NULL && web_same_site(job, abs)) {
-				job_get(job, abs, 0, abs);
-				n++;
-			}
-			free(abs);
-		}
-		html_refs_free(&refs);
+		web_get_refs(job, 1U << HTML_SCRIPT | 1U << HTML_STYLE |
+		    1U << HTML_IMAGE, 10, false);
 		job->stage = 2;
 		if (job->pending > 0)
 			return;
@@ -2140,7 +2158,8 @@ check_cache_static_step(struct job *job)
 	{
 		if (n > 0)
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("%zu static file(s) are cacheable"), n);
+			    ngettext("%zu static file is cacheable",
+			    "%zu static files are cacheable", n), n);
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 			    "%s", _("the landing page loads no same-site "
@@ -2187,22 +2206,14 @@ web_percentile(const double *v, size_t n, double p)
 static void
 check_ttfb_step(struct job *job)
 {
-	struct strlist	 hosts = { 0 };
 	struct slot	*s, *t;
 	size_t		 i, j, n = 0;
 	double		 worst = 0, times[TTFB_RUNS];
-	char		*url;
 	struct http_req	 req = { .nocache = true, .fresh = true,
 			    .nobody = true };
 
 	if (job->stage == 0) {
-		options_hosts(OPT(job), &hosts);
-		for (i = 0; i < hosts.n; i++) {
-			url = xprintf("https://%s/", hosts.v[i]);
-			job_chain(job, url, 0, hosts.v[i]);
-			free(url);
-		}
-		strlist_clear(&hosts);
+		web_walk_hosts(job, "https", 0);
 		job->stage = 1;
 		return;
 	}
@@ -2290,8 +2301,10 @@ check_ttfb_step(struct job *job)
 			    "%s", _("no landing page answered"));
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("median time to first byte at most %.0f ms "
-			    "(%zu landing page(s))"), worst, n);
+			    ngettext("median time to first byte at most %.0f "
+			    "ms (%zu landing page)", "median time to first "
+			    "byte at most %.0f ms (%zu landing pages)", n),
+			    worst, n);
 	}
 	job_finish(job);
 }
@@ -2473,8 +2486,9 @@ check_latency_step(struct job *job)
 			    "%s", _("no route could be measured"));
 		else
 			result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
-			    _("%zu route(s) within their p95 targets over %d "
-			    "requests each"), l->n, LATENCY_RUNS);
+			    ngettext("%zu route within its p95 target over %d "
+			    "requests", "%zu routes within their p95 targets "
+			    "over %d requests each", l->n), l->n, LATENCY_RUNS);
 	}
 	check_latency_free(l);
 	free(l);
@@ -2527,13 +2541,8 @@ check_rate_limit_step(struct job *job)
 		job_finish(job);
 		return;
 	}
-	if (job->stage == 0) {
-		web_want_landing(job);
-		job->stage = 1;
-		return;
-	}
-	if (job->stage == 1) {
-		if (!web_got_landing(job, 0))
+	if (job->stage <= 1) {
+		if (!web_landing_ready(job))
 			return;
 		free(job->extra);
 		job->extra = OPT(job)->login_url != NULL ?
@@ -2598,11 +2607,8 @@ check_health_step(struct job *job)
 
 	switch (job->stage) {
 	case 0:
-		web_want_landing(job);
-		job->stage = 1;
-		return;
 	case 1:
-		if (!web_got_landing(job, 0))
+		if (!web_landing_ready(job))
 			return;
 		if (OPT(job)->health_url != NULL) {
 			req.url = OPT(job)->health_url;

@@ -346,6 +346,10 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		break;
 	case 'o':
+		if (*arg == '\0') {
+			set_error(err, "%s", _("-o needs a file name"));
+			return EXIT_USAGE;
+		}
 		set_string(&cl->output, arg);
 		break;
 	case OPT_HELP:

@@ -59,6 +59,27 @@ struct delivery {
 	struct delivery		*next;
 };
 
+/*
+ * A host's addresses, looked up once per audit: every request to the host
+ * waits on the one lookup (dozens of requests per host would otherwise
+ * each ask the name servers again).
+ */
+struct addrs {
+	struct web		*web;
+	char			*host;
+	bool			 done;
+	enum resolve_status	 status;
+	struct strlist		 list;
+	struct addr_waiter	*waiters;
+	struct addrs		*next;
+};
+
+/* A request waiting on its host's lookup. */
+struct addr_waiter {
+	struct entry		*entry;
+	struct addr_waiter	*next;
+};
+
 struct walk {
 	struct web	*web;
 	struct chain	*chain;
@@ -74,6 +95,7 @@ struct web {
 	struct entry	*entries;
 	struct delivery	*deliveries;
 	struct walk	*walks;		/* chains in progress and done */
+	struct addrs	*addrs;		/* looked-up hosts */
 	X509_STORE	*store;		/* system store + --cacert */
 	char		*ca_error;
 	unsigned	 seq;
@@ -172,6 +194,8 @@ web_free(void *arg)
 	struct delivery	*d, *dn;
 	struct walk	*w, *wn;
 	struct waiter	*x, *xn;
+	struct addrs	*a, *an;
+	struct addr_waiter *aw, *awn;
 
 	for (d = web->deliveries; d != NULL; d = dn) {
 		dn = d->next;
@@ -206,6 +230,16 @@ web_free(void *arg)
 		free(w->chain->hops);
 		free(w->chain);
 		free(w);
+	}
+	for (a = web->addrs; a != NULL; a = an) {
+		an = a->next;
+		for (aw = a->waiters; aw != NULL; aw = awn) {
+			awn = aw->next;
+			free(aw);
+		}
+		strlist_clear(&a->list);
+		free(a->host);
+		free(a);
 	}
 	loop_timer_cancel(web->audit->loop, web->timer);
 	curl_multi_cleanup(web->multi);
@@ -465,6 +499,13 @@ http_resolved(void *arg, enum resolve_status status,
 	struct buf	 b = { 0 };
 	size_t		 i;
 
+	if (status != RESOLVE_OK && status != RESOLVE_NXDOMAIN &&
+	    status != RESOLVE_NODATA) {
+		/* Not "does not resolve": the name could not be looked up. */
+		http_fail(e, _("could not look up %s: %s"), e->host,
+		    resolve_status_text(status));
+		return;
+	}
 	if (status != RESOLVE_OK || addrs == NULL || addrs->n == 0) {
 		http_fail(e, _("cannot resolve %s: %s"), e->host,
 		    resolve_status_text(status == RESOLVE_OK ? RESOLVE_NODATA :
@@ -482,6 +523,59 @@ http_resolved(void *arg, enum resolve_status status,
 	e->resolve = curl_slist_append(NULL, b.data);
 	buf_free(&b);
 	http_start(e);
+}
+
+/* The lookup of a host finished: every request waiting on it goes on. */
+static void
+http_addrs_done(void *arg, enum resolve_status status,
+    const struct strlist *list)
+{
+	struct addrs		*a = arg;
+	struct addr_waiter	*aw, *next;
+
+	a->done = true;
+	a->status = status;
+	if (list != NULL)
+		strlist_copy(&a->list, list);
+	aw = a->waiters;
+	a->waiters = NULL;
+	for (; aw != NULL; aw = next) {
+		next = aw->next;
+		http_resolved(aw->entry, a->status, &a->list);
+		free(aw);
+	}
+}
+
+/* Resolves the entry's host through the audit's cache of lookups. */
+static void
+http_lookup(struct entry *e)
+{
+	struct web		*web = e->web;
+	struct addrs		*a;
+	struct addr_waiter	*aw;
+
+	for (a = web->addrs; a != NULL; a = a->next) {
+		if (strcasecmp(a->host, e->host) == 0)
+			break;
+	}
+	if (a != NULL && a->done) {
+		http_resolved(e, a->status, &a->list);
+		return;
+	}
+	aw = xcalloc(1, sizeof *aw);
+	aw->entry = e;
+	if (a != NULL) {
+		aw->next = a->waiters;
+		a->waiters = aw;
+		return;
+	}
+	a = xcalloc(1, sizeof *a);
+	a->web = web;
+	a->host = xstrdup(e->host);
+	a->waiters = aw;
+	a->next = web->addrs;
+	web->addrs = a;
+	resolver_addresses(web->audit->resolver, e->host, http_addrs_done, a);
 }
 
 /* Creates the easy handle and adds it to the multi. */
@@ -674,8 +768,7 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	    strlen(host))
 		http_start(e);	/* an address: nothing to resolve */
 	else
-		resolver_addresses(web->audit->resolver, host, http_resolved,
-		    e);
+		http_lookup(e);
 out:
 	curl_free(scheme);
 	curl_free(host);

@@ -84,7 +84,7 @@ int
 options_parse_port_map(struct options *opt, const char *in, char **err)
 {
 	struct strlist	parts = { 0 };
-	size_t		i;
+	size_t		i, j;
 
 	strlist_split(&parts, in);
 	if (parts.n == 0) {
@@ -102,6 +102,16 @@ options_parse_port_map(struct options *opt, const char *in, char **err)
 		    (to = parse_port(colon + 1, strlen(colon + 1))) == -1) {
 			set_error(err, _("--port-map: \"%s\" is not FROM:TO "
 			    "with two port numbers (1-65535)"), p);
+			strlist_clear(&parts);
+			return -1;
+		}
+		for (j = 0; j < opt->nport_map; j++) {
+			if (opt->port_map[j].from == from)
+				break;
+		}
+		if (j != opt->nport_map) {
+			set_error(err, _("--port-map: port %d is mapped "
+			    "twice"), from);
 			strlist_clear(&parts);
 			return -1;
 		}

@@ -38,6 +38,8 @@ struct tlsprobe_engine {
 	char			*error;		/* set up failed: why */
 	struct tlsprobe_host	*hosts;
 	struct timer		*flush;
+	unsigned		 active;	/* connections open */
+	bool			 pumping;	/* in tlsprobe_pump */
 };
 
 /* One pinned handshake. */
@@ -49,6 +51,8 @@ struct tlsprobe_conn {
 	struct timer		*timer;
 	size_t			 addr;		/* index in host->addrs */
 	bool			 handshaking;
+	bool			 queued;	/* waits for a free slot */
+	bool			 active;	/* counted in engine->active */
 	char			*last_error;	/* of the last connect */
 	STACK_OF(X509)		*chain;		/* when accepted */
 	char			*negotiated;
@@ -77,6 +81,14 @@ static const struct {
 };
 
 static void	tlsprobe_conn_try(struct tlsprobe_conn *);
+static void	tlsprobe_pump(struct tlsprobe_engine *);
+
+/*
+ * Handshakes open at once, over every host: a long --subdomains list on
+ * one server must not exhaust its connections (which it answers by
+ * closing some, and a closed handshake reads as a refused version).
+ */
+#define TLSPROBE_MAX_CONNS	32
 static void	tlsprobe_conn_step(struct tlsprobe_conn *);
 
 const char *
@@ -290,13 +302,47 @@ tlsprobe_conn_finish(struct tlsprobe_conn *conn, enum tlsprobe_outcome o,
     const char *reason)
 {
 	struct tlsprobe_host	*host = conn->host;
+	struct tlsprobe_engine	*engine = host->engine;
 
 	tlsprobe_conn_close(conn);
+	if (conn->active) {
+		conn->active = false;
+		engine->active--;
+	}
+	conn->queued = false;
 	host->versions[conn->v].outcome = o;
 	host->versions[conn->v].reason = reason != NULL ? xstrdup(reason) :
 	    NULL;
 	if (--host->pending == 0)
 		tlsprobe_host_complete(host);
+	tlsprobe_pump(engine);
+}
+
+/* Starts queued handshakes while fewer than TLSPROBE_MAX_CONNS are open. */
+static void
+tlsprobe_pump(struct tlsprobe_engine *engine)
+{
+	struct tlsprobe_host	*host;
+	struct tlsprobe_conn	*conn;
+	int			 v;
+
+	if (engine->pumping)
+		return;		/* a handshake finished at once: go on */
+	engine->pumping = true;
+	for (host = engine->hosts; host != NULL &&
+	    engine->active < TLSPROBE_MAX_CONNS; host = host->next) {
+		for (v = 0; v < TLSPROBE_NVERSIONS &&
+		    engine->active < TLSPROBE_MAX_CONNS; v++) {
+			conn = host->conns[v];
+			if (conn == NULL || !conn->queued)
+				continue;
+			conn->queued = false;
+			conn->active = true;
+			engine->active++;
+			tlsprobe_conn_try(conn);
+		}
+	}
+	engine->pumping = false;
 }
 
 /* The handshake ran out of time. */
@@ -309,7 +355,10 @@ tlsprobe_conn_timeout(void *arg)
 
 	conn->timer = NULL;
 	s = tlsprobe_timeout_ms(conn->host->engine->audit) / 1000;
-	if (conn->handshaking)
+	if (conn->queued)
+		why = xprintf(_("not started within %u s: too many "
+		    "handshakes at once"), s);
+	else if (conn->handshaking)
 		why = xprintf(_("port %d accepted the connection but gave no "
 		    "TLS answer within %u s"), conn->host->port, s);
 	else
@@ -433,6 +482,15 @@ tlsprobe_conn_step(struct tlsprobe_conn *conn)
 			if (first == 0)
 				first = e;
 		}
+		if (first != 0 && ERR_GET_LIB(first) == ERR_LIB_SSL &&
+		    ERR_GET_REASON(first) == SSL_R_WRONG_VERSION_NUMBER) {
+			/* What came back is no TLS record at all. */
+			why = xstrdup(_("the port does not speak TLS (wrong "
+			    "version number)"));
+			tlsprobe_conn_finish(conn, TLSPROBE_UNREACHABLE, why);
+			free(why);
+			return;
+		}
 		if (first != 0 && ERR_reason_error_string(first) != NULL)
 			why = xstrdup(ERR_reason_error_string(first));
 		else
@@ -515,6 +573,16 @@ tlsprobe_resolved(void *arg, enum resolve_status status,
 		return;
 	host->lookup = NULL;
 	engine = host->engine;
+	if (status != RESOLVE_OK && status != RESOLVE_NXDOMAIN &&
+	    status != RESOLVE_NODATA) {
+		/* A lookup that failed says nothing of the name: undecided. */
+		host->state = TLSPROBE_NO_ANSWER;
+		host->reason = xprintf(_("could not look up the name: %s"),
+		    resolve_status_text(status));
+		host->done_at = now_ms();
+		tlsprobe_schedule_flush(engine);
+		return;
+	}
 	if (status != RESOLVE_OK || addrs == NULL || addrs->n == 0) {
 		host->state = TLSPROBE_NO_NAME;
 		host->reason = status == RESOLVE_OK ?
@@ -534,14 +602,17 @@ tlsprobe_resolved(void *arg, enum resolve_status status,
 		conn->fd = -1;
 		host->conns[v] = conn;
 	}
-	/* Timers first: a connection may fail (and finish) at once. */
-	for (v = 0; v < TLSPROBE_NVERSIONS; v++)
+	/*
+	 * Timers first: a connection may fail (and finish) at once. The
+	 * time a handshake waits for a free slot counts: the bound holds.
+	 */
+	for (v = 0; v < TLSPROBE_NVERSIONS; v++) {
 		host->conns[v]->timer = loop_timer(engine->audit->loop,
 		    tlsprobe_timeout_ms(engine->audit), tlsprobe_conn_timeout,
 		    host->conns[v]);
-	for (v = 0; v < TLSPROBE_NVERSIONS && host->state ==
-	    TLSPROBE_RUNNING; v++)
-		tlsprobe_conn_try(host->conns[v]);
+		host->conns[v]->queued = true;
+	}
+	tlsprobe_pump(engine);
 }
 
 static void

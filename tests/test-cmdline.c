@@ -353,6 +353,7 @@ test_cmdline_bad(void **state)
 	BAD("--timeout : give", "audit", "acme.test", "--timeout", "");
 	BAD("--email maybe: give yes or no", "audit", "acme.test", "--email",
 	    "maybe");
+	BAD("-o needs a file name", "audit", "acme.test", "-o", "");
 	BAD("--format xml: give text, json, md", "audit", "acme.test",
 	    "--format", "xml");
 	BAD("audit --format: give text, json, md or sarif", "audit",
@@ -368,6 +369,8 @@ test_cmdline_bad(void **state)
 	BAD("--port-map: \"80\" is not FROM:TO", "audit", "acme.test",
 	    "--port-map", "80");
 	BAD("--port-map is empty", "audit", "acme.test", "--port-map", ",");
+	BAD("--port-map: port 80 is mapped twice", "audit", "acme.test",
+	    "--port-map", "80:80,443:8443,80:8080");
 	BAD("--cacert /nonexistent/ca.pem: no such file", "audit",
 	    "acme.test", "--cacert", "/nonexistent/ca.pem");
 	BAD("--repo /nonexistent: no such directory", "audit", "acme.test",

@@ -38,29 +38,7 @@ audit() {
 	fi
 }
 
-# expect ID STATUS [SEVERITY]: the check's verdict in the last audit.
-expect() {
-	asserts=$((asserts + 1))
-	got=$(jq -r --arg id "$1" '.checks[] | select(.id == $id) | "\(.status) \(.severity)"' "$out")
-	want="$2${3:+ $3}"
-	case "$got" in
-	"$want"|"$want "*) ;;
-	*)
-		echo "FAIL: $current $1: want $want, got '${got:-nothing}'"
-		jq -c --arg id "$1" '.checks[] | select(.id == $id) | {summary, evidence}' "$out" | head -c 600; echo
-		failures=$((failures + 1));;
-	esac
-}
-
-# evidence ID TEXT: some evidence line (or the summary) of ID holds TEXT.
-evidence() {
-	asserts=$((asserts + 1))
-	if ! jq -e --arg id "$1" --arg t "$2" '.checks[] | select(.id == $id) |
-	    ([.summary] + .evidence) | any(contains($t))' "$out" >/dev/null; then
-		echo "FAIL: $current $1: no evidence holds '$2'"
-		failures=$((failures + 1))
-	fi
-}
+. "$top_srcdir/tests/lab/verdicts.sh"
 
 # exit_is N: the last audit's exit status.
 exit_is() {
@@ -71,14 +49,6 @@ exit_is() {
 	fi
 }
 
-# within MS: the last audit took at most MS milliseconds.
-within() {
-	asserts=$((asserts + 1))
-	if [ "$elapsed_ms" -gt "$1" ]; then
-		echo "FAIL: $current: took $elapsed_ms ms (bound $1 ms)"
-		failures=$((failures + 1))
-	fi
-}
 
 # The clean client passes everything; the active check is skipped.
 audit clean.test
@@ -105,37 +75,13 @@ evidence http.hsts "certificate problem"
 
 # The demo client: a believable half-broken launch.
 audit brightcart.test --subdomains app,api,admin,staging,docs
-expect http.https-redirect pass
-expect http.canonical pass
-evidence http.canonical "https://brightcart.test/ → 301 https://www.brightcart.test/ → 200"
-expect http.redirect-loop pass
-expect http.staging-leak pass
-expect http.hsts warn medium
-evidence http.hsts "max-age=86400"
-expect http.mixed-content warn medium
-evidence http.mixed-content "http://cdn.brightcart.test/hero.jpg"
-expect http.security-headers warn medium
-evidence http.security-headers "no Content-Security-Policy"
-expect http.cookies fail high
-evidence http.cookies "session (session-like), missing: Secure"
-expect http.cors pass
-expect http.exposed-files fail critical
-evidence http.exposed-files "https://www.brightcart.test/.env: 200"
-expect http.frontend-secrets fail critical
-evidence http.frontend-secrets "Stripe live secret key sk_l…"
+brightcart_web
 key=$(grep -o 'sk_live_[0-9a-zA-Z]*' "$state/www/bright/static/app.js")
 asserts=$((asserts + 1))
 if [ -z "$key" ] || grep -q "$key" "$out"; then
 	echo "FAIL: brightcart.test: the secret key is in the JSON output (or the lab has none)"
 	failures=$((failures + 1))
 fi
-expect http.security-txt warn info
-expect edge.cdn warn high
-expect edge.cache-static warn medium
-expect edge.cache-private pass
-expect http.error-leak pass
-expect mon.health pass
-evidence mon.health "https://www.brightcart.test/healthz"
 exit_is 1
 audit brightcart.test --allow-active --only http.rate-limit
 expect http.rate-limit warn high

@@ -72,6 +72,7 @@ server:
 	tcp-count: 64
 	hide-version: yes
 	minimal-responses: no
+	rrl-ratelimit: 0
 remote-control:
 	control-enable: no
 CONF

@@ -132,6 +132,16 @@ www	IN A 127.0.0.1
 ZONE
 	zones="$zones $c.test=$z"
 done
+# The parent zone: a name under .test that no case has is NXDOMAIN, an
+# authoritative "does not exist" (not a refusal, which reads as a failed
+# lookup).
+cat >"$state/zones/test.zone" <<ZONE
+\$ORIGIN test.
+\$TTL 300
+@	IN SOA ns1.clean.test. hostmaster.clean.test. 1 3600 600 86400 300
+@	IN NS ns1.clean.test.
+ZONE
+zones="$zones test=$state/zones/test.zone"
 # shellcheck disable=SC2086
 lab_nsd_start "$state/tlsdns" $zones
 echo "$(cat "$state/tlsdns/nsd/nsd.pid")" >>"$state/tls.pids"
