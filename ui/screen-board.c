@@ -82,6 +82,67 @@ screen_board_header(struct ui *ui)
 	free(line);
 }
 
+/*
+ * Draws a stage's counts from column x: "✘ 4 fail ▲ 1 warn ⚠ 2 error 1 fixed",
+ * or the compact "✘4 ▲1 ⚠2 1 fixed" when the words do not fit. Returns
+ * the column after them.
+ */
+static int
+screen_board_counts(struct ui *ui, int y, int x, size_t failing,
+    size_t warns, size_t errors, size_t fixed, bool compact)
+{
+	static const struct {
+		enum status	 status;
+		enum colour	 colour;
+		const char	*word;
+	} kinds[] = {
+		{ .status = STATUS_FAIL, .colour = COLOUR_FAIL, .word = N_("fail") },
+		{ .status = STATUS_WARN, .colour = COLOUR_WARN, .word = N_("warn") },
+		{ .status = STATUS_ERROR, .colour = COLOUR_ERROR,
+		  .word = N_("error") },
+	};
+	size_t	counts[nitems(kinds)] = { failing, warns, errors }, i;
+	int	width = 0, start = x;
+	char	*fixed_text = NULL;
+
+	if (fixed > 0)
+		fixed_text = xprintf(_("%zu fixed"), fixed);
+	if (!compact) {
+		/* Measure the full form: glyphs are one column wide. */
+		for (i = 0; i < nitems(kinds); i++) {
+			if (counts[i] > 0)
+				width += snprintf(NULL, 0, "x %zu %s ",
+				    counts[i], _(kinds[i].word));
+		}
+		if (fixed_text != NULL)
+			width += (int)strlen(fixed_text);
+		if (start + width > COLS) {
+			free(fixed_text);
+			return screen_board_counts(ui, y, x, failing, warns,
+			    errors, fixed, true);
+		}
+	}
+	for (i = 0; i < nitems(kinds); i++) {
+		if (counts[i] == 0)
+			continue;
+		if (compact)
+			x += ui_textf(ui, y, x, COLS - x, ui_attr(ui,
+			    kinds[i].colour), "%s%zu ", status_glyph(
+			    kinds[i].status, ui->utf8), counts[i]);
+		else
+			x += ui_textf(ui, y, x, COLS - x, ui_attr(ui,
+			    kinds[i].colour), "%s %zu %s ", status_glyph(
+			    kinds[i].status, ui->utf8), counts[i],
+			    _(kinds[i].word));
+	}
+	if (fixed_text != NULL) {
+		x += ui_textf(ui, y, x, COLS - x, ui_attr(ui, COLOUR_PASS),
+		    "%s", fixed_text);
+		free(fixed_text);
+	}
+	return x;
+}
+
 /* The six stages with hour windows, progress bars and fail counts. */
 static void
 screen_board_stages(struct ui *ui)
@@ -118,21 +179,8 @@ screen_board_stages(struct ui *ui)
 		x += bw + 1;
 		x += ui_textf(ui, y, x, 7, A_NORMAL, "%2zu/%-2zu", settled,
 		    total) + 1;
-		if (failing > 0)
-			x += ui_textf(ui, y, x, COLS - x, ui_attr(ui,
-			    COLOUR_FAIL), _("%s %zu fail "), status_glyph(
-			    STATUS_FAIL, ui->utf8), failing);
-		if (warns > 0)
-			x += ui_textf(ui, y, x, COLS - x, ui_attr(ui,
-			    COLOUR_WARN), _("%s %zu warn "), status_glyph(
-			    STATUS_WARN, ui->utf8), warns);
-		if (errors > 0)
-			x += ui_textf(ui, y, x, COLS - x, ui_attr(ui,
-			    COLOUR_ERROR), _("%s %zu error "), status_glyph(
-			    STATUS_ERROR, ui->utf8), errors);
-		if (fixed > 0)
-			ui_textf(ui, y, x, COLS - x, ui_attr(ui, COLOUR_PASS),
-			    _("%zu fixed"), fixed);
+		x = screen_board_counts(ui, y, x, failing, warns, errors,
+		    fixed, false);
 	}
 }
 
