@@ -498,7 +498,7 @@ check_dns_ttl_done(struct check_dns *cd)
 		result_set(r, STATUS_ERROR, SEVERITY_NONE, "%s",
 		    _("no address record could be looked up"));
 	else if (seen == 0)
-		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+		result_set(r, STATUS_SKIPPED, SEVERITY_NONE, "%s",
 		    _("no address records to judge (see dns.apex)"));
 	else
 		result_set(r, STATUS_PASS, SEVERITY_NONE,

@@ -171,6 +171,12 @@ done
 checks=$((checks + 1))
 jq -e '.checks[] | select(.id == "tls.certificate") | .evidence | any(contains("ten.cname-long.test: not checked")) | not' \
     "$state/cname-long.test.json" >/dev/null || bad "cname-long.test: the 10-hop chain was not followed"
+# No address records: dns.apex fails, dns.ttl has nothing to judge (skipped,
+# never a pass).
+audit noaddr.test
+verdict noaddr.test dns.apex fail critical
+verdict noaddr.test dns.ttl skipped none
+summary noaddr.test dns.ttl "no address records to judge"
 audit ttl-long.test
 verdict ttl-long.test dns.ttl warn medium
 evidence ttl-long.test dns.ttl "172800 s is 2.0 days"

@@ -190,6 +190,10 @@ zone noemail.test <<EOF
 @ A 127.0.0.1
 www A 127.0.0.1
 EOF
+# A registered name with no address records at all.
+zone noaddr.test <<EOF
+ns A 127.0.0.1
+EOF
 
 # Email: one case per failure.
 mailbase='@ A 127.0.0.1
