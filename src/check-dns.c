@@ -11,6 +11,7 @@
 #include "dns.h"
 
 #define CD_TTL_MAX	86400
+#define CD_LIST_MAX	5	/* names named in a summary */
 
 /* One lookup's slot: the check and the index of its kept answer. */
 struct check_dns_slot {
@@ -402,6 +403,24 @@ check_dns_www_start(struct check_run *run)
 	check_dns_lookup_hosts(cd, 1, 2);
 }
 
+/* The first CD_LIST_MAX names of l, then "and N more" for the rest. */
+static char *
+check_dns_short_list(const struct strlist *l)
+{
+	struct strlist	 head = { .v = l->v, .n = CD_LIST_MAX };
+	char		*list, *more, *s;
+
+	if (l->n <= CD_LIST_MAX)
+		return strlist_join(l, ", ");
+	list = strlist_join(&head, ", ");
+	more = xprintf(ngettext(" and %zu more", " and %zu more",
+	    l->n - CD_LIST_MAX), l->n - CD_LIST_MAX);
+	s = xprintf("%s%s", list, more);
+	free(more);
+	free(list);
+	return s;
+}
+
 static void
 check_dns_subdomains_done(struct check_dns *cd)
 {
@@ -420,7 +439,7 @@ check_dns_subdomains_done(struct check_dns *cd)
 			undecided = s;
 	}
 	if (missing.n > 0) {
-		list = strlist_join(&missing, ", ");
+		list = check_dns_short_list(&missing);
 		result_set(r, STATUS_FAIL, SEVERITY_HIGH,
 		    _("%zu of %zu subdomains do not resolve: %s"), missing.n,
 		    cd->hosts.n - 2, list);

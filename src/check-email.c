@@ -74,8 +74,8 @@ check_email_gate_done(struct check_dns *cd)
 		    resolve_status_text(check_dns_undecided(mx->status) ?
 		    mx->status : txt->status));
 	} else
-		result_set(&cd->run->result, STATUS_PASS, SEVERITY_INFO, "%s",
-		    _("not applicable: the domain has no MX and no SPF "
+		result_set(&cd->run->result, STATUS_SKIPPED, SEVERITY_NONE,
+		    "%s", _("not applicable: the domain has no MX and no SPF "
 		    "record and email use was not declared, so this was "
 		    "not checked (give --email yes to check it)"));
 	check_dns_finish(cd);
@@ -91,7 +91,7 @@ check_email_gate(struct check_run *run, void (*real)(struct check_dns *))
 	struct check_dns	*cd = check_dns_new(run, NULL);
 
 	if (cd->opt->email == 0) {
-		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_NONE, "%s",
 		    _("not applicable: the product does not send email "
 		    "(--email no), so this was not checked"));
 		check_dns_finish(cd);

@@ -185,6 +185,16 @@ http_resp_clear(struct http_resp *r)
 	free(r->ip);
 }
 
+static void	web_fetch_done(void *, const struct http_resp *);
+
+/* Frees a callback's argument that the web engine owns (web_fetch's). */
+static void
+web_free_arg(http_cb cb, void *arg)
+{
+	if (cb == web_fetch_done)
+		free(arg);
+}
+
 /* Frees the web state (the audit's engine_free). */
 static void
 web_free(void *arg)
@@ -200,6 +210,7 @@ web_free(void *arg)
 	for (d = web->deliveries; d != NULL; d = dn) {
 		dn = d->next;
 		loop_timer_cancel(web->audit->loop, d->timer);
+		web_free_arg(d->cb, d->arg);
 		free(d);
 	}
 	for (e = web->entries; e != NULL; e = en) {
@@ -210,6 +221,7 @@ web_free(void *arg)
 		}
 		for (x = e->waiters; x != NULL; x = xn) {
 			xn = x->next;
+			web_free_arg(x->cb, x->arg);
 			free(x);
 		}
 		curl_slist_free_all(e->resolve);

@@ -770,7 +770,12 @@ report_notes(const struct item_state *is)
 	buf_puts(&b, "");
 	if (is == NULL)
 		return b.data;
-	if (is->status == STATUS_SKIPPED)
+	/* A person's skip gives its reason; an engine's, its summary. */
+	if (is->status == STATUS_SKIPPED && is->skip_reason == NULL &&
+	    is->has_latest && is->latest.summary != NULL &&
+	    *is->latest.summary != '\0')
+		buf_printf(&b, _("Skipped: %s"), is->latest.summary);
+	else if (is->status == STATUS_SKIPPED)
 		buf_printf(&b, _("Skipped: %s"), report_or(is->skip_reason,
 		    _("no reason given")));
 	if (is->note != NULL && *is->note != '\0')

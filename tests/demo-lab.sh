@@ -278,6 +278,14 @@ check_ok '[ "$(jq ".checks | length" "$out")" -eq 44 ]' "not 44 checks"
 no_false_pass
 expect dns.subdomains fail high
 evidence dns.subdomains "58 of 60 subdomains"
+# The summary names the first five and counts the rest; the evidence keeps
+# every name.
+check_ok '[ "$(jq -r '"'"'.checks[] | select(.id == "dns.subdomains") | .summary | length'"'"' "$out")" -lt 300 ]' \
+    "dns.subdomains summary of 300 characters or more"
+check_ok 'jq -e '"'"'.checks[] | select(.id == "dns.subdomains") | .summary | endswith("h5.brightcart.test and 53 more")'"'"' "$out" >/dev/null' \
+    "dns.subdomains summary does not end in 'h5.brightcart.test and 53 more'"
+evidence dns.subdomains "h57.brightcart.test"
+evidence dns.subdomains "staging.brightcart.test"
 expect dns.dangling fail critical
 expect tls.certificate pass
 expect http.hsts warn medium

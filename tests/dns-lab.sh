@@ -210,14 +210,21 @@ audit www.caa-forbid.test
 evidence www.caa-forbid.test dns.caa 'caa-forbid.test CAA 0 issue "otherca.example"'
 audit noemail.test
 for id in email.mx email.spf email.dkim email.dmarc email.mta-sts email.tls-rpt; do
-	verdict noemail.test $id pass info
+	verdict noemail.test $id skipped none
 	summary noemail.test $id "not applicable"
 done
+# Skipped is neither a finding nor an error: the exit status stays 0.
+checks=$((checks + 1))
+"$LAUNCHREADY" audit noemail.test --resolver "127.0.0.1:$LAB_DNS_PORT" \
+    --only email --fail-on medium --timeout 3 >"$state/noemail.txt"
+rc=$?
+[ $rc -eq 0 ] || bad "noemail.test --only email --fail-on medium: exit $rc, want 0"
 audit noemail.test --sender-ip 192.0.2.1
 verdict noemail.test email.spf-eval warn medium
 summary noemail.test email.spf-eval "= none"
 audit noemail.test --email no
-verdict noemail.test email.spf skipped info
+verdict noemail.test email.spf skipped none
+summary noemail.test email.spf "not applicable"
 verdict noemail.test dns.subdomains skipped info
 audit noemail.test --email yes
 verdict noemail.test email.spf fail critical

@@ -566,6 +566,42 @@ test_escaping(void **state)
 	session_free(s);
 }
 
+/* An engine's skip (no person's reason) is settled and shows its summary. */
+static void
+test_engine_skip(void **state)
+{
+	struct session	*s = session_new("/nonexistent", NULL);
+	struct summary	 sum;
+	struct result	 r;
+	char		*out;
+	size_t		 i;
+
+	(void)state;
+	result_init(&r);
+	result_set(&r, STATUS_SKIPPED, SEVERITY_NONE, "not applicable: the "
+	    "domain has no MX and no SPF record");
+	session_record(s, "email.spf", &r);
+	result_clear(&r);
+	summary_count(s, cl, &sum);
+	assert_int_equal(sum.settled, 1);
+	assert_int_equal(sum.status[STATUS_SKIPPED], 1);
+	for (i = 0; i < SEVERITY_COUNT; i++)
+		assert_int_equal(sum.findings[i], 0);
+
+	out = render(s, FORMAT_MD);
+	assert_non_null(strstr(out, "Skipped: not applicable: the domain "
+	    "has no MX and no SPF record"));
+	assert_null(strstr(out, "no reason given"));
+	free(out);
+
+	/* A person's reason stands over the engine's summary. */
+	session_item(s, "email.spf")->skip_reason = xstrdup("No mail yet.");
+	out = render(s, FORMAT_MD);
+	assert_non_null(strstr(out, "Skipped: No mail yet."));
+	free(out);
+	session_free(s);
+}
+
 int
 main(void)
 {
@@ -576,6 +612,7 @@ main(void)
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_engine_skip),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
