@@ -465,7 +465,7 @@ check_dns_subdomains_start(struct check_run *run)
 	    check_dns_subdomains_done);
 
 	if (cd->hosts.n <= 2) {
-		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_NONE, "%s",
 		    _("nothing to check: no subdomains listed (give them "
 		    "with --subdomains)"));
 		cd->next = NULL;

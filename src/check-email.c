@@ -778,7 +778,7 @@ check_email_eval_start(struct check_run *run)
 
 	if (run->audit->opt->sender_ip == NULL) {
 		check_dns_new(run, NULL);
-		result_set(&run->result, STATUS_SKIPPED, SEVERITY_INFO, "%s",
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_NONE, "%s",
 		    _("not evaluated: no sender IP given (--sender-ip IP asks "
 		    "\"would mail from this IP pass SPF?\")"));
 		check_finish(run);

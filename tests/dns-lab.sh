@@ -91,7 +91,7 @@ verdict clean.test dns.caa pass info
 verdict clean.test dns.dnssec pass info
 verdict clean.test email.tls-rpt pass info
 verdict clean.test email.mta-sts pass info
-verdict clean.test email.spf-eval skipped info
+verdict clean.test email.spf-eval skipped none
 evidence clean.test dns.apex "apex A 127.0.0.1 (TTL 300)"
 evidence clean.test dns.ns "ns1.lab-dns.test (127.0.0.1) answers: SOA serial 2026112401"
 evidence clean.test dns.ns "DNS provider: launchready lab DNS"
@@ -225,7 +225,7 @@ summary noemail.test email.spf-eval "= none"
 audit noemail.test --email no
 verdict noemail.test email.spf skipped none
 summary noemail.test email.spf "not applicable"
-verdict noemail.test dns.subdomains skipped info
+verdict noemail.test dns.subdomains skipped none
 audit noemail.test --email yes
 verdict noemail.test email.spf fail critical
 verdict noemail.test email.dmarc fail critical
