@@ -99,13 +99,18 @@ keys Space
 expect "NOT SAVED"
 expect "☑ done"
 rm -f "$SESSIONS"
-mv "$SESSIONS.away" "$SESSIONS"
+mv -T "$SESSIONS.away" "$SESSIONS"
+# (The owner prompt covers the status line, so "NOT SAVED" is looked for
+# only once the file shows the owner, that is after the save.)
 keys o
+expect "Owner:"
 type_text "Ana"
 keys Enter
-expect_gone "NOT SAVED"
+eventually "the owner typed after the failure is saved" \
+    grep -q 'owner = "Ana";' "$SESSIONS/shop.test.cfg"
 check "the change made while saving failed is saved now" \
     grep -q 'status = "done";' "$SESSIONS/shop.test.cfg"
+expect_gone "NOT SAVED"
 keys C-c
 expect "EXIT=130"
 

@@ -65,16 +65,25 @@ screen_board_header(struct ui *ui)
 	hour = session_hour(s, time(NULL));
 	stage = checklist_stage_at(cl, hour);
 	sprint_counts(ui->sprint, 0, &settled, &failing, &total);
+	running = sprint_running(ui->sprint);
+	right = running > 0 ? xprintf(_("%s %zu running "), ui_spinner(ui),
+	    running) : xstrdup("");
+	/* The running count keeps its place at the right. */
+	x = COLS - ui_width(ui, right);
 	line = xprintf(_(" %s · %s · Hour %d of 48 · %s · %zu%% done"),
 	    s->client != NULL ? s->client : "?", s->opt.domain_unicode != NULL ?
 	    s->opt.domain_unicode : s->opt.domain, hour > 48 ? 48 : hour,
 	    stage >= 1 ? _(cl->stages[stage - 1].name) : "",
 	    total == 0 ? (size_t)0 : settled * 100 / total);
-	running = sprint_running(ui->sprint);
-	right = running > 0 ? xprintf(_("%s %zu running "), ui_spinner(ui),
-	    running) : xstrdup("");
-	/* The running count keeps its place at the right; the rest is cut. */
-	x = COLS - ui_width(ui, right);
+	/* Rather than a cut "· 4", the progress goes when it does not fit. */
+	if (ui_width(ui, line) > x - 1) {
+		free(line);
+		line = xprintf(_(" %s · %s · Hour %d of 48 · %s"),
+		    s->client != NULL ? s->client : "?",
+		    s->opt.domain_unicode != NULL ? s->opt.domain_unicode :
+		    s->opt.domain, hour > 48 ? 48 : hour,
+		    stage >= 1 ? _(cl->stages[stage - 1].name) : "");
+	}
 	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true, "");
 	ui_text(ui, 0, 0, x - 1, ui_attr(ui, COLOUR_HEADER), false, line);
 	ui_text(ui, 0, x, COLS - x, ui_attr(ui, COLOUR_HEADER), false, right);
