@@ -235,17 +235,85 @@ md_para(struct report *r, const char *text, bool emphasis)
 	buf_puts(r->b, emphasis ? "**\n\n" : "\n\n");
 }
 
-static void
-md_block(struct report *r, const char *text)
+/*
+ * The text of a step ("1. Build", "2) Test", "- Deploy", "* Check"): the
+ * number (or 0 for a bullet) in *num and what follows the marker; NULL
+ * when the line is not a step.
+ */
+static const char *
+md_step(const char *line, unsigned long *num)
+{
+	const char	*p = line;
+	char		*end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*num = 0;
+	if (*p >= '0' && *p <= '9') {
+		*num = strtoul(p, &end, 10);
+		if (end - p > 4 || (*end != '.' && *end != ')'))
+			return NULL;
+		p = end + 1;
+	} else if (*p == '-' || *p == '*' || *p == '+')
+		p++;
+	else if (strncmp(p, "•", strlen("•")) == 0)
+		p += strlen("•");
+	else
+		return NULL;
+	if (*p != ' ' && *p != '\t')
+		return NULL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p != '\0' ? p : NULL;
+}
+
+/* Whether every line of text with something on it is a step. */
+static bool
+md_steps(const char *text)
 {
 	const char	*p = text, *nl;
 	char		*line;
+	unsigned long	 num;
+	bool		 steps = true, any = false;
+
+	while (steps && *p != '\0') {
+		nl = strchr(p, '\n');
+		line = nl != NULL ? xstrndup(p, nl - p) : xstrdup(p);
+		if (line[strspn(line, " \t\r")] != '\0') {
+			any = true;
+			steps = md_step(line, &num) != NULL;
+		}
+		free(line);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return steps && any;
+}
+
+/*
+ * Text of several lines: steps stay a list (numbered or not, as typed),
+ * any other text one paragraph a line, so no renderer joins the lines.
+ */
+static void
+md_block(struct report *r, const char *text)
+{
+	const char	*p = text, *nl, *step;
+	char		*line;
+	unsigned long	 num;
+	bool		 list = md_steps(text);
 
 	while (*p != '\0') {
 		nl = strchr(p, '\n');
 		line = nl != NULL ? xstrndup(p, nl - p) : xstrdup(p);
-		/* Each line a paragraph: no renderer joins them. */
-		if (*line != '\0') {
+		if (list && (step = md_step(line, &num)) != NULL) {
+			if (num > 0)
+				buf_printf(r->b, "%lu. ", num);
+			else
+				buf_puts(r->b, "- ");
+			md_text(r->b, step);
+			buf_puts(r->b, "\n");
+		} else if (!list && line[strspn(line, " \t\r")] != '\0') {
 			md_text(r->b, line);
 			buf_puts(r->b, "\n\n");
 		}
@@ -254,6 +322,8 @@ md_block(struct report *r, const char *text)
 			break;
 		p = nl + 1;
 	}
+	if (list)
+		buf_puts(r->b, "\n");
 }
 
 static void
@@ -389,7 +459,6 @@ static const char html_style[] =
 "white-space:pre-wrap;word-break:break-all;font-size:.85em}\n"
 ".summary{font-size:1.05em;background:#fff8e6;border-left:4px solid "
 "#d98e04;padding:.6em .9em}\n"
-".block{white-space:pre-wrap}\n"
 "footer{margin-top:3em;color:#6a7280;font-size:.85em}\n"
 "@media print{body{margin:0;max-width:none;font-size:11pt}"
 "h2{page-break-after:avoid}h3,h4{page-break-after:avoid}"
@@ -433,11 +502,31 @@ html_para(struct report *r, const char *text, bool emphasis)
 	buf_puts(r->b, "</p>\n");
 }
 
+/* Text of several lines: each line escaped, the breaks kept as <br>. */
 static void
 html_block(struct report *r, const char *text)
 {
+	const char	*p = text, *nl;
+	char		*line;
+	size_t		 end = strlen(text);
+
+	/* Trailing empty lines add nothing. */
+	while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
+		end--;
 	buf_puts(r->b, "<p class=\"block\">");
-	buf_html(r->b, text);
+	while (p < text + end) {
+		nl = memchr(p, '\n', (size_t)(text + end - p));
+		line = xstrndup(p, nl != NULL ? (size_t)(nl - p) :
+		    (size_t)(text + end - p));
+		if (*line != '\0' && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
+		buf_html(r->b, line);
+		free(line);
+		if (nl == NULL)
+			break;
+		buf_puts(r->b, "<br>\n");
+		p = nl + 1;
+	}
 	buf_puts(r->b, "</p>\n");
 }
 

@@ -227,7 +227,7 @@ assert_html_self_contained(const char *html)
 {
 	static const char *tags[] = { "!DOCTYPE", "html", "head", "meta",
 	    "title", "style", "body", "h1", "h2", "h3", "h4", "h5", "p", "ul",
-	    "li", "strong", "table", "tr", "th", "td", "pre", "footer" };
+	    "li", "strong", "table", "tr", "th", "td", "pre", "footer", "br" };
 	static const char *attrs[] = { "lang", "charset", "name", "content",
 	    "class", "html" };
 	const char	*p = html, *end, *a;
@@ -566,6 +566,55 @@ test_escaping(void **state)
 	session_free(s);
 }
 
+/*
+ * Handover entries of several lines (as the wizard's text editor saves
+ * them): steps stay a list in Markdown, other text keeps one paragraph a
+ * line; HTML escapes each line and keeps the breaks; JSON keeps "\n".
+ */
+static void
+test_multiline(void **state)
+{
+	struct session	*s = session_new("/nonexistent", NULL);
+	char		*out;
+
+	(void)state;
+	s->handover.deploy_steps = xstrdup("1. Build the <release> & tag it\n"
+	    "2. Deploy *web*\n\n3. Check /healthz");
+	s->handover.rollback = xstrdup("Revert the release\nRestore the "
+	    "snapshot if a migration ran\n");
+	s->handover.monitoring = xstrdup("- uptime every minute\n* pager: "
+	    "Ana");
+
+	out = render(s, FORMAT_MD);
+	assert_non_null(strstr(out, "### Deploy steps\n\n"
+	    "1. Build the \\<release\\> & tag it\n"
+	    "2. Deploy \\*web\\*\n"
+	    "3. Check /healthz\n\n###"));
+	assert_non_null(strstr(out, "### Rollback notes\n\n"
+	    "Revert the release\n\n"
+	    "Restore the snapshot if a migration ran\n\n###"));
+	assert_non_null(strstr(out, "### Monitoring and alert routing\n\n"
+	    "- uptime every minute\n- pager: Ana\n\n"));
+	free(out);
+
+	out = render(s, FORMAT_HTML);
+	assert_html_self_contained(out);
+	assert_non_null(strstr(out, "<p class=\"block\">"
+	    "1. Build the &lt;release&gt; &amp; tag it<br>\n"
+	    "2. Deploy *web*<br>\n<br>\n3. Check /healthz</p>\n"));
+	assert_non_null(strstr(out, "<p class=\"block\">Revert the release"
+	    "<br>\nRestore the snapshot if a migration ran</p>\n"));
+	free(out);
+
+	out = render(s, FORMAT_JSON);
+	assert_true(json_valid(out));
+	assert_non_null(strstr(out, "\"deploy_steps\": \"1. Build the "
+	    "<release> & tag it\\n2. Deploy *web*\\n\\n3. Check "
+	    "/healthz\""));
+	free(out);
+	session_free(s);
+}
+
 /* An engine's skip (no person's reason) is settled and shows its summary. */
 static void
 test_engine_skip(void **state)
@@ -612,6 +661,7 @@ main(void)
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_multiline),
 		cmocka_unit_test(test_engine_skip),
 	};
 

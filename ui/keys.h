@@ -19,8 +19,9 @@
 #define SCREEN_SUMMARY	0x08u
 #define SCREEN_HANDOVER	0x10u
 #define SCREEN_HELP	0x20u
+#define SCREEN_TEXT	0x40u	/* the multi-line editor of a handover entry */
 #define SCREEN_SPRINT	(SCREEN_BOARD | SCREEN_SUMMARY | SCREEN_HANDOVER)
-#define SCREEN_ALL	0x3fu
+#define SCREEN_ALL	0x7fu
 
 #define KEY_ESC		27
 #define KEY_CTRL(c)	((c) & 0x1f)
@@ -92,11 +93,41 @@
 	    N_("handover"), N_("The handover: access, deploy, rollback, export")) \
 	X(BOARD, 'b', 0, SCREEN_SUMMARY | SCREEN_HANDOVER,		\
 	    N_("board"), N_("Back to the sprint board"))		\
+	X(TEXT_SAVE, KEY_CTRL('s'), KEY_F(10), SCREEN_TEXT,		\
+	    N_("save"), N_("Save the text and go back"))		\
+	X(TEXT_CANCEL, KEY_ESC, 0, SCREEN_TEXT,				\
+	    N_("cancel"), N_("Go back without saving (asks if changed)")) \
+	X(TEXT_SPLIT, '\n', KEY_ENTER, SCREEN_TEXT,			\
+	    N_("new line"), N_("Split the line at the cursor"))		\
+	X(TEXT_BACKSPACE, KEY_BACKSPACE, 0x7f, SCREEN_TEXT,		\
+	    NULL, N_("Delete left (at line start: join the line above)")) \
+	X(TEXT_DELETE, KEY_DC, 0, SCREEN_TEXT,				\
+	    NULL, N_("Delete right (at line end: join the next line)"))	\
+	X(TEXT_UP, KEY_UP, 0, SCREEN_TEXT,				\
+	    NULL, N_("Line above, same column as far as it goes"))	\
+	X(TEXT_DOWN, KEY_DOWN, 0, SCREEN_TEXT,				\
+	    NULL, N_("Line below, same column as far as it goes"))	\
+	X(TEXT_LEFT, KEY_LEFT, 0, SCREEN_TEXT,				\
+	    NULL, N_("Cursor left (at the start: end of the line above)")) \
+	X(TEXT_RIGHT, KEY_RIGHT, 0, SCREEN_TEXT,			\
+	    NULL, N_("Cursor right (at the end: start of the next line)")) \
+	X(TEXT_HOME, KEY_HOME, KEY_CTRL('a'), SCREEN_TEXT,		\
+	    NULL, N_("Start of the line"))				\
+	X(TEXT_END, KEY_END, KEY_CTRL('e'), SCREEN_TEXT,		\
+	    NULL, N_("End of the line"))				\
+	X(TEXT_KILL, KEY_CTRL('k'), 0, SCREEN_TEXT,			\
+	    NULL, N_("Delete to the end of the line"))			\
+	X(TEXT_CLEAR, KEY_CTRL('u'), 0, SCREEN_TEXT,			\
+	    NULL, N_("Delete to the start of the line"))		\
+	X(TEXT_PAGE_UP, KEY_PPAGE, 0, SCREEN_TEXT,			\
+	    NULL, N_("A page of lines up"))				\
+	X(TEXT_PAGE_DOWN, KEY_NPAGE, 0, SCREEN_TEXT,			\
+	    NULL, N_("A page of lines down"))				\
 	X(HELP_CLOSE, 'q', '?', SCREEN_HELP,				\
 	    N_("close"), N_("Close the help"))				\
 	X(HELP, '?', KEY_F(1), SCREEN_ALL,				\
 	    N_("help"), N_("This help: every key"))			\
-	X(BACK, KEY_ESC, 0, SCREEN_ALL,					\
+	X(BACK, KEY_ESC, 0, SCREEN_ALL & ~SCREEN_TEXT,			\
 	    N_("back"), N_("Go back (the board goes back to the sessions)")) \
 	X(QUIT, 'q', 0, SCREEN_START | SCREEN_SPRINT,			\
 	    N_("quit"), N_("Quit (everything is already saved)"))	\

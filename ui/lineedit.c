@@ -127,6 +127,59 @@ lineedit_key(struct lineedit *le, wint_t wc, bool keycode)
 	return LINEEDIT_CHANGED;
 }
 
+void
+lineedit_split(struct lineedit *le, struct lineedit *tail)
+{
+	size_t	n;
+
+	if (le->buf == NULL)
+		lineedit_init(le, NULL, 2000);
+	n = le->len - le->cursor;
+	lineedit_init(tail, NULL, le->max);
+	lineedit_grow(tail, n);
+	memcpy(tail->buf, &le->buf[le->cursor], n * sizeof *le->buf);
+	tail->len = n;
+	tail->buf[n] = L'\0';
+	tail->cursor = 0;
+	le->len = le->cursor;
+	le->buf[le->len] = L'\0';
+}
+
+void
+lineedit_append(struct lineedit *le, const struct lineedit *tail)
+{
+	if (le->buf == NULL)
+		lineedit_init(le, NULL, 2000);
+	le->cursor = le->len;
+	if (tail->len == 0)
+		return;
+	lineedit_grow(le, tail->len);
+	memcpy(&le->buf[le->len], tail->buf, tail->len * sizeof *le->buf);
+	le->len += tail->len;
+	le->buf[le->len] = L'\0';
+	if (le->max < le->len)
+		le->max = le->len;
+}
+
+size_t
+lineedit_bytes(const struct lineedit *le)
+{
+	char		mb[MB_LEN_MAX];
+	mbstate_t	ps;
+	size_t		i, n, total = 0;
+
+	memset(&ps, 0, sizeof ps);
+	for (i = 0; i < le->len; i++) {
+		n = wcrtomb(mb, le->buf[i], &ps);
+		if (n == (size_t)-1) {
+			memset(&ps, 0, sizeof ps);
+			n = 1;
+		}
+		total += n;
+	}
+	return total;
+}
+
 char *
 lineedit_text(const struct lineedit *le)
 {

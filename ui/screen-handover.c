@@ -153,6 +153,89 @@ screen_handover_text_set(struct ui *ui, const char *text, void *arg)
 	sprint_save(ui->sprint);
 }
 
+/* Lines of text (0 for none). */
+static int
+screen_handover_count(const char *v)
+{
+	int	n = 1;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (; *v != '\0'; v++) {
+		if (*v == '\n')
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Shares out avail rows between the text entries: each gets one, then
+ * one more at a time while some entry has lines left to show (up to three
+ * lines and a "more" line each).
+ */
+static void
+screen_handover_budget(struct handover *h, int avail, int *rows)
+{
+	size_t	i;
+	int	want[HANDOVER_NTEXT], left, more = 1;
+
+	for (i = 0; i < HANDOVER_NTEXT; i++) {
+		want[i] = screen_handover_count(*handover_text_ptr(h, i));
+		if (want[i] > 4)
+			want[i] = 4;
+		rows[i] = 1;
+	}
+	left = avail - HANDOVER_NTEXT;
+	while (left > 0 && more) {
+		more = 0;
+		for (i = 0; i < HANDOVER_NTEXT && left > 0; i++) {
+			if (rows[i] < want[i]) {
+				rows[i]++;
+				left--;
+				more = 1;
+			}
+		}
+	}
+}
+
+/*
+ * Draws the first lines of text v in rows rows from y, right of the label
+ * column; when not all fit, the last row says how many more there are.
+ * Returns the row after the last one drawn.
+ */
+static int
+screen_handover_lines(struct ui *ui, const char *v, int y, int rows, int lw,
+    attr_t a)
+{
+	const char	*p = v, *nl;
+	char		*line, *more;
+	int		 n = screen_handover_count(v), shown, k;
+
+	shown = n <= rows ? n : rows - 1;
+	for (k = 0; k < n && k < (shown > 0 ? shown : 1); k++) {
+		nl = strchr(p, '\n');
+		line = nl != NULL ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		if (shown == 0) {
+			/* One row for several lines: the first, and a count. */
+			more = xprintf(ngettext("%s  (… %d more line)",
+			    "%s  (… %d more lines)", n - 1), line, n - 1);
+			free(line);
+			line = more;
+		}
+		ui_text(ui, y++, 1 + lw, COLS - lw - 2, a, true, line);
+		free(line);
+		p = nl != NULL ? nl + 1 : p + strlen(p);
+	}
+	if (shown > 0 && shown < n) {
+		more = xprintf(ngettext("… %d more line", "… %d more lines",
+		    n - shown), n - shown);
+		ui_text(ui, y++, 1 + lw, COLS - lw - 2, a | ui_attr(ui,
+		    COLOUR_DIM), true, more);
+		free(more);
+	}
+	return y;
+}
+
 /* Draws the access list, the text entries, what changed, QA and export. */
 static void
 screen_handover_draw(struct ui *ui)
@@ -165,7 +248,7 @@ screen_handover_draw(struct ui *ui)
 	const char	*v;
 	attr_t		 a;
 	struct ui_lines	 l = { 0 };
-	int		 scroll = 0;
+	int		 scroll = 0, rows[HANDOVER_NTEXT];
 
 	line = xprintf(_(" Handover · %s · %s"), s->client != NULL ?
 	    s->client : "", s->opt.domain_unicode != NULL ?
@@ -193,16 +276,19 @@ screen_handover_draw(struct ui *ui)
 	    _(" + add an entry (a)"));
 	row++;
 	y++;
+	screen_handover_budget(h, (LINES - 5) - y - 4, rows);
 	for (i = 0; i < HANDOVER_NTEXT; i++, row++) {
 		v = *handover_text_ptr(h, i);
 		a = row == ui->handover_sel ? ui_attr(ui, COLOUR_SELECTED) :
 		    A_NORMAL;
 		ui_text(ui, y, 1, lw, a | A_BOLD, true, _(handover_fields[i].
 		    label));
-		ui_text(ui, y, 1 + lw, COLS - lw - 2, v != NULL ? a : (a |
-		    ui_attr(ui, COLOUR_DIM)), true, v != NULL ? v :
-		    _(handover_fields[i].empty));
-		y++;
+		if (v == NULL) {
+			ui_text(ui, y++, 1 + lw, COLS - lw - 2, a | ui_attr(ui,
+			    COLOUR_DIM), true, _(handover_fields[i].empty));
+			continue;
+		}
+		y = screen_handover_lines(ui, v, y, rows[i], lw, a);
 	}
 	y++;
 	ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_TITLE), false,
@@ -316,7 +402,7 @@ screen_handover_action(struct ui *ui, enum action a)
 			screen_handover_action(ui, ACTION_ADD_ACCESS);
 		else {
 			i = sel - h->naccess - 1;
-			ui_prompt(ui, _(handover_fields[i].label),
+			screen_text_open(ui, _(handover_fields[i].label),
 			    *handover_text_ptr(h, i), screen_handover_text_set,
 			    (void *)(uintptr_t)i);
 		}

@@ -14,6 +14,7 @@ static const struct screen *const help_screens[] = {
 	&screen_board,
 	&screen_summary,
 	&screen_handover,
+	&screen_text,
 	&screen_help,
 };
 

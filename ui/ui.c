@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wctype.h>
 
@@ -509,6 +510,13 @@ ui_key_name(struct ui *ui, int key)
 		return "PgDn";
 	case KEY_DC:
 		return "Del";
+	case KEY_HOME:
+		return "Home";
+	case KEY_END:
+		return "End";
+	case KEY_BACKSPACE:
+	case 0x7f:
+		return "Backspace";
 	}
 	if (key >= KEY_F(1) && key <= KEY_F(12)) {
 		snprintf(buf, sizeof buf, "F%d", key - KEY_F(0));
@@ -812,11 +820,18 @@ static void
 ui_start_curses(struct ui *ui)
 {
 	const char	*nc = getenv("NO_COLOR");
+	struct termios	 tio;
 	size_t		 i;
 
 	initscr();
 	ui_curses_on = true;
 	cbreak();
+	/* Ctrl-S saves in the text editor: no XON/XOFF flow control. */
+	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+		tio.c_iflag &= ~(tcflag_t)IXON;
+		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+		def_prog_mode();
+	}
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -945,6 +960,7 @@ ui_run(struct cmdline *cl)
 	ui_restore();
 	fatal_set_hook(NULL);
 	screen_form_free(&ui);
+	screen_text_free(&ui);
 	session_info_free(ui.infos, ui.ninfos);
 	lineedit_free(&ui.prompt);
 	free(ui.prompt_label);

@@ -83,6 +83,7 @@ extern const struct screen screen_board;
 extern const struct screen screen_summary;
 extern const struct screen screen_handover;
 extern const struct screen screen_help;
+extern const struct screen screen_text;
 
 /* screen-start.c: opens the board on s (takes ownership; on a lock error
    the start screen shows it). */
@@ -91,6 +92,14 @@ void screen_start_open(struct ui *, struct session *s);
    NULL), and frees its state. */
 void screen_form_prefill(struct ui *, const char *domain);
 void screen_form_free(struct ui *);
+/* screen-text.c: edits text over several lines (title: the entry's name);
+   cb gets the lines joined with "\n" on save (not called on cancel), then
+   the current screen comes back. Refused with a message when the text is
+   not ASCII outside a UTF-8 locale. */
+struct textarea;
+void screen_text_open(struct ui *, const char *title, const char *text,
+	    void (*cb)(struct ui *, const char *, void *), void *arg);
+void screen_text_free(struct ui *);
 
 /* ---- lineedit.c: a one-line editor (UTF-8, cursor keys) --------------- */
 
@@ -118,6 +127,13 @@ enum lineedit_result lineedit_key(struct lineedit *, wint_t, bool keycode);
 char *lineedit_text(const struct lineedit *);
 /* Draws in width cells at y, x and, if focus, places the cursor there. */
 void lineedit_draw(struct lineedit *, int y, int x, int width, bool focus);
+/* Moves the text after the cursor into tail (initialised here); the
+   cursor stays at the end of what is left. */
+void lineedit_split(struct lineedit *, struct lineedit *tail);
+/* Appends tail's text; the cursor goes to the join. */
+void lineedit_append(struct lineedit *, const struct lineedit *tail);
+/* Length of the text in bytes as lineedit_text writes it. */
+size_t lineedit_bytes(const struct lineedit *);
 
 /* ---- sprint.c: the open session, its checks and saving ---------------- */
 
@@ -170,6 +186,7 @@ struct ui {
 	size_t			 board_sel;	/* item index in the stage */
 	int			 detail_scroll;
 	size_t			 handover_sel;
+	struct textarea		*textarea;	/* the multi-line editor */
 	struct form		*form;
 	int			 help_scroll;
 	int			 summary_scroll;
