@@ -122,9 +122,10 @@ type_text "1Password, vault Ops"; keys Enter
 expect "Access entry saved."
 expect "DNS registrar"
 keys j j Enter
-expect "Deploy steps:"
+expect "┌─ Deploy steps"
 type_text "git push production, then check /healthz"
-keys Enter
+keys C-s
+expect "Deploy steps saved."
 expect "git push production, then check /healthz"
 keys f
 expect "Final QA pass finished." 20
