@@ -190,6 +190,8 @@ screen_start 80 24 resume shop.test
 expect "Shop - shop.test"
 keys H
 expect "Deploy steps    1. Build the release"
+expect "Rollback notes  rollback step 1"
+expect "... 27 more lines"
 keys j Enter
 expect "+- Deploy steps"
 expect_line 5 "| 2. Carefully deploy to production"

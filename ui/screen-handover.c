@@ -217,8 +217,8 @@ screen_handover_lines(struct ui *ui, const char *v, int y, int rows, int lw,
 		line = nl != NULL ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
 		if (shown == 0) {
 			/* One row for several lines: the first, and a count. */
-			more = xprintf(ngettext("%s  (… %d more line)",
-			    "%s  (… %d more lines)", n - 1), line, n - 1);
+			more = xprintf(ngettext("%s  (+%d more line)",
+			    "%s  (+%d more lines)", n - 1), line, n - 1);
 			free(line);
 			line = more;
 		}
@@ -227,8 +227,9 @@ screen_handover_lines(struct ui *ui, const char *v, int y, int rows, int lw,
 		p = nl != NULL ? nl + 1 : p + strlen(p);
 	}
 	if (shown > 0 && shown < n) {
-		more = xprintf(ngettext("… %d more line", "… %d more lines",
-		    n - shown), n - shown);
+		/* TRANSLATORS: %s is an ellipsis ("…", or "..." in ASCII). */
+		more = xprintf(ngettext("%s %d more line", "%s %d more lines",
+		    n - shown), ui->utf8 ? "…" : "...", n - shown);
 		ui_text(ui, y++, 1 + lw, COLS - lw - 2, a | ui_attr(ui,
 		    COLOUR_DIM), true, more);
 		free(more);
@@ -305,7 +306,7 @@ screen_handover_draw(struct ui *ui)
 		}
 		fixed++;
 	}
-	if (fixed == 0)
+	if (fixed == 0 && y < LINES - 6)
 		ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_DIM), false,
 		    _("  Nothing yet: items that failed at first and pass now "
 		    "show here."));
