@@ -158,9 +158,12 @@ check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
 	skipped = check_secrets_skipped(rep);
 	if (live > 0 && history) {
 		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
-		    _("%zu secrets in the history of %llu commits (%zu allowed, "
-		    "%zu publishable): deleting a secret from HEAD does not "
-		    "un-leak it, rotate it"), live,
+		    ngettext("%zu secret in the history of %llu commits (%zu "
+		    "allowed, %zu publishable): deleting a secret from HEAD "
+		    "does not un-leak it, rotate it", "%zu secrets in the "
+		    "history of %llu commits (%zu allowed, %zu publishable): "
+		    "deleting a secret from HEAD does not un-leak it, rotate "
+		    "it", live), live,
 		    (unsigned long long)rep->progress.commits, allowed, pub);
 		result_set_fix(r, "%s", _("Rotate every secret listed at its "
 		    "provider first; then rewrite history only if you must. "
@@ -168,8 +171,10 @@ check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
 		    "reason to .launchreadyignore."));
 	} else if (live > 0) {
 		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
-		    _("%zu secrets in %zu files (%zu allowed, %zu publishable);"
-		    " %llu files, %s scanned%s"), live, files.n, allowed, pub,
+		    ngettext("%zu secret in %zu files (%zu allowed, %zu "
+		    "publishable); %llu files, %s scanned%s", "%zu secrets in "
+		    "%zu files (%zu allowed, %zu publishable); %llu files, %s "
+		    "scanned%s", live), live, files.n, allowed, pub,
 		    (unsigned long long)rep->progress.files, size, skipped);
 		result_set_fix(r, "%s", _("Rotate each secret at its provider, "
 		    "move it to the deployment's environment or secret store, "

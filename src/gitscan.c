@@ -599,21 +599,86 @@ gitscan_hunk(const char *s, size_t *start, size_t *ndel, size_t *nadd)
 	return true;
 }
 
-/* The history: git log -p of every ref, added lines only. */
+/*
+ * Parses a merge's combined hunk header "@@@ -a,b -c,d +e,f @@@" (one "-"
+ * range per parent): e into *start, the parent count into *nparents.
+ */
+static bool
+gitscan_combined_hunk(const char *s, size_t *start, size_t *nparents)
+{
+	size_t	 at = 0, n = 0;
+	char	*end;
+
+	while (s[at] == '@')
+		at++;
+	if (at < 3 || s[at] != ' ')
+		return false;
+	s += at;
+	while (strncmp(s, " -", 2) == 0) {
+		strtoul(s + 2, &end, 10);
+		if (*end == ',')
+			strtoul(end + 1, &end, 10);
+		s = end;
+		n++;
+	}
+	if (n != at - 1 || strncmp(s, " +", 2) != 0)
+		return false;
+	*start = strtoul(s + 2, NULL, 10);
+	*nparents = n;
+	return true;
+}
+
+/*
+ * One line of a merge's combined hunk: a column of "+", "-" or " " per
+ * parent, then the text. A line with "-" in a column is not in the
+ * result; one with "+" in every column was written by the merge itself
+ * (a conflict resolution, an "evil merge"): only that is scanned, as the
+ * rest came from a parent and was scanned in the commit that added it.
+ * Returns false at the end of the hunk.
+ */
+static bool
+gitscan_combined_line(struct gitscan_ctx *cx, struct gitscan_patch *p,
+    char *line, size_t len, size_t nparents, size_t *lineno)
+{
+	size_t	i, plus = 0;
+
+	if (len < nparents)
+		return false;
+	for (i = 0; i < nparents; i++) {
+		if (line[i] == '-')
+			return true;
+		if (line[i] == '+')
+			plus++;
+		else if (line[i] != ' ')
+			return false;
+	}
+	if (plus == nparents)
+		gitscan_patch_line(cx, p, line + nparents, len - nparents,
+		    *lineno);
+	(*lineno)++;
+	return true;
+}
+
+/*
+ * The history: git log -p of every ref, added lines only. With --cc, a
+ * merge shows a combined diff of what it changed against every parent, so
+ * lines a merge wrote itself are scanned too.
+ */
 static void
 gitscan_history(struct gitscan_ctx *cx)
 {
 	static const char *const args[] = { "log", "--all", "--reverse",
-	    "-p", "--no-color", "--no-ext-diff", "--no-renames",
+	    "-p", "--cc", "--no-color", "--no-ext-diff", "--no-renames",
 	    "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "-U0",
 	    "--format=%x01%H %at", NULL };
 	struct gitscan_reader	 r;
 	struct gitscan_patch	 p;
 	char			 commit[65] = "", *line;
 	size_t			 len, lineno = 0, ndel = 0, nadd = 0;
+	size_t			 nparents = 0;
 	pid_t			 pid;
 	int			 status;
-	enum { HEADER, HUNK, OTHER } state = OTHER;
+	enum { HEADER, HUNK, COMBINED, OTHER } state = OTHER;
 
 	memset(&r, 0, sizeof r);
 	memset(&p, 0, sizeof p);
@@ -640,6 +705,9 @@ gitscan_history(struct gitscan_ctx *cx)
 			if (len > 0 && line[0] == '\\')
 				continue;
 		}
+		if (state == COMBINED && gitscan_combined_line(cx, &p, line,
+		    len, nparents, &lineno))
+			continue;
 		if (len > 0 && line[0] == '\\')
 			continue;
 		if (len > 0 && line[0] == '\001') {
@@ -656,7 +724,8 @@ gitscan_history(struct gitscan_ctx *cx)
 			gitscan_post(cx, false);
 			continue;
 		}
-		if (len > 11 && strncmp(line, "diff --git ", 11) == 0) {
+		if ((len > 11 && strncmp(line, "diff --git ", 11) == 0) ||
+		    (len > 10 && strncmp(line, "diff --cc ", 10) == 0)) {
 			gitscan_patch_flush(cx, &p);
 			state = HEADER;
 			continue;
@@ -676,12 +745,18 @@ gitscan_history(struct gitscan_ctx *cx)
 			cx->rep->skipped_binary++;
 			continue;
 		}
-		if (len > 4 && strncmp(line, "@@ -", 4) == 0) {
+		if (len > 4 && (strncmp(line, "@@ -", 4) == 0 ||
+		    strncmp(line, "@@@", 3) == 0)) {
 			char save = line[len];
 
 			line[len] = '\0';
 			if (gitscan_hunk(line, &lineno, &ndel, &nadd))
 				state = HUNK;
+			else if (gitscan_combined_hunk(line, &lineno,
+			    &nparents))
+				state = COMBINED;
+			else
+				state = OTHER;
 			line[len] = save;
 			continue;
 		}

@@ -311,6 +311,7 @@ struct session {
 	time_t		 started;	/* sprint clock origin */
 	time_t		 saved;
 	int		 selected_stage;/* 1..6, restored on resume */
+	char		*selected_item;	/* its selected item id, or NULL */
 
 	/* The form's answers. */
 	char		*client;

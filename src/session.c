@@ -198,6 +198,7 @@ session_free(struct session *s)
 		free(is->skip_reason);
 	}
 	free(s->items);
+	free(s->selected_item);
 	for (i = 0; i < s->handover.naccess; i++) {
 		free(s->handover.access[i].account);
 		free(s->handover.access[i].provider);
@@ -339,6 +340,7 @@ session_build(const struct session *s, config_t *cfg, time_t saved)
 	session_put_time(root, "started", s->started);
 	session_put_time(root, "saved", saved);
 	session_put_int(root, "selected_stage", s->selected_stage);
+	session_put_string(root, "selected_item", s->selected_item);
 
 	g = config_setting_add(root, "form", CONFIG_TYPE_GROUP);
 	session_put_string(g, "client", s->client);
@@ -1110,7 +1112,9 @@ session_load1(const char *path, char **err)
 	    session_get_time(&r, root, "started", &s->started, true) == -1 ||
 	    session_get_time(&r, root, "saved", &s->saved, true) == -1 ||
 	    session_get_int(&r, root, "selected_stage", &s->selected_stage, 1,
-	    STAGE_COUNT) == -1)
+	    STAGE_COUNT) == -1 ||
+	    session_get_string(&r, root, "selected_item", &s->selected_item,
+	    64) == -1)
 		goto fail;
 	if (session_get_group(&r, root, "form", &form) == -1)
 		goto fail;

@@ -62,16 +62,22 @@ check "the item is saved as done" grep -q 'status = "done";' "$CFG"
 keys PageDown PageDown PageDown
 expect "Note: Zugang geprüft/ Konto prod-eu"
 
-# Stage 2 selected, quit, resume: the exact state comes back.
+# Stage 2 and an item in it selected, quit, resume: the exact state
+# comes back, the selected item too.
 keys 2
 expect "▶ 2"
+select_item "check tls.protocols"
 keys q
 expect "EXIT=0"
+check "the selected item is saved" \
+    grep -q 'selected_item = "tls.protocols";' "$CFG"
 # shellcheck disable=SC2086
 screen_start 80 24 resume wrong-name.test $LABOPT
 # (Resuming at all shows the lock was released on quit.)
 expect "▶ 2  4-12h  Edge setup"
 expect "✘ Valid HTTPS certificate"
+check "resumed on the item it was left on" \
+    sh -c "$T capture-pane -p | sed -n 10,14p | grep -q 'check tls.protocols'"
 keys 1
 expect "☑ Production environment"
 

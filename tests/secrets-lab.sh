@@ -80,7 +80,9 @@ fp1=$(printf %s "$s1" | sha256sum | cut -c1-16)
 check "fingerprint is the truncated SHA-256 of the value" \
     "ev secrets.history | grep -q 'fp:$fp1'"
 check "history counts commits of every ref" \
-    "ev secrets.history | head -1 | grep -q 'history of 5 commits'"
+    "ev secrets.history | head -1 | grep -q 'history of 9 commits'"
+check "a secret written by a merge's conflict resolution: first in the merge" \
+    "ev secrets.history | grep -q 'stripe-webhook-secret src/webhook.js:2 whse… fp:[0-9a-f]\{16\} first in commit [0-9a-f]\{12\} (2026-10-08)'"
 
 # env-files and inventory.
 check "env-files fails on the tracked .env" \

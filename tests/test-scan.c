@@ -270,6 +270,11 @@ test_false_positive_traps(void **state)
 		"tokenizer.vocab_size = 32000000000000\n"
 		"auth_key_path = /etc/app/keys/auth2.pem\n"
 		"$newpwd = Win32::GetFullPathName($newdir2);\n",
+		/* The examples of RFC 6749 and RFC 6750, copied into docs. */
+		"access_token = \"2YotnFZFEjr1zCsicMWpAA\"\n"
+		"refresh_token: tGzv3JOkF0XG5Qx2TlKWIA\n"
+		"auth_token=SplxlOBeZQQYbYS6WxSbIA\n"
+		"client_credentials = czZCaGRSa3F0MzpnWDFmQmF0M2JW\n",
 	};
 	struct secrets_finding	*f;
 	size_t			 i, n;

@@ -162,6 +162,7 @@ some_session(const char *dir, size_t n)
 	s->created = 1795000000;
 	s->started = 1795000060;
 	s->selected_stage = 4;
+	s->selected_item = xstrdup("http.cors");
 	s->client = xstrdup(odd[5]);
 	s->consultant = xstrdup(odd[2]);
 	s->sends_email = 0;
@@ -265,6 +266,7 @@ assert_sessions(const struct session *a, const struct session *b)
 	assert_int_equal(a->started, b->started);
 	assert_int_equal(a->saved, b->saved);
 	assert_int_equal(a->selected_stage, b->selected_stage);
+	assert_str(a->selected_item, b->selected_item);
 	assert_str(a->client, b->client);
 	assert_str(a->consultant, b->consultant);
 	assert_int_equal(a->sends_email, b->sends_email);

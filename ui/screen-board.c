@@ -15,15 +15,29 @@ screen_board_stage(struct ui *ui)
 	return sprint_session(ui->sprint)->selected_stage;
 }
 
-/* Index in the checklist of the selected item. */
+/*
+ * Index in the checklist of the selected item. The session keeps its id
+ * (written with the next save, at the latest on closing), so a resumed
+ * sprint opens on the item it was left on.
+ */
 static size_t
 screen_board_item(struct ui *ui)
 {
+	struct session	*s = sprint_session(ui->sprint);
 	const struct stage *sg = &ui->checklist->stages[screen_board_stage(ui)
 	    - 1];
+	const char	*id;
 
 	if (ui->board_sel >= sg->nitems)
 		ui->board_sel = sg->nitems > 0 ? sg->nitems - 1 : 0;
+	if (sg->nitems > 0) {
+		id = ui->checklist->items[sg->first + ui->board_sel].id;
+		if (s->selected_item == NULL ||
+		    strcmp(s->selected_item, id) != 0) {
+			free(s->selected_item);
+			s->selected_item = xstrdup(id);
+		}
+	}
 	return sg->first + ui->board_sel;
 }
 

@@ -35,6 +35,7 @@ struct sprint *
 sprint_open(struct ui *ui, struct session *s, char **err)
 {
 	struct sprint	*sp;
+	const struct stage *sg;
 	size_t		 i;
 	char		*aerr = NULL;
 
@@ -55,6 +56,13 @@ sprint_open(struct ui *ui, struct session *s, char **err)
 	}
 	if (s->selected_stage < 1 || s->selected_stage > STAGE_COUNT)
 		s->selected_stage = 1;
+	/* The board opens on the item the sprint was left on. */
+	ui->board_sel = 0;
+	sg = &sp->cl->stages[s->selected_stage - 1];
+	for (i = 0; s->selected_item != NULL && i < sg->nitems; i++)
+		if (strcmp(sp->cl->items[sg->first + i].id,
+		    s->selected_item) == 0)
+			ui->board_sel = i;
 	sp->audit = audit_new(&s->opt, ui->loop, &aerr);
 	if (sp->audit == NULL) {
 		sp->audit_error = xprintf(_("Checks cannot run: %s"),

@@ -57,6 +57,7 @@ s13="sk_""live_$(alnum 32)"			# Stripe, behind a symlink
 s14="key""-$(hex 32)"				# Mailgun, YAML
 s15="$(printf 'deploy:%s' "$(alnum 24)" | base64 | tr -d '\n=')"	# registry
 s16="np""m_$(alnum 36)"				# npm, .npmrc
+s17="whs""ec_$(alnum 40)"			# Stripe webhook, evil merge
 
 # 1: the skeleton, with false-positive traps.
 doc_key="sk_""live_xxxxxxxxxxxxxxxxxxxxxxxx"
@@ -221,7 +222,33 @@ plant "$s8" config/dev.rb allowed allowed
 git add -A
 commit "Test fixtures"
 
-# 5: a branch that is never checked out.
+# 5: a merge whose conflict resolution writes a secret that is in neither
+# parent (an "evil merge"): only the merge's own diff shows it.
+cat >src/webhook.js <<DOC
+const retries = 1;
+module.exports = { retries };
+DOC
+git add -A
+commit "Webhook handler"
+git checkout -q -b hotfix/retries
+sed -i 's/retries = 1/retries = 3/' src/webhook.js
+git add -A
+commit "More webhook retries"
+git checkout -q main
+sed -i 's/retries = 1/retries = 5/' src/webhook.js
+git add -A
+commit "Webhook retries for the launch"
+git merge -q hotfix/retries >/dev/null 2>&1 || true
+cat >src/webhook.js <<DOC
+const retries = 3;
+const signingSecret = "$s17";
+module.exports = { retries, signingSecret };
+DOC
+plant "$s17" src/webhook.js live live
+git add -A
+commit "Merge hotfix/retries"
+
+# 6: a branch that is never checked out.
 git checkout -q -b feature/deploy
 cat >scripts/deploy.sh <<DOC
 #!/bin/sh
