@@ -205,4 +205,22 @@ eventually "the ASCII edit is saved" cfg_has \
 keys q
 expect "EXIT=0"
 
+# Ctrl-C with the editor open and a change typed: the wizard closes
+# cleanly and the change is saved, like every other change.
+SCREEN_LC=C.UTF-8
+SCREEN_ENV=""
+screen_start 80 24 resume shop.test
+expect "Shop · shop.test"
+keys H
+expect "Handover · Shop · shop.test"
+keys j j Enter
+expect "┌─ Rollback notes"
+keys Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up Home
+type_text "Before anything: "
+expect "Before anything: "
+keys C-c
+expect "EXIT=130"
+eventually "the text typed before Ctrl-C is saved" cfg_has \
+    'rollback = "Before anything: rollback step 1'
+
 screen_done

@@ -373,6 +373,25 @@ screen_text_key(struct ui *ui, wint_t wc, bool keycode)
 }
 
 /* Performs the editor's actions of the key table. */
+/*
+ * The wizard is closing (Ctrl-C, SIGTERM, a hang-up) with the editor
+ * open: changed text is saved as Ctrl-S would, since every change is.
+ */
+void
+screen_text_flush(struct ui *ui)
+{
+	struct textarea	*ta = ui->textarea;
+	char		*now;
+
+	if (ta == NULL)
+		return;
+	now = screen_text_join(ta);
+	if (strcmp(now, ta->orig) != 0)
+		ta->cb(ui, now, ta->arg);
+	free(now);
+	screen_text_free(ui);
+}
+
 static void
 screen_text_action(struct ui *ui, enum action a)
 {

@@ -951,6 +951,7 @@ ui_run(struct cmdline *cl)
 			break;
 	}
 
+	screen_text_flush(&ui);
 	if (ui.sprint != NULL)
 		sprint_close(ui.sprint);
 	ui.sprint = NULL;

@@ -100,6 +100,8 @@ struct textarea;
 void screen_text_open(struct ui *, const char *title, const char *text,
 	    void (*cb)(struct ui *, const char *, void *), void *arg);
 void screen_text_free(struct ui *);
+/* On closing the wizard: saves the open editor's text when it changed. */
+void screen_text_flush(struct ui *);
 
 /* ---- lineedit.c: a one-line editor (UTF-8, cursor keys) --------------- */
 
