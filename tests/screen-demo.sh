@@ -27,9 +27,10 @@ expect "✘ No secret keys in the w critical"
 expect "· Production environment id manual"
 # Every check again: the screen answers while they are all in flight.
 # The header counts the checks in flight. Most lab checks end within
-# milliseconds, so the count is read from every frame of the first two
-# seconds and the largest kept: how many ran at once, not how fast the
-# screen was captured.
+# milliseconds (tmux shows only the frames it is asked for), so the count
+# is read from every frame of the first two seconds and the largest kept;
+# the slow routes keep at least two checks running for seconds, so more
+# than one at once is what can be asserted whatever the machine's load.
 keys A
 expect "running" 3
 most=0
@@ -38,7 +39,7 @@ for _ in $(seq 1 20); do
 	[ "${n:-0}" -gt "$most" ] && most=$n
 	sleep 0.1
 done
-check "several checks in flight at once ($most)" [ "$most" -ge 5 ]
+check "more than one check in flight at once ($most)" [ "$most" -ge 2 ]
 keys 3
 expect "▶ 3  12-20h Launch plumbing" 1
 keys 4
