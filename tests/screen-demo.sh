@@ -25,21 +25,10 @@ expect "✘ No dangling DNS records critical"
 expect "✘ No private files served critical"
 expect "✘ No secret keys in the w critical"
 expect "· Production environment id manual"
-# Every check again: the screen answers while they are all in flight.
-# The header counts the checks in flight. Most lab checks end within
-# milliseconds (tmux shows only the frames it is asked for), so the count
-# is read from every frame of the first two seconds and the largest kept;
-# the slow routes keep at least two checks running for seconds, so more
-# than one at once is what can be asserted whatever the machine's load.
+# Every check again; the screen answers meanwhile. (Most of the demo's
+# checks end within milliseconds, so how many run at once is asserted in
+# screen-sprint.sh, against a server that never answers.)
 keys A
-expect "running" 3
-most=0
-for _ in $(seq 1 20); do
-	n=$(screen_text | sed -n 1p | sed -n 's/.* \([0-9][0-9]*\) running.*/\1/p')
-	[ "${n:-0}" -gt "$most" ] && most=$n
-	sleep 0.1
-done
-check "more than one check in flight at once ($most)" [ "$most" -ge 2 ]
 keys 3
 expect "▶ 3  12-20h Launch plumbing" 1
 keys 4

@@ -160,6 +160,16 @@ keys F10
 expect "Silent Ltd · silent.test"
 keys 2
 expect "running" 3
+# Every check at once: those of the silent server stay in flight until
+# their timeout, so the header's count is read while they wait.
+keys A
+most=0
+for _ in $(seq 1 15); do
+	n=$(screen_text | sed -n 1p | sed -n 's/.* \([0-9][0-9]*\) running.*/\1/p')
+	[ "${n:-0}" -gt "$most" ] && most=$n
+	sleep 0.1
+done
+check "many checks in flight at once ($most)" [ "$most" -ge 10 ]
 keys '?'
 expect "Re-run the selected check" 1
 keys Escape
