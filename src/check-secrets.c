@@ -32,9 +32,8 @@ check_secrets_engine_free(void *arg)
 	free(e);
 }
 
-/* The rules for this audit, loaded on first use; NULL with *why. */
-static const struct secrets_rules *
-check_secrets_rules(struct audit *audit, const char **why)
+const struct secrets_rules *
+secrets_rules_of(struct audit *audit, const char **why)
 {
 	struct check_secrets_engine	*e = audit->engine[ENGINE_SECRETS];
 
@@ -298,7 +297,7 @@ check_secrets_start(struct check_run *run, enum gitscan_kind kind)
 		check_finish(run);
 		return;
 	}
-	if ((rules = check_secrets_rules(run->audit, &why)) == NULL) {
+	if ((rules = secrets_rules_of(run->audit, &why)) == NULL) {
 		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
 		    _("the secret rules cannot be loaded: %s"), why);
 		check_finish(run);

@@ -1603,22 +1603,6 @@ check_error_leak_start(struct check_run *run)
 
 /* ---- http.frontend-secrets ---------------------------------------------- */
 
-/*
- * The secret rules of the secrets engine (data/secret-rules.cfg), loaded
- * once per process; NULL with *err when they cannot be loaded.
- */
-static const struct secrets_rules *
-web_secret_rules(const char **err)
-{
-	static struct secrets_rules	*rules;
-	static char			*error;
-
-	if (rules == NULL && error == NULL)
-		rules = secrets_rules_load(NULL, &error);
-	*err = error;
-	return rules;
-}
-
 static size_t
 web_scan_secrets(struct job *job, const char *where, const char *body,
     size_t len, bool *publishable)
@@ -1629,7 +1613,7 @@ web_scan_secrets(struct job *job, const char *where, const char *body,
 	size_t				 i, n, secrets = 0;
 
 	*publishable = false;
-	if ((rules = web_secret_rules(&err)) == NULL)
+	if ((rules = secrets_rules_of(job->run->audit, &err)) == NULL)
 		return 0;
 	n = secrets_scan_buffer(rules, NULL, body, len, &f);
 	for (i = 0; i < n; i++) {
@@ -1670,7 +1654,7 @@ check_frontend_secrets_step(struct job *job)
 	{
 		const char *err;
 
-		if (web_secret_rules(&err) == NULL) {
+		if (secrets_rules_of(job->run->audit, &err) == NULL) {
 			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
 			    _("the secret rules cannot be loaded: %s"), err);
 			job_finish(job);

@@ -6,11 +6,11 @@
  * carries a preview of at most the first 4 characters and a fingerprint
  * (the first 16 hex digits of the SHA-256 of the value), never the value.
  *
- * Reuse (http.frontend-secrets): load the rules once with
- * secrets_rules_load(NULL, &err), keep them for the audit, and call
- * secrets_scan_buffer() on each body; free the findings with
- * secrets_findings_free(). Rules are immutable once loaded and can be
- * shared by threads; a struct secrets_scanner belongs to one thread.
+ * Reuse (http.frontend-secrets): get the audit's rules with
+ * secrets_rules_of(audit, &why) and call secrets_scan_buffer() on each
+ * body; free the findings with secrets_findings_free(). Rules are
+ * immutable once loaded and can be shared by threads; a struct
+ * secrets_scanner belongs to one thread.
  */
 #ifndef SECRETS_H
 #define SECRETS_H
@@ -46,6 +46,12 @@ struct secrets_rules *secrets_rules_load(const char *path, char **err);
 /* Like secrets_rules_load() from text in memory (tests, fuzzing). */
 struct secrets_rules *secrets_rules_parse(const char *text, char **err);
 void secrets_rules_free(struct secrets_rules *);
+/*
+ * The rules of an audit, loaded on first use and shared by its engines
+ * (the secrets.* checks, http.frontend-secrets); freed with the audit.
+ * NULL with *why when they cannot be loaded.
+ */
+const struct secrets_rules *secrets_rules_of(struct audit *, const char **why);
 size_t secrets_rules_count(const struct secrets_rules *);
 /* True when the JIT compiled every pattern. */
 bool secrets_rules_jit(const struct secrets_rules *);

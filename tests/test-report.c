@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "launchready.h"
+#include "testutil.h"
 
 #define GOLDEN_EPOCH "1795507200"	/* 2026-11-24T08:00:00Z */
 
@@ -31,27 +32,6 @@ srcpath(const char *rel)
 	const char	*top = getenv("top_srcdir");
 
 	return xprintf("%s/%s", top != NULL ? top : ".", rel);
-}
-
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE	*f = fopen(path, "rb");
-	char	*data;
-	long	 len;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	data = xmalloc(len + 1);
-	assert_int_equal(fread(data, 1, len, f), (size_t)len);
-	data[len] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = len;
-	return data;
 }
 
 static int

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "launchready.h"
+#include "testutil.h"
 
 /* Strings that must survive a round trip byte for byte. */
 static const char *odd[] = {
@@ -76,28 +77,6 @@ teardown(void **state)
 	run("chattr -R -i %s 2>/dev/null; rm -rf %s", tmpdir, tmpdir);
 	free(tmpdir);
 	return 0;
-}
-
-/* Reads a whole file (NULL when absent). */
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE	*f = fopen(path, "rb");
-	char	*data;
-	long	 len;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	data = xmalloc(len + 1);
-	assert_int_equal(fread(data, 1, len, f), (size_t)len);
-	data[len] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = len;
-	return data;
 }
 
 static void

@@ -15,29 +15,15 @@ screen_board_stage(struct ui *ui)
 	return sprint_session(ui->sprint)->selected_stage;
 }
 
-/*
- * Index in the checklist of the selected item. The session keeps its id
- * (written with the next save, at the latest on closing), so a resumed
- * sprint opens on the item it was left on.
- */
+/* Index in the checklist of the selected item. */
 static size_t
 screen_board_item(struct ui *ui)
 {
-	struct session	*s = sprint_session(ui->sprint);
 	const struct stage *sg = &ui->checklist->stages[screen_board_stage(ui)
 	    - 1];
-	const char	*id;
 
 	if (ui->board_sel >= sg->nitems)
 		ui->board_sel = sg->nitems > 0 ? sg->nitems - 1 : 0;
-	if (sg->nitems > 0) {
-		id = ui->checklist->items[sg->first + ui->board_sel].id;
-		if (s->selected_item == NULL ||
-		    strcmp(s->selected_item, id) != 0) {
-			free(s->selected_item);
-			s->selected_item = xstrdup(id);
-		}
-	}
 	return sg->first + ui->board_sel;
 }
 
@@ -74,7 +60,7 @@ screen_board_header(struct ui *ui)
 	const struct checklist	*cl = ui->checklist;
 	size_t			 settled, failing, total, running;
 	int			 hour, stage, x;
-	char			*line, *right;
+	char			*line, *right, *progress, *full;
 
 	hour = session_hour(s, time(NULL));
 	stage = checklist_stage_at(cl, hour);
@@ -84,20 +70,19 @@ screen_board_header(struct ui *ui)
 	    running) : xstrdup("");
 	/* The running count keeps its place at the right. */
 	x = COLS - ui_width(ui, right);
-	line = xprintf(_(" %s · %s · Hour %d of 48 · %s · %zu%% done"),
+	line = xprintf(_(" %s · %s · Hour %d of 48 · %s"),
 	    s->client != NULL ? s->client : "?", s->opt.domain_unicode != NULL ?
 	    s->opt.domain_unicode : s->opt.domain, hour > 48 ? 48 : hour,
-	    stage >= 1 ? _(cl->stages[stage - 1].name) : "",
-	    total == 0 ? (size_t)0 : settled * 100 / total);
+	    stage >= 1 ? _(cl->stages[stage - 1].name) : "");
+	progress = xprintf(_(" · %zu%% done"), total == 0 ? (size_t)0 :
+	    settled * 100 / total);
 	/* Rather than a cut "· 4", the progress goes when it does not fit. */
-	if (ui_width(ui, line) > x - 1) {
+	if (ui_width(ui, line) + ui_width(ui, progress) <= x - 1) {
+		full = xprintf("%s%s", line, progress);
 		free(line);
-		line = xprintf(_(" %s · %s · Hour %d of 48 · %s"),
-		    s->client != NULL ? s->client : "?",
-		    s->opt.domain_unicode != NULL ? s->opt.domain_unicode :
-		    s->opt.domain, hour > 48 ? 48 : hour,
-		    stage >= 1 ? _(cl->stages[stage - 1].name) : "");
+		line = full;
 	}
+	free(progress);
 	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true, "");
 	ui_text(ui, 0, 0, x - 1, ui_attr(ui, COLOUR_HEADER), false, line);
 	ui_text(ui, 0, x, COLS - x, ui_attr(ui, COLOUR_HEADER), false, right);

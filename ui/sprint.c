@@ -105,8 +105,13 @@ sprint_session(struct sprint *sp)
 void
 sprint_save(struct sprint *sp)
 {
-	char	*err = NULL;
+	const struct stage	*sg = &sp->cl->stages[sp->s->selected_stage - 1];
+	char			*err = NULL;
 
+	/* The board's selection, so that resuming opens on it. */
+	free(sp->s->selected_item);
+	sp->s->selected_item = sp->ui->board_sel < sg->nitems ?
+	    xstrdup(sp->cl->items[sg->first + sp->ui->board_sel].id) : NULL;
 	sp->s->saved = time(NULL);
 	if (session_save(sp->s, &err) == -1) {
 		free(sp->save_error);
