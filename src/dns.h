@@ -113,8 +113,6 @@ void dnscache_forget(struct audit *, void *owner);
  */
 void dnscache_trace(struct audit *, const char *server, const char *name,
 	    int type);
-/* Number of queries sent to servers by this audit so far. */
-size_t dnscache_queries(struct audit *);
 
 /* ---- spf.c: RFC 7208 --------------------------------------------------- */
 

@@ -35,7 +35,6 @@ struct dnscache {
 	struct dnscache_entry	*entries;
 	struct dnscache_wait	*waits;
 	struct check_dns_ticket	*tickets;	/* web/TLS calls in flight */
-	size_t			 queries;
 	FILE			*trace;		/* $LAUNCHREADY_DNS_TRACE */
 	uint64_t		 started;
 };
@@ -240,7 +239,6 @@ static void
 dnscache_send(struct dnscache_entry *e)
 {
 	dnscache_trace(e->cache->audit, NULL, e->cur, e->type);
-	e->cache->queries++;
 	resolver_query(e->cache->audit->resolver, e->cur, e->type,
 	    dnscache_answer, e);
 }
@@ -320,14 +318,6 @@ dnscache_trace(struct audit *audit, const char *server, const char *name,
 	    dnsmsg_type_name(type), server != NULL ? " @" : "",
 	    server != NULL ? server : "");
 	fflush(cache->trace);
-}
-
-size_t
-dnscache_queries(struct audit *audit)
-{
-	struct dnscache	*cache = audit->engine[ENGINE_DNS];
-
-	return cache != NULL ? cache->queries : 0;
 }
 
 struct check_dns_ticket *

@@ -230,8 +230,6 @@ typedef void (*resolver_addr_cb)(void *arg, enum resolve_status,
 	    const struct strlist *addrs);
 void resolver_addresses(struct resolver *, const char *name,
 	    resolver_addr_cb, void *arg);
-/* Cancels every lookup in flight; their callbacks run with TIMEOUT. */
-void resolver_cancel(struct resolver *);
 
 /* ---- calls between engines -------------------------------------------- */
 

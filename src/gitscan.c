@@ -1085,21 +1085,6 @@ gitscan_do(struct gitscan_ctx *cx)
 	free(cx->root);
 }
 
-struct gitscan_report *
-gitscan_run(enum gitscan_kind kind, const char *repo,
-    const struct secrets_rules *rules)
-{
-	struct gitscan_ctx	cx;
-
-	memset(&cx, 0, sizeof cx);
-	cx.kind = kind;
-	cx.repo = repo;
-	cx.rules = rules;
-	cx.rep = xcalloc(1, sizeof *cx.rep);
-	gitscan_do(&cx);
-	return cx.rep;
-}
-
 void
 gitscan_report_free(struct gitscan_report *rep)
 {

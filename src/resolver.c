@@ -215,13 +215,6 @@ resolver_free(struct resolver *res)
 	free(res);
 }
 
-void
-resolver_cancel(struct resolver *res)
-{
-	ares_cancel(res->channel);
-	resolver_schedule(res);
-}
-
 /* Maps a c-ares status to ours. */
 static enum resolve_status
 resolver_status(int status)

@@ -169,9 +169,6 @@ void gitscan_free(struct gitscan *);
 /* The latest progress (safe from the loop while running). */
 void gitscan_get_progress(struct gitscan *, struct gitscan_progress *);
 
-/* Runs the scan on the calling thread (tests, bench); caller frees. */
-struct gitscan_report *gitscan_run(enum gitscan_kind, const char *repo,
-	    const struct secrets_rules *);
 void gitscan_report_free(struct gitscan_report *);
 
 /* ---- check-secrets.c ---------------------------------------------------- */
