@@ -285,12 +285,13 @@ cmd_audit(struct cmdline *cl)
 	for (i = 0; i < cl->only.n; i++) {
 		const char *sel = cl->only.v[i];
 		bool known = check_find(sel) != NULL;
+		const struct check_def *def;
 		size_t k;
 
-		for (k = 0; !known && check_ids[k] != NULL; k++) {
-			if (strcmp(check_family(check_ids[k]), sel) == 0 ||
+		for (k = 0; !known && (def = check_at(k)) != NULL; k++) {
+			if (strcmp(check_family(def->id), sel) == 0 ||
 			    audit_selected(&(struct strlist){ .v =
-			    (char **)&sel, .n = 1 }, check_ids[k],
+			    (char **)&sel, .n = 1 }, def->id,
 			    ca.checklist))
 				known = true;
 		}
@@ -314,12 +315,13 @@ cmd_audit(struct cmdline *cl)
 		return EXIT_FAILURE_;
 	}
 	ca.started = time(NULL);
-	for (i = 0; check_ids[i] != NULL; i++) {
+	for (i = 0; check_at(i) != NULL; i++) {
+		const char *id = check_at(i)->id;
 		struct check_run *run;
 
-		if (!audit_selected(&cl->only, check_ids[i], ca.checklist))
+		if (!audit_selected(&cl->only, id, ca.checklist))
 			continue;
-		run = audit_start(ca.audit, check_ids[i], cmd_audit_done, &ca);
+		run = audit_start(ca.audit, id, cmd_audit_done, &ca);
 		ca.runs = xreallocarray(ca.runs, ca.nruns + 1,
 		    sizeof *ca.runs);
 		ca.runs[ca.nruns++] = run;
@@ -360,20 +362,13 @@ cmd_audit(struct cmdline *cl)
 		break;
 	}
 	status = cmd_audit_status(&ca);
-	if (cl->output != NULL) {
-		if (session_write_atomic(cl->output, out.data, out.len, false,
-		    false, &err) == -1) {
-			fprintf(stderr, "launchready: %s\n", err);
-			free(err);
-			status = EXIT_FAILURE_;
-		} else
-			fprintf(stderr, _("launchready: wrote %s\n"),
-			    cl->output);
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len ||
-	    fflush(stdout) != 0) {
-		fprintf(stderr, _("launchready: cannot write the results\n"));
+	if (file_write(cl->output != NULL ? cl->output : "-", out.data,
+	    out.len, &err) == -1) {
+		fprintf(stderr, "launchready: %s\n", err);
+		free(err);
 		status = EXIT_FAILURE_;
-	}
+	} else if (cl->output != NULL && strcmp(cl->output, "-") != 0)
+		fprintf(stderr, _("launchready: wrote %s\n"), cl->output);
 	buf_free(&out);
 	free(ca.runs);
 	audit_free(ca.audit);
