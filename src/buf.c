@@ -150,3 +150,81 @@ buf_html(struct buf *b, const char *s)
 		}
 	}
 }
+
+/* The code point of the valid n-byte UTF-8 sequence at s. */
+static unsigned
+utf8_decode(const unsigned char *s, size_t n)
+{
+	unsigned	cp;
+	size_t		i;
+
+	if (n == 1)
+		return s[0];
+	cp = s[0] & (0xff >> (n + 1));
+	for (i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	return cp;
+}
+
+/*
+ * Whether a code point must never reach a terminal raw: C1 controls, the
+ * line and paragraph separators, and the bidirectional overrides that
+ * reorder what a reader sees.
+ */
+static bool
+buf_text_hidden(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Whether the ASCII character at p is special in Markdown inline text. */
+static bool
+buf_md_special(const unsigned char *p)
+{
+	if (strchr("\\`*_[]<>|#~", *p) != NULL)
+		return true;
+	/* &name; and &#12; would be read as character references. */
+	return *p == '&' && (p[1] == '#' || (p[1] >= 'a' && p[1] <= 'z') ||
+	    (p[1] >= 'A' && p[1] <= 'Z') || (p[1] >= '0' && p[1] <= '9'));
+}
+
+void
+buf_text(struct buf *b, const char *s, int flags)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const char		*bs = (flags & TEXT_MD) ? "\\\\" : "\\";
+	size_t			 n;
+	unsigned		 cp;
+
+	for (; *p != '\0'; p += n) {
+		if ((n = utf8_valid(p)) == 0) {
+			buf_printf(b, "%sx%02x", bs, *p);
+			n = 1;
+			continue;
+		}
+		if (n > 1) {
+			cp = utf8_decode(p, n);
+			if (buf_text_hidden(cp))
+				buf_printf(b, "%su%04x", bs, cp);
+			else
+				buf_add(b, p, n);
+			continue;
+		}
+		if (*p == '\n' && (flags & TEXT_LINES))
+			buf_add(b, p, 1);
+		else if (*p == '\n')
+			buf_printf(b, "%sn", bs);
+		else if (*p == '\r')
+			buf_printf(b, "%sr", bs);
+		else if (*p == '\t')
+			buf_printf(b, "%st", bs);
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_printf(b, "%sx%02x", bs, *p);
+		else if ((flags & TEXT_MD) && buf_md_special(p)) {
+			buf_add(b, "\\", 1);
+			buf_add(b, p, 1);
+		} else
+			buf_add(b, p, 1);
+	}
+}

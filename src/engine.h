@@ -181,6 +181,28 @@ bool audit_selected(const struct strlist *only, const char *id,
 int sarif_write(struct buf *, struct check_run **runs, size_t nruns,
 	    const struct options *, char **err);
 
+/* ---- report.c: an audit's results in every format ---------------------- */
+
+/* What `audit` found, as the writers see it. */
+struct audit_results {
+	const struct options	 *opt;
+	const struct checklist	 *cl;
+	struct check_run	**runs;		/* in catalogue order */
+	size_t			  nruns;
+	time_t			  started;
+	time_t			  finished;
+	bool			  utf8;		/* text: UTF-8 glyphs */
+};
+
+/*
+ * Appends the results in FORMAT_TEXT, FORMAT_JSON, FORMAT_MD or
+ * FORMAT_SARIF, through the same backends as the handover report (every
+ * piece of untrusted text sanitised for its format). -1 with *err set for
+ * another format.
+ */
+int report_audit(const struct audit_results *, enum format, struct buf *,
+	    char **err);
+
 /* ---- resolver.c: c-ares on the loop ------------------------------------ */
 
 /*

@@ -89,6 +89,20 @@ void buf_free(struct buf *);
 void buf_json(struct buf *, const char *s);
 /* Appends s with &, <, >, " and ' escaped for HTML. */
 void buf_html(struct buf *, const char *s);
+/*
+ * The one sanitiser for untrusted text shown on a terminal or written in
+ * Markdown (audit text and md, the handover Markdown). Appends s with C0
+ * controls, DEL, C1 controls, line separators, bidirectional overrides
+ * and bytes that are not valid UTF-8 shown escaped ("\x1b", "\u0085",
+ * "\xff", "\n", "\t"); newlines are kept with TEXT_LINES. TEXT_MD also
+ * escapes Markdown's inline metacharacters (\ ` * _ [ ] < > | # ~ and a
+ * character reference's &) and doubles the backslash of the escapes
+ * above, so the rendered text shows them. Not for code spans or fenced
+ * blocks, where a backslash is literal: use flags 0 (or TEXT_LINES) there.
+ */
+#define TEXT_LINES	0x1
+#define TEXT_MD		0x2
+void buf_text(struct buf *, const char *s, int flags);
 
 /* ---- file.c: every file the program writes ----------------------------- */
 
