@@ -13,7 +13,9 @@
  */
 static const struct check_def *const *const engines[] = {
 	check_dns_defs,
-	check_web_defs,
+	check_http_defs,
+	check_edge_defs,
+	check_perf_defs,
 	check_tls_defs,
 	check_secrets_defs,
 };
