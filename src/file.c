@@ -181,7 +181,7 @@ fail:
 static bool
 file_is_stream(mode_t mode)
 {
-	return S_ISFIFO(mode) || S_ISCHR(mode) || S_ISSOCK(mode);
+	return S_ISFIFO(mode) || S_ISCHR(mode);
 }
 
 /*
