@@ -50,9 +50,10 @@ declare -A readers=(
 	[checklist.cfg]="(the audit)"
 )
 # A setting of the wrong type in each file: perl substitutions on the whole
-# file (the first match only).
+# file (the first match only). In web.cfg it is staging_hosts, the one list
+# every reader of the file uses (the app checks read only that one).
 declare -A retype=(
-	[web.cfg]='s/login_paths\s*=\s*\[[^\]]*\];/login_paths = 42;/s'
+	[web.cfg]='s/staging_hosts\s*=\s*\[[^\]]*\];/staging_hosts = 42;/s'
 	[tls.cfg]='s/name\s*=\s*"[^"]*";/name = 7;/'
 	[secret-rules.cfg]='s/\bid\s*=\s*"[^"]*";/id = 7;/'
 	[dns-providers.cfg]='s/suffix\s*=\s*"[^"]*";/suffix = 7;/'
