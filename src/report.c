@@ -869,9 +869,17 @@ report_notes(const struct item_state *is)
 		    _("no reason given")));
 	if (is->note != NULL && *is->note != '\0')
 		buf_printf(&b, "%s%s", b.len > 0 ? ". " : "", is->note);
-	if (is->marked != 0)
-		buf_printf(&b, _("%s(marked %s)"), b.len > 0 ? " " : "",
+	/* Only a done or skipped item was confirmed by its mark. */
+	if (is->marked != 0 && is->status == STATUS_DONE)
+		buf_printf(&b, _("%s(confirmed %s)"), b.len > 0 ? " " : "",
 		    report_time(is->marked, t, sizeof t));
+	else if (is->marked != 0 && is->status == STATUS_SKIPPED)
+		buf_printf(&b, _("%s(skipped %s)"), b.len > 0 ? " " : "",
+		    report_time(is->marked, t, sizeof t));
+	else if (is->marked != 0)
+		buf_printf(&b, _("%s(not confirmed; updated %s)"),
+		    b.len > 0 ? " " : "", report_time(is->marked, t,
+		    sizeof t));
 	return b.data;
 }
 
@@ -1237,7 +1245,12 @@ json_item(struct report *r, const struct item *item, const char *indent)
 	json_member(b, "skip_reason", is != NULL && st == STATUS_SKIPPED ?
 	    is->skip_reason : NULL);
 	buf_puts(b, ", ");
-	json_time(b, "marked", is != NULL ? is->marked : 0);
+	/* "marked": when a person confirmed (done) or skipped it; an owner
+	   or a note alone is an "updated", not a confirmation. */
+	json_time(b, "marked", is != NULL && (st == STATUS_DONE ||
+	    st == STATUS_SKIPPED) ? is->marked : 0);
+	buf_puts(b, ", ");
+	json_time(b, "updated", is != NULL ? is->marked : 0);
 	buf_printf(b, ", \"fixed_during_sprint\": %s,\n%s ",
 	    summary_fixed(is) ? "true" : "false", indent);
 	json_result(b, "first", is != NULL ? &is->first : NULL,
@@ -1296,7 +1309,7 @@ report_json(struct report *r)
 	const struct session	*s = r->s;
 	const struct handover	*h = &s->handover;
 	struct buf		*b = r->b, text = { 0 };
-	struct finding		 blockers[5];
+	struct finding		*blockers;
 	size_t			 i, j, n;
 	int			 sev, hour;
 
@@ -1346,13 +1359,16 @@ report_json(struct report *r)
 	for (i = 0; i < STATUS_COUNT; i++)
 		buf_printf(b, "%s\"%s\": %zu", i > 0 ? ", " : "",
 		    status_name(i), r->sum.status[i]);
+	/* Every open critical and high finding, as the summary screen. */
 	buf_puts(b, "},\n  \"blockers\": [");
-	n = summary_blockers(s, r->cl, blockers, nitems(blockers));
+	blockers = xcalloc(r->nfindings + 1, sizeof *blockers);
+	n = summary_blockers(s, r->cl, blockers, r->nfindings);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_puts(b, ", ");
 		buf_json(b, blockers[i].item->id);
 	}
+	free(blockers);
 	buf_puts(b, "]},\n \"findings\": [");
 	for (i = 0; i < r->nfindings; i++) {
 		const struct finding *f = &r->findings[i];

@@ -397,6 +397,23 @@ test_content(void **state)
 	at = strstr(md, "### Secrets inventory");
 	assert_non_null(strstr(at, "| · pending | Secrets rotated where "
 	    "exposed | Maya Lindqvist |"));
+	/* An owner and a note alone do not read as confirmed. */
+	at = strstr(at, "| · pending | Secrets rotated where exposed");
+	assert_non_null(strstr(at, "(not confirmed; updated 2026-11-23 16:20 "
+	    "UTC)"));
+	assert_true(strstr(at, "(confirmed") == NULL ||
+	    strstr(at, "(confirmed") > strchr(at, '\n'));
+	free(md);
+	md = render(brightcart, FORMAT_JSON);
+	at = strstr(md, "{\"id\": \"manual.secrets-rotated\"");
+	assert_non_null(at);
+	assert_non_null(strstr(at, "\"marked\": null, \"updated\": "
+	    "\"2026-11-23T16:20:00Z\""));
+	/* The blockers are every open critical and high finding. */
+	assert_non_null(strstr(md, "\"blockers\": [\"secrets.worktree\", "
+	    "\"secrets.history\", \"email.spf\", \"http.cors\", "
+	    "\"dns.subdomains\", \"http.staging-leak\", \"http.hsts\", "
+	    "\"edge.cdn\", \"email.dmarc\"]"));
 	free(md);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "secrets.h"
 #include "ui.h"
 
 /* Where a finished check reports back: the sprint and the item. */
@@ -240,6 +241,8 @@ sprint_done(struct check_run *run, void *arg)
 	else if (r.status == STATUS_WARN && r.severity == SEVERITY_NONE)
 		r.severity = SEVERITY_INFO;
 	session_record(sp->s, item->id, &r);
+	/* A repository scan's secrets join the inventory (by fingerprint). */
+	inventory_sync(sp->s, check_secrets_report(run), time(NULL));
 	st = session_item(sp->s, item->id);
 	/* A person's skip (it has a reason) stands; an engine's does not. */
 	st->status = st->skip_reason != NULL ? STATUS_SKIPPED : r.status;
