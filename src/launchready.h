@@ -564,6 +564,57 @@ size_t inventory_open(const struct session *);
 int inventory_set_status(struct secret_row *, enum secret_status,
 	    time_t when, const char *reason, char **err);
 
+/* ---- appendix.c: Part 2 of the handover, built from the results ------ */
+
+#define APPENDIX_TARGET_MS	300	/* p95 target of a route */
+#define APPENDIX_MAX_COLS	6
+#define APPENDIX_RUNBOOKS	5
+
+struct appendix_row {
+	char	*cell[APPENDIX_MAX_COLS];
+};
+
+/* A table of ncols columns; rows own their cells. */
+struct appendix_table {
+	size_t			 ncols;
+	struct appendix_row	*rows;
+	size_t			 n;
+};
+
+/* A runbook: what to do, filled in with this client's names. */
+struct runbook {
+	const char	*key;		/* "certificate", "dns"... (JSON) */
+	char		*title;
+	struct strlist	 steps;
+};
+
+struct appendix {
+	struct appendix_table	 dns;	/* name, type, target, TTL,
+					   provider or CDN, purpose */
+	struct strlist		 redirects; /* one sentence per entry URL */
+	struct appendix_table	 certs;	/* host, issuer, expiry (date), days
+					   left, renewal path */
+	struct appendix_table	 routes;/* route, p50 ms, p95 ms, against the
+					   target; slowest first */
+	struct appendix_table	 cache;	/* route, kind, Cache-Control */
+	struct appendix_table	 env;	/* variable, where it is used */
+	struct runbook		 runbooks[APPENDIX_RUNBOOKS];
+};
+
+/*
+ * Builds the appendices from the session's latest results (evidence
+ * lines read by their shape; what does not fit stays in the full
+ * evidence). Free with appendix_clear.
+ */
+void appendix_build(const struct session *, struct appendix *);
+void appendix_clear(struct appendix *);
+
+/* ---- handbook.c: the handover document's own parts ------------------- */
+
+struct summary;
+/* Appends the tool's verdict as one sentence (translated). */
+void handbook_verdict(const struct summary *, struct buf *);
+
 /* ---- summary.c: the launch-risk summary (report and summary screen) --- */
 
 struct summary {

@@ -12,18 +12,7 @@
 #include <string.h>
 
 #include "launchready.h"
-
-/* The report being written. */
-struct report {
-	const struct session	*s;
-	const struct checklist	*cl;
-	struct buf		*b;
-	time_t			 generated;
-	struct summary		 sum;
-	struct finding		*findings;
-	size_t			 nfindings;
-	const struct report_ops	*ops;
-};
+#include "report.h"
 
 /* A section built from the latest evidence of some checks. */
 struct report_group {
@@ -67,31 +56,6 @@ static const struct report_group report_environment = {
 	.checks = { "secrets.inventory", NULL },
 };
 
-/* How Markdown and HTML write the pieces of a section. */
-struct report_ops {
-	/* Starts and ends the document. */
-	void	(*begin)(struct report *, const char *title);
-	void	(*end)(struct report *);
-	/* A heading of level 1..4 (plain text). */
-	void	(*heading)(struct report *, int level, const char *text);
-	/* A paragraph of plain text; emphasis makes it stand out. */
-	void	(*para)(struct report *, const char *text, bool emphasis);
-	/* Text a person typed, its line breaks kept. */
-	void	(*block)(struct report *, const char *text);
-	/* Evidence lines, verbatim. */
-	void	(*pre)(struct report *, char **lines, size_t n);
-	/* A list of items, each a bold lead then plain text. */
-	void	(*list_begin)(struct report *);
-	void	(*list_item)(struct report *, const char *lead,
-		    const char *text);
-	void	(*list_end)(struct report *);
-	/* A table; a row's class ("fail", "pass", NULL) colours it. */
-	void	(*table_begin)(struct report *, const char **head, size_t n);
-	void	(*table_row)(struct report *, const char *class,
-		    const char **cells, size_t n);
-	void	(*table_end)(struct report *);
-};
-
 /* The report's time: SOURCE_DATE_EPOCH when set (reproducible output). */
 static time_t
 report_now(void)
@@ -110,7 +74,7 @@ report_now(void)
 }
 
 /* A time for people ("2026-11-24 13:05 UTC"), or the word for none. */
-static const char *
+const char *
 report_time(time_t t, char *out, size_t len)
 {
 	struct tm	tm;
@@ -125,7 +89,7 @@ report_time(time_t t, char *out, size_t len)
 }
 
 /* The domain as shown: Unicode form, with the ASCII one when it differs. */
-static char *
+char *
 report_domain(const struct session *s)
 {
 	const char	*a = s->opt.domain, *u = s->opt.domain_unicode;
@@ -137,7 +101,7 @@ report_domain(const struct session *s)
 	return xstrdup(a);
 }
 
-static const char *
+const char *
 report_title(const struct report *r, const char *id)
 {
 	const struct item	*item = checklist_item(r->cl, id);
@@ -155,7 +119,7 @@ static const char *report_severity_heading[SEVERITY_COUNT] = {
 };
 
 /* A sentence: s with a full stop added when it has no end mark. */
-static char *
+char *
 report_sentence(const char *s)
 {
 	size_t	len = strlen(s);
@@ -166,14 +130,14 @@ report_sentence(const char *s)
 }
 
 /* "none" for an absent string. */
-static const char *
+const char *
 report_or(const char *s, const char *none)
 {
 	return s != NULL && *s != '\0' ? s : none;
 }
 
 /* The text of a status for tables: UTF-8 glyph and label. */
-static char *
+char *
 report_status(enum status st)
 {
 	return xprintf("%s %s", status_glyph(st, true), status_label(st));
@@ -181,14 +145,75 @@ report_status(enum status st)
 
 /* ---- Markdown ---------------------------------------------------------- */
 
-/* Appends inline text with Markdown's special characters escaped. */
+/* Whether c is an ASCII letter or digit. */
+static bool
+md_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/*
+ * Appends inline text, escaping only what a CommonMark renderer would
+ * take as markup there: emphasis and code marks, links, HTML tags, table
+ * bars, entities, and a heading, quote or list marker at the start. So
+ * "a -> b" and "#alerts" stay as typed, with no backslash to read.
+ */
 static void
 md_text(struct buf *b, const char *s)
 {
-	for (; *s != '\0'; s++) {
+	const char	*start = s;
+	char		 prev = ' ';
+
+	s += strspn(s, " ");
+	if (s != start)
+		buf_add(b, start, s - start);
+	if (*s == '#' || *s == '>' || ((*s == '-' || *s == '+' || *s == '=') &&
+	    (s[1] == ' ' || s[1] == '\0' || s[1] == *s)))
+		buf_add(b, "\\", 1);
+	else if (md_alnum(*s)) {
+		/* "1. Build" at the start would become a numbered list. */
+		const char *d = s + strspn(s, "0123456789");
+
+		if (d != s && (*d == '.' || *d == ')') && (d[1] == ' ' ||
+		    d[1] == '\0')) {
+			buf_add(b, s, d - s);
+			buf_add(b, "\\", 1);
+			s = d;
+		}
+	}
+	for (; *s != '\0'; prev = *s, s++) {
 		switch (*s) {
-		case '\\': case '`': case '*': case '_': case '[': case ']':
-		case '<': case '>': case '|': case '#':
+		case '\\':
+			/* Only before punctuation is a backslash an escape. */
+			if (s[1] != '\0' && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+			    s[1]) != NULL)
+				buf_add(b, "\\", 1);
+			buf_add(b, s, 1);
+			break;
+		case '_':
+			/* Inside a word (snake_case) it is no emphasis. */
+			if (!md_alnum(prev) || !md_alnum(s[1]))
+				buf_add(b, "\\", 1);
+			buf_add(b, s, 1);
+			break;
+		case '<':
+			if (md_alnum(s[1]) || s[1] == '/' || s[1] == '!' ||
+			    s[1] == '?')
+				buf_add(b, "\\", 1);
+			buf_add(b, s, 1);
+			break;
+		case '&':
+			if (md_alnum(s[1]) || s[1] == '#')
+				buf_add(b, "\\", 1);
+			buf_add(b, s, 1);
+			break;
+		case '~':
+			if (s[1] == '~' || prev == '~')
+				buf_add(b, "\\", 1);
+			buf_add(b, s, 1);
+			break;
+		case '`': case '*': case '[': case ']': case '|':
 			buf_add(b, "\\", 1);
 			buf_add(b, s, 1);
 			break;
@@ -421,6 +446,13 @@ md_table_end(struct report *r)
 	buf_puts(r->b, "\n");
 }
 
+/* The end of a part: a thematic break (Part 2 starts after it). */
+static void
+md_part_end(struct report *r)
+{
+	buf_puts(r->b, "* * *\n\n");
+}
+
 static const struct report_ops report_md = {
 	.begin = md_begin,
 	.end = md_end,
@@ -434,6 +466,7 @@ static const struct report_ops report_md = {
 	.table_begin = md_table_begin,
 	.table_row = md_table_row,
 	.table_end = md_table_end,
+	.part_end = md_part_end,
 };
 
 /* ---- HTML -------------------------------------------------------------- */
@@ -460,10 +493,24 @@ static const char html_style[] =
 ".summary{font-size:1.05em;background:#fff8e6;border-left:4px solid "
 "#d98e04;padding:.6em .9em}\n"
 "footer{margin-top:3em;color:#6a7280;font-size:.85em}\n"
-"@media print{body{margin:0;max-width:none;font-size:11pt}"
+".part1 h2{font-size:1.15em;margin:1.1em 0 .3em}\n"
+".part1 h3{font-size:1em;margin:.7em 0 .2em}\n"
+".meta{color:#4a5262}\n"
+".part2{break-before:page;page-break-before:always}\n"
+"@page{size:A4;margin:11mm 12mm}\n"
+"@media print{body{margin:0;max-width:none;font-size:10pt;line-height:1.3}"
 "h2{page-break-after:avoid}h3,h4{page-break-after:avoid}"
 "table,pre{page-break-inside:avoid}"
-"pre{white-space:pre-wrap}.summary{background:none}}\n";
+"pre{white-space:pre-wrap}.summary{background:none}"
+".part1{font-size:8.4pt;line-height:1.22}"
+".part1 h1{font-size:1.5em;margin:0 0 .2em}"
+".part1 h2{font-size:1.12em;margin:.55em 0 .15em}"
+".part1 h3{font-size:1em;margin:.35em 0 .1em}"
+".part1 p{margin:.15em 0}.part1 table{margin:.15em 0 .3em}"
+".part1 th,.part1 td{padding:.1em .35em}"
+".part1 ul,.part1 ol{margin:.1em 0;padding-left:1.3em}"
+".part1 ul{columns:2;column-gap:1.6em}"
+".part1 li{break-inside:avoid}}\n";
 
 static void
 html_begin(struct report *r, const char *title)
@@ -502,32 +549,55 @@ html_para(struct report *r, const char *text, bool emphasis)
 	buf_puts(r->b, "</p>\n");
 }
 
-/* Text of several lines: each line escaped, the breaks kept as <br>. */
+/*
+ * Text of several lines, as md_block reads it: steps become a list
+ * (numbered when typed so), other text keeps its breaks as <br>.
+ */
 static void
 html_block(struct report *r, const char *text)
 {
-	const char	*p = text, *nl;
+	const char	*p = text, *nl, *step;
 	char		*line;
 	size_t		 end = strlen(text);
+	unsigned long	 num, first = 0;
+	bool		 list = md_steps(text), any = false;
 
 	/* Trailing empty lines add nothing. */
 	while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
 		end--;
-	buf_puts(r->b, "<p class=\"block\">");
+	if (list) {
+		(void)md_step(text + strspn(text, " \t\r\n"), &first);
+		if (first > 1)
+			buf_printf(r->b, "<ol start=\"%lu\">\n", first);
+		else
+			buf_puts(r->b, first > 0 ? "<ol>\n" : "<ul>\n");
+	} else
+		buf_puts(r->b, "<p class=\"block\">");
 	while (p < text + end) {
 		nl = memchr(p, '\n', (size_t)(text + end - p));
 		line = xstrndup(p, nl != NULL ? (size_t)(nl - p) :
 		    (size_t)(text + end - p));
 		if (*line != '\0' && line[strlen(line) - 1] == '\r')
 			line[strlen(line) - 1] = '\0';
-		buf_html(r->b, line);
+		if (list && (step = md_step(line, &num)) != NULL) {
+			buf_puts(r->b, "<li>");
+			buf_html(r->b, step);
+			buf_puts(r->b, "</li>\n");
+		} else if (!list) {
+			if (any)
+				buf_puts(r->b, "<br>\n");
+			buf_html(r->b, line);
+			any = true;
+		}
 		free(line);
 		if (nl == NULL)
 			break;
-		buf_puts(r->b, "<br>\n");
 		p = nl + 1;
 	}
-	buf_puts(r->b, "</p>\n");
+	if (list)
+		buf_puts(r->b, first > 0 ? "</ol>\n" : "</ul>\n");
+	else
+		buf_puts(r->b, "</p>\n");
 }
 
 static void
@@ -611,6 +681,20 @@ html_table_end(struct report *r)
 	buf_puts(r->b, "</table>\n");
 }
 
+static void
+html_part_begin(struct report *r, const char *class)
+{
+	buf_puts(r->b, "<section class=\"");
+	buf_html(r->b, class);
+	buf_puts(r->b, "\">\n");
+}
+
+static void
+html_part_end(struct report *r)
+{
+	buf_puts(r->b, "</section>\n");
+}
+
 static const struct report_ops report_html = {
 	.begin = html_begin,
 	.end = html_end,
@@ -624,58 +708,11 @@ static const struct report_ops report_html = {
 	.table_begin = html_table_begin,
 	.table_row = html_table_row,
 	.table_end = html_table_end,
+	.part_begin = html_part_begin,
+	.part_end = html_part_end,
 };
 
 /* ---- the sections, for Markdown and HTML -------------------------------- */
-
-/* 1. Client, domain, dates, who ran the sprint. */
-static void
-report_section_sprint(struct report *r)
-{
-	const struct session	*s = r->s;
-	const char		*head[] = { _("Sprint"), _("Details") };
-	const char		*row[2];
-	char			 t[64], *domain, *v;
-	int			 hour, stage;
-
-	r->ops->heading(r, 1, _("1. The sprint"));
-	r->ops->table_begin(r, head, 2);
-	row[0] = _("Client");
-	row[1] = report_or(s->client, _("not recorded"));
-	r->ops->table_row(r, NULL, row, 2);
-	domain = report_domain(s);
-	row[0] = _("Domain");
-	row[1] = domain;
-	r->ops->table_row(r, NULL, row, 2);
-	free(domain);
-	row[0] = _("Run by");
-	row[1] = report_or(s->consultant, _("not recorded"));
-	r->ops->table_row(r, NULL, row, 2);
-	row[0] = _("Sprint started");
-	row[1] = report_time(s->started, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2);
-	hour = session_hour(s, s->saved);
-	stage = checklist_stage_at(r->cl, hour);
-	v = xprintf(_("%s (hour %d of 48 · %s)"), report_time(s->saved, t,
-	    sizeof t), hour, r->cl->stages[stage - 1].name);
-	row[0] = _("Last saved");
-	row[1] = v;
-	r->ops->table_row(r, NULL, row, 2);
-	free(v);
-	row[0] = _("Final QA run");
-	row[1] = report_time(s->handover.final_qa, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2);
-	row[0] = _("Report written");
-	row[1] = report_time(r->generated, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2);
-	v = xprintf(_("%zu of %zu items settled (passed, done or skipped)"),
-	    r->sum.settled, r->sum.total);
-	row[0] = _("Progress");
-	row[1] = v;
-	r->ops->table_row(r, NULL, row, 2);
-	free(v);
-	r->ops->table_end(r);
-}
 
 /* The counts behind the summary, as one table row. */
 static void
@@ -716,7 +753,7 @@ report_section_summary(struct report *r)
 	int		 sev;
 	enum status	 st;
 
-	r->ops->heading(r, 1, _("2. Launch-risk summary"));
+	r->ops->heading(r, 2, _("Launch-risk summary and audit list"));
 	summary_write(r->s, r->cl, &text);
 	r->ops->para(r, text.data, true);
 	buf_free(&text);
@@ -789,7 +826,7 @@ report_section_changed(struct report *r)
 	size_t			 i;
 	bool			 any = false, worse = false;
 
-	r->ops->heading(r, 1, _("3. What changed during the sprint"));
+	r->ops->heading(r, 2, _("What changed during the sprint, in detail"));
 	for (i = 0; i < r->cl->nitems; i++) {
 		item = &r->cl->items[i];
 		is = summary_state(r->s, item->id);
@@ -850,7 +887,7 @@ report_section_changed(struct report *r)
 }
 
 /* The notes column of an item: note, skip reason, when it was marked. */
-static char *
+char *
 report_notes(const struct item_state *is)
 {
 	struct buf	b = { 0 };
@@ -897,7 +934,7 @@ report_section_stages(struct report *r)
 	char			*heading, *status_text, *notes;
 	size_t			 i, j;
 
-	r->ops->heading(r, 1, _("4. Every stage's items"));
+	r->ops->heading(r, 1, _("H. Stage items"));
 	for (i = 0; i < STAGE_COUNT; i++) {
 		st = &r->cl->stages[i];
 		heading = xprintf(_("Stage %d · %s (hours %d–%d)"), st->number,
@@ -1031,7 +1068,7 @@ report_group(struct report *r, const struct report_group *g)
 static void
 report_section_maps(struct report *r)
 {
-	r->ops->heading(r, 1, _("5. DNS, redirects and certificates"));
+	r->ops->heading(r, 2, _("DNS, redirects and certificates"));
 	report_group(r, &report_dns);
 	report_group(r, &report_redirects);
 	report_group(r, &report_certificates);
@@ -1041,7 +1078,7 @@ report_section_maps(struct report *r)
 static void
 report_section_secrets(struct report *r)
 {
-	r->ops->heading(r, 1, _("6. Secrets and environment variables"));
+	r->ops->heading(r, 2, _("Secrets and environment variables"));
 	r->ops->para(r, _("Secret values are never written here: each "
 	    "finding shows its rule, file and line, a redacted prefix and a "
 	    "fingerprint. Environment variables are listed by name only."),
@@ -1050,89 +1087,7 @@ report_section_secrets(struct report *r)
 	report_group(r, &report_environment);
 }
 
-/* A free-text handover field, or what to say when it is empty. */
-static void
-report_text(struct report *r, const char *heading, const char *text,
-    const char *empty)
-{
-	r->ops->heading(r, 2, heading);
-	if (text != NULL && *text != '\0')
-		r->ops->block(r, text);
-	else
-		r->ops->para(r, empty, false);
-}
-
-/* 7. Access list, deploy steps, rollback, monitoring. */
-static void
-report_section_access(struct report *r)
-{
-	const struct handover	*h = &r->s->handover;
-	const char		*head[] = { _("Account"), _("Provider"),
-				    _("Owner"), _("Where the credentials "
-				    "live") };
-	const char		*row[4];
-	size_t			 i;
-
-	r->ops->heading(r, 1, _("7. Access, deploy, rollback and "
-	    "monitoring"));
-	r->ops->heading(r, 2, _("Access list"));
-	if (h->naccess == 0)
-		r->ops->para(r, _("No access recorded yet."), false);
-	else {
-		r->ops->table_begin(r, head, nitems(head));
-		for (i = 0; i < h->naccess; i++) {
-			row[0] = report_or(h->access[i].account, "");
-			row[1] = report_or(h->access[i].provider, "");
-			row[2] = report_or(h->access[i].owner,
-			    _("no owner yet"));
-			row[3] = report_or(h->access[i].where, "");
-			r->ops->table_row(r, NULL, row, 4);
-		}
-		r->ops->table_end(r);
-	}
-	report_text(r, _("Deploy steps"), h->deploy_steps,
-	    _("No deploy steps recorded yet."));
-	report_text(r, _("Rollback notes"), h->rollback,
-	    _("No rollback notes recorded yet."));
-	report_text(r, _("Monitoring and alert routing"), h->monitoring,
-	    _("No monitoring notes recorded yet."));
-	report_evidence(r, "mon.health");
-	report_related_items(r, &report_monitoring);
-}
-
-/* 8. Open risks that can wait, and the lesser findings still open. */
-static void
-report_section_risks(struct report *r)
-{
-	char	*lead;
-	size_t	 i;
-	bool	 any = false;
-
-	r->ops->heading(r, 1, _("8. Open risks that can wait until after "
-	    "launch"));
-	report_text(r, _("Accepted by the team"), r->s->handover.open_risks,
-	    _("None recorded."));
-	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
-
-		if (f->severity >= SEVERITY_HIGH)
-			continue;
-		if (!any) {
-			r->ops->heading(r, 2, _("Lesser findings still open"));
-			r->ops->list_begin(r);
-			any = true;
-		}
-		lead = xprintf("%s:", f->item->title);
-		r->ops->list_item(r, lead, f->state->has_latest &&
-		    f->state->latest.summary != NULL ?
-		    f->state->latest.summary : status_label(f->state->status));
-		free(lead);
-	}
-	if (any)
-		r->ops->list_end(r);
-}
-
-/* Writes Markdown or HTML. */
+/* Writes Markdown or HTML: Part 1, then the appendices and evidence. */
 static void
 report_document(struct report *r)
 {
@@ -1140,21 +1095,28 @@ report_document(struct report *r)
 
 	domain = report_domain(r->s);
 	if (r->s->client != NULL && *r->s->client != '\0')
-		title = xprintf(_("Handover checklist: %s — %s"), r->s->client,
-		    domain);
+		title = xprintf(_("Handover: %s — %s"), r->s->client, domain);
 	else
-		title = xprintf(_("Handover checklist: %s"), domain);
+		title = xprintf(_("Handover: %s"), domain);
 	r->ops->begin(r, title);
 	free(title);
 	free(domain);
-	report_section_sprint(r);
+	if (r->ops->part_begin != NULL)
+		r->ops->part_begin(r, "part1");
+	handbook_part1(r);
+	r->ops->part_end(r);
+	if (r->ops->part_begin != NULL)
+		r->ops->part_begin(r, "part2");
+	r->ops->heading(r, 1, _("Part 2 — Appendices"));
+	handbook_appendices(r);
+	report_section_stages(r);
+	r->ops->heading(r, 1, _("I. Full evidence"));
 	report_section_summary(r);
 	report_section_changed(r);
-	report_section_stages(r);
 	report_section_maps(r);
 	report_section_secrets(r);
-	report_section_access(r);
-	report_section_risks(r);
+	report_group(r, &report_monitoring);
+	r->ops->part_end(r);
 	r->ops->end(r);
 }
 
@@ -1483,6 +1445,7 @@ report_json(struct report *r)
 	json_member(b, "monitoring", h->monitoring);
 	buf_puts(b, ",\n ");
 	json_member(b, "open_risks", h->open_risks);
+	handbook_json(r);
 	buf_puts(b, "}\n");
 }
 
@@ -1497,6 +1460,7 @@ report_render(const struct session *s, const struct checklist *cl,
 	r.generated = report_now();
 	summary_count(s, cl, &r.sum);
 	r.nfindings = summary_findings(s, cl, &r.findings);
+	appendix_build(s, &r.app);
 	switch (format) {
 	case FORMAT_MD:
 		r.ops = &report_md;
@@ -1514,6 +1478,7 @@ report_render(const struct session *s, const struct checklist *cl,
 		    "json"));
 		break;
 	}
+	appendix_clear(&r.app);
 	free(r.findings);
 	return rc;
 }
