@@ -40,6 +40,69 @@ handbook_verdict(const struct summary *sum, struct buf *b)
 		    "settled by a person."));
 }
 
+/* Appends "A, B and 2 more" for the titles of items whose flag is set. */
+static void
+handbook_titles(const struct checklist *cl, const bool *flag, size_t n,
+    struct buf *b)
+{
+	size_t	i, shown = 0;
+
+	for (i = 0; i < cl->nitems && shown < 3; i++) {
+		if (!flag[i])
+			continue;
+		buf_printf(b, "%s%s", shown++ > 0 ? ", " : "",
+		    cl->items[i].title);
+	}
+	if (n > shown)
+		buf_printf(b, ngettext(" and %zu more", " and %zu more",
+		    n - shown), n - shown);
+}
+
+void
+handbook_qa(const struct session *s, const struct checklist *cl,
+    const enum status *before, struct buf *b)
+{
+	struct summary		 sum;
+	const struct item_state	*is;
+	bool			*fixed, *worse;
+	size_t			 i, nfixed = 0, nworse = 0;
+	enum status		 now, was;
+
+	summary_count(s, cl, &sum);
+	handbook_verdict(&sum, b);
+	fixed = xcalloc(cl->nitems + 1, sizeof *fixed);
+	worse = xcalloc(cl->nitems + 1, sizeof *worse);
+	for (i = 0; i < cl->nitems; i++) {
+		if (cl->items[i].check == NULL)
+			continue;
+		is = summary_state(s, cl->items[i].id);
+		now = summary_status(is);
+		was = before[i];
+		if ((status_is_finding(was) || was == STATUS_ERROR) &&
+		    now == STATUS_PASS)
+			nfixed += fixed[i] = true;
+		else if (!status_is_finding(was) && status_is_finding(now))
+			nworse += worse[i] = true;
+	}
+	if (nfixed + nworse == 0)
+		buf_puts(b, _(" Nothing changed since the previous run."));
+	if (nfixed > 0) {
+		buf_printf(b, ngettext(" Fixed since the previous run: %zu (",
+		    " Fixed since the previous run: %zu (", nfixed), nfixed);
+		handbook_titles(cl, fixed, nfixed, b);
+		buf_puts(b, ").");
+	}
+	if (nworse > 0) {
+		buf_printf(b, ngettext(" New problem since the previous run: "
+		    "%zu (", " New problems since the previous run: %zu (",
+		    nworse), nworse);
+		handbook_titles(cl, worse, nworse, b);
+		buf_puts(b, ").");
+	}
+	free(fixed);
+	free(worse);
+}
+
 /* The decision as one sentence (newly allocated). */
 static char *
 handbook_decision(const struct launch_decision *d)

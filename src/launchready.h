@@ -614,6 +614,14 @@ void appendix_clear(struct appendix *);
 struct summary;
 /* Appends the tool's verdict as one sentence (translated). */
 void handbook_verdict(const struct summary *, struct buf *);
+struct checklist;
+/*
+ * The end of a final QA pass: the verdict, then what changed against
+ * before (the status of each checklist item, by index, when the pass
+ * began): the checks fixed since and the new problems, named.
+ */
+void handbook_qa(const struct session *, const struct checklist *,
+	    const enum status *before, struct buf *);
 
 /* ---- summary.c: the launch-risk summary (report and summary screen) --- */
 
