@@ -137,7 +137,7 @@ handbook_do_now(struct report *r)
 	char			*text;
 	size_t			 i, n = 0;
 
-	r->ops->heading(r, 1, _("Do now"));
+	report_heading(r, 1, _("Do now"));
 	for (i = 0; i < r->nfindings; i++) {
 		const struct finding *f = &r->findings[i];
 
@@ -169,7 +169,7 @@ handbook_do_now(struct report *r)
 	if (n > 0)
 		r->ops->list_end(r);
 	else
-		r->ops->para(r, _("Nothing: no critical or high problem is "
+		report_para(r, _("Nothing: no critical or high problem is "
 		    "open and every manual item is confirmed."), false);
 }
 
@@ -178,11 +178,11 @@ static void
 handbook_text(struct report *r, const char *heading, const char *text,
     const char *empty)
 {
-	r->ops->heading(r, 2, heading);
+	report_heading(r, 2, heading);
 	if (text != NULL && *text != '\0')
 		r->ops->block(r, text);
 	else
-		r->ops->para(r, empty, false);
+		report_para(r, empty, false);
 }
 
 /* "Run it": access, deploy, rollback with its rehearsal, alert owners. */
@@ -198,10 +198,10 @@ handbook_run_it(struct report *r)
 	char			*line;
 	size_t			 i;
 
-	r->ops->heading(r, 1, _("Run it"));
-	r->ops->heading(r, 2, _("Access list"));
+	report_heading(r, 1, _("Run it"));
+	report_heading(r, 2, _("Access list"));
 	if (h->naccess == 0)
-		r->ops->para(r, _("No access recorded yet."), false);
+		report_para(r, _("No access recorded yet."), false);
 	else {
 		r->ops->table_begin(r, head, nitems(head));
 		for (i = 0; i < h->naccess; i++) {
@@ -210,7 +210,7 @@ handbook_run_it(struct report *r)
 			row[2] = report_or(h->access[i].owner,
 			    _("no owner yet"));
 			row[3] = report_or(h->access[i].where, "");
-			r->ops->table_row(r, NULL, row, 4);
+			r->ops->table_row(r, NULL, row, 4, 0);
 		}
 		r->ops->table_end(r);
 	}
@@ -226,15 +226,15 @@ handbook_run_it(struct report *r)
 	else
 		line = xstrdup(_("Rollback not rehearsed yet (target: under "
 		    "15 minutes)."));
-	r->ops->para(r, line, h->rollback_minutes > 15);
+	report_para(r, line, h->rollback_minutes > 15);
 	free(line);
-	r->ops->heading(r, 2, _("Alert owners"));
+	report_heading(r, 2, _("Alert owners"));
 	for (i = 0; i < ALERT_COUNT; i++) {
 		ahead[i] = alert_label((enum alert)i);
 		arow[i] = report_or(h->alert_owner[i], _("nobody yet"));
 	}
 	r->ops->table_begin(r, ahead, ALERT_COUNT);
-	r->ops->table_row(r, NULL, arow, ALERT_COUNT);
+	r->ops->table_row(r, NULL, arow, ALERT_COUNT, 0);
 	r->ops->table_end(r);
 	if (h->monitoring != NULL && *h->monitoring != '\0')
 		handbook_text(r, _("Monitoring"), h->monitoring, "");
@@ -248,7 +248,7 @@ handbook_changed(struct report *r)
 	char			*line;
 	size_t			 i, n = 0;
 
-	r->ops->heading(r, 1, _("What changed during the sprint"));
+	report_heading(r, 1, _("What changed during the sprint"));
 	for (i = 0; i < r->cl->nitems; i++) {
 		is = summary_state(r->s, r->cl->items[i].id);
 		if (!summary_fixed(is))
@@ -269,7 +269,7 @@ handbook_changed(struct report *r)
 	if (n > 0)
 		r->ops->list_end(r);
 	else
-		r->ops->para(r, _("Nothing yet: no problem found at the first "
+		report_para(r, _("Nothing yet: no problem found at the first "
 		    "check passes now."), false);
 }
 
@@ -281,7 +281,7 @@ handbook_risks(struct report *r)
 	char			*text;
 	size_t			 i, n = 0;
 
-	r->ops->heading(r, 1, _("Open risks"));
+	report_heading(r, 1, _("Open risks"));
 	if (h->open_risks != NULL && *h->open_risks != '\0')
 		r->ops->block(r, h->open_risks);
 	for (i = 0; i < r->nfindings; i++) {
@@ -298,7 +298,7 @@ handbook_risks(struct report *r)
 	if (n > 0)
 		r->ops->list_end(r);
 	else if (h->open_risks == NULL || *h->open_risks == '\0')
-		r->ops->para(r, _("None recorded."), false);
+		report_para(r, _("None recorded."), false);
 }
 
 void
@@ -314,17 +314,17 @@ handbook_part1(struct report *r)
 	    report_time(s->started, t1, sizeof t1), report_time(s->saved, t2,
 	    sizeof t2), report_or(s->consultant, _("not recorded")),
 	    report_time(r->generated, t3, sizeof t3));
-	r->ops->para(r, line, false);
+	report_para(r, line, false);
 	free(line);
 	free(domain);
 
-	r->ops->heading(r, 1, _("Launch decision"));
+	report_heading(r, 1, _("Launch decision"));
 	line = handbook_decision(&s->handover.decision);
-	r->ops->para(r, line, true);
+	report_para(r, line, true);
 	free(line);
 	buf_puts(&b, _("The tool's verdict: "));
 	handbook_verdict(&r->sum, &b);
-	r->ops->para(r, b.data, false);
+	report_para(r, b.data, false);
 	buf_free(&b);
 
 	handbook_do_now(r);
@@ -341,13 +341,13 @@ handbook_table(struct report *r, const struct appendix_table *t,
 	size_t	i;
 
 	if (t->n == 0) {
-		r->ops->para(r, empty, false);
+		report_para(r, empty, false);
 		return;
 	}
 	r->ops->table_begin(r, head, t->ncols);
 	for (i = 0; i < t->n; i++)
 		r->ops->table_row(r, NULL, (const char **)t->rows[i].cell,
-		    t->ncols);
+		    t->ncols, 0);
 	r->ops->table_end(r);
 }
 
@@ -381,13 +381,13 @@ handbook_secrets(struct report *r)
 	char			*where, *commit, *status, date[16];
 	size_t			 i;
 
-	r->ops->heading(r, 1, _("D. Secret inventory"));
+	report_heading(r, 1, _("D. Secret inventory"));
 	if (h->nsecrets == 0) {
-		r->ops->para(r, _("No secret found in the repository, or it "
+		report_para(r, _("No secret found in the repository, or it "
 		    "was not scanned."), false);
 		return;
 	}
-	r->ops->para(r, _("Values are never written: each secret is known by "
+	report_para(r, _("Values are never written: each secret is known by "
 	    "its fingerprint. Owner and status are set in the wizard."),
 	    false);
 	r->ops->table_begin(r, head, nitems(head));
@@ -410,7 +410,7 @@ handbook_secrets(struct report *r)
 		row[4] = report_or(sr->owner, _("nobody yet"));
 		row[5] = status;
 		r->ops->table_row(r, sr->status == SECRET_EXPOSED ? "fail" :
-		    "pass", row, nitems(head));
+		    "pass", row, nitems(head), 1u << 0);
 		free(where);
 		free(commit);
 		free(status);
@@ -436,32 +436,32 @@ handbook_appendices(struct report *r)
 				    _("Where it is used") };
 	size_t			 i, j;
 
-	r->ops->heading(r, 1, _("A. DNS map"));
+	report_heading(r, 1, _("A. DNS map"));
 	handbook_table(r, &a->dns, dns, _("No DNS results yet."));
-	r->ops->heading(r, 1, _("B. Redirect rules"));
+	report_heading(r, 1, _("B. Redirect rules"));
 	if (a->redirects.n == 0)
-		r->ops->para(r, _("No redirect results yet."), false);
+		report_para(r, _("No redirect results yet."), false);
 	else {
 		r->ops->list_begin(r);
 		for (i = 0; i < a->redirects.n; i++)
 			r->ops->list_item(r, NULL, a->redirects.v[i]);
 		r->ops->list_end(r);
 	}
-	r->ops->heading(r, 1, _("C. Certificates"));
+	report_heading(r, 1, _("C. Certificates"));
 	handbook_table(r, &a->certs, certs, _("No certificate results "
 	    "yet."));
 	handbook_secrets(r);
-	r->ops->heading(r, 1, _("E. Environment variables"));
+	report_heading(r, 1, _("E. Environment variables"));
 	handbook_table(r, &a->env, env, _("No environment-variable "
 	    "inventory yet."));
-	r->ops->heading(r, 1, _("F. Performance and caching"));
-	r->ops->heading(r, 2, _("Routes, slowest first"));
+	report_heading(r, 1, _("F. Performance and caching"));
+	report_heading(r, 2, _("Routes, slowest first"));
 	handbook_table(r, &a->routes, routes, _("No latency results yet."));
-	r->ops->heading(r, 2, _("Cache policy by route"));
+	report_heading(r, 2, _("Cache policy by route"));
 	handbook_table(r, &a->cache, cache, _("No caching results yet."));
-	r->ops->heading(r, 1, _("G. Runbooks"));
+	report_heading(r, 1, _("G. Runbooks"));
 	for (i = 0; i < APPENDIX_RUNBOOKS; i++) {
-		r->ops->heading(r, 2, a->runbooks[i].title);
+		report_heading(r, 2, a->runbooks[i].title);
 		r->ops->list_begin(r);
 		for (j = 0; j < a->runbooks[i].steps.n; j++)
 			r->ops->list_item(r, NULL, a->runbooks[i].steps.v[j]);

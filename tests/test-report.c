@@ -208,7 +208,7 @@ assert_html_self_contained(const char *html)
 	static const char *tags[] = { "!DOCTYPE", "html", "head", "meta",
 	    "title", "style", "body", "h1", "h2", "h3", "h4", "h5", "p", "ul",
 	    "li", "strong", "table", "tr", "th", "td", "pre", "footer", "br",
-	    "section", "ol" };
+	    "section", "ol", "code" };
 	static const char *attrs[] = { "lang", "charset", "name", "content",
 	    "class", "html", "start" };
 	const char	*p = html, *end, *a;
@@ -401,7 +401,7 @@ test_content(void **state)
 	assert_non_null(strstr(md, "| brightcart.test | TXT | \"v=spf1"));
 	assert_non_null(strstr(md, "- http://brightcart.test/ goes "
 	    "permanently (301) to https://www.brightcart.test/, 2 hops."));
-	assert_non_null(strstr(md, "| 91b0e7aa00000000 | aws-access-key | "
+	assert_non_null(strstr(md, "| `91b0e7aa00000000` | aws-access-key | "
 	    "scripts/upload.sh:4 | 1c77a0900000 (2026-07-15) | Sam Okafor | "
 	    "rotated on 2026-11-23 15:00 UTC |"));
 	assert_non_null(strstr(md, "allowed: a local development database"));
