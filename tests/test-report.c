@@ -683,6 +683,53 @@ test_engine_skip(void **state)
 	session_free(s);
 }
 
+/* The end of a final QA pass: the verdict and what changed, named. */
+static void
+test_final_qa(void **state)
+{
+	struct session	*s = all(STATUS_PASS);
+	enum status	*before;
+	struct buf	 b = { 0 };
+	struct result	 r;
+	size_t		 i, fixed = SIZE_MAX, worse = SIZE_MAX;
+
+	(void)state;
+	before = xcalloc(cl->nitems, sizeof *before);
+	for (i = 0; i < cl->nitems; i++)
+		before[i] = summary_status(summary_state(s, cl->items[i].id));
+	handbook_qa(s, cl, before, &b);
+	assert_non_null(strstr(b.data, "Nothing changed since the previous "
+	    "run."));
+	buf_free(&b);
+
+	/* One check fails now; another failed before and passes now. */
+	for (i = 0; i < cl->nitems && (fixed == SIZE_MAX || worse ==
+	    SIZE_MAX); i++) {
+		if (cl->items[i].check == NULL)
+			continue;
+		if (worse == SIZE_MAX)
+			worse = i;
+		else
+			fixed = i;
+	}
+	before[fixed] = STATUS_FAIL;
+	result_init(&r);
+	result_set(&r, STATUS_FAIL, SEVERITY_CRITICAL, "now broken");
+	session_record(s, cl->items[worse].id, &r);
+	result_clear(&r);
+	handbook_qa(s, cl, before, &b);
+	assert_non_null(strstr(b.data, "Not ready to launch: 1 critical "
+	    "problem is open."));
+	assert_non_null(strstr(b.data, "Fixed since the previous run: 1 ("));
+	assert_non_null(strstr(b.data, cl->items[fixed].title));
+	assert_non_null(strstr(b.data, "New problem since the previous run: "
+	    "1 ("));
+	assert_non_null(strstr(b.data, cl->items[worse].title));
+	buf_free(&b);
+	free(before);
+	session_free(s);
+}
+
 int
 main(void)
 {
@@ -695,6 +742,7 @@ main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_multiline),
 		cmocka_unit_test(test_engine_skip),
+		cmocka_unit_test(test_final_qa),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
