@@ -24,13 +24,16 @@ md_alnum(char c)
  * Whether the metacharacter at s (prev before it) is plain text where it
  * stands, so that no backslash is written a reader would see: ">" and
  * "#" inside a line ("a -> b", "#alerts"), "_" inside a word
- * (snake_case), "<" not opening a tag, a lone "~".
+ * (snake_case), "<" not opening a tag, a lone "~"; a ">" after a "<"
+ * stays escaped.
  */
 static bool
-md_plain(const char *s, char prev)
+md_plain(const char *s, char prev, bool lt)
 {
 	switch (*s) {
 	case '>':
+		/* After a "<" it may close a tag: escaped, as the "<". */
+		return !lt;
 	case '#':
 		return true;
 	case '_':
@@ -51,9 +54,11 @@ md_inline(struct report *r, const char *s)
 {
 	const char	*run = s, *p;
 	char		*seg, prev = ' ';
+	bool		 lt = false;
 
 	for (p = s; *p != '\0'; prev = *p, p++) {
-		if (!md_plain(p, prev))
+		lt = lt || *p == '<';
+		if (!md_plain(p, prev, lt))
 			continue;
 		seg = xstrndup(run, (size_t)(p - run));
 		buf_text(r->b, seg, TEXT_MD);

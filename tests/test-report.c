@@ -589,7 +589,7 @@ test_escaping(void **state)
 	out = render(s, FORMAT_MD);
 	/* A fence longer than the evidence's own backquotes. */
 	assert_non_null(strstr(out, "\n`````\n```` four backquotes\n"));
-	assert_non_null(strstr(out, "\\<script>"));
+	assert_non_null(strstr(out, "\\<script\\>"));
 	assert_non_null(strstr(out, "\\# not a heading"));
 	assert_null(strstr(out, "\n# not a heading"));
 	free(out);
@@ -617,7 +617,7 @@ test_multiline(void **state)
 
 	out = render(s, FORMAT_MD);
 	assert_non_null(strstr(out, "### Deploy steps\n\n"
-	    "1. Build the \\<release> & tag it\n"
+	    "1. Build the \\<release\\> & tag it\n"
 	    "2. Deploy \\*web\\*\n"
 	    "3. Check /healthz\n\n###"));
 	assert_non_null(strstr(out, "### Rollback\n\n"
