@@ -819,17 +819,13 @@ ui_quit_unsaved(struct ui *ui, int choice, void *arg)
 static void
 ui_quit(struct ui *ui)
 {
-	char	*q;
-
 	if (ui->sprint == NULL || sprint_save(ui->sprint) == 0) {
 		ui->quit = true;
 		return;
 	}
-	q = xprintf(_("%s. The changes since the last save would be lost."),
-	    sprint_save_error(ui->sprint));
-	ui_choose(ui, q, "rq", _("r: try again, q: quit anyway, Esc: stay"),
-	    ui_quit_unsaved, NULL);
-	free(q);
+	ui_choose(ui, _("Changes not saved!"), "rq", _("r: try again, "
+	    "q: quit anyway (they are lost), Esc: stay"), ui_quit_unsaved,
+	    NULL);
 }
 
 /* Handles one key from the terminal. */
