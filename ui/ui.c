@@ -148,8 +148,11 @@ ui_open_session(struct ui *ui, struct session *s)
 
 	/* A saved session resumed: what the command line gives wins (a new
 	   one has the command line's options and the form's answers). */
-	if (s->saved != 0)
+	if (s->saved != 0) {
 		sprint_overrides(&s->opt, &ui->cl->opt, ui->cl->given);
+		if (ui->cl->given & OPTION_EMAIL)
+			s->sends_email = s->opt.email;
+	}
 	ui_close_session(ui);
 	ui->sprint = sprint_open(s, ui->checklist, ui->loop,
 	    ui_sprint_notify, ui, &err);
