@@ -360,7 +360,8 @@ gitscan_read(struct gitscan_ctx *cx, const char *rel)
 	close(fd);
 	cx->buf[got] = '\0';
 	if (memchr(cx->buf, '\0', got < GITSCAN_BINARY_PEEK ? got :
-	    GITSCAN_BINARY_PEEK) != NULL) {
+	    GITSCAN_BINARY_PEEK) != NULL &&
+	    !keys_binary_candidate(cx->buf, got)) {
 		cx->rep->skipped_binary++;
 		return -1;
 	}

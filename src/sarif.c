@@ -62,8 +62,9 @@ sarif_result(struct buf *b, const char *check, const struct gitscan_finding *g,
 		    " rotate it"), g->f.title, g->f.preview, g->f.fingerprint,
 		    g->commit);
 	else
-		msg = xprintf(_("%s (%s, fingerprint %s)"), g->f.title,
-		    g->f.preview, g->f.fingerprint);
+		msg = xprintf(_("%s (%s, fingerprint %s)"), g->f.kind[0] !=
+		    '\0' ? g->f.kind : g->f.title, g->f.preview,
+		    g->f.fingerprint);
 	buf_json(b, msg);
 	free(msg);
 	buf_puts(b, "},\n         \"locations\": [{\"physicalLocation\": "

@@ -35,6 +35,8 @@ struct secrets_finding {
 	char		 preview[24];	/* first <= 4 characters then "…" */
 	char		 fingerprint[SECRETS_FP_HEX + 1];
 	bool		 allowed;	/* inline launchready:allow on the line */
+	char		 kind[64];	/* key kind, "OpenSSH private key
+					   (ed25519)"; "" for other rules */
 };
 
 /*
@@ -94,6 +96,25 @@ void secrets_fingerprint(const char *value, size_t len,
 /* Writes the redacted preview of value into out (at least 24 bytes). */
 void secrets_preview(const char *value, size_t len, char *out,
 	    size_t outlen);
+
+/* ---- keys.c: what kind of private key a finding is ------------------- */
+
+/*
+ * Describes the private key in match (the whole match: its BEGIN line or
+ * PuTTY header) whose encoded body is body, e.g. "OpenSSH private key
+ * (ed25519)". False when match is not a key this knows.
+ */
+bool keys_describe(const char *match, size_t len, const char *body,
+	    size_t blen, char *out, size_t outlen);
+/* True when a binary buffer may be a PKCS#12 store (worth a scan). */
+bool keys_binary_candidate(const char *buf, size_t len);
+/*
+ * True when buf is a whole PKCS#12 store (by its ASN.1 structure) whose
+ * MAC verifies with no password or a shipped default one ("notasecret",
+ * "changeit", "password"): its key is readable by anyone. out gets the
+ * kind, e.g. "PKCS#12 key store (RSA 2048, no password)".
+ */
+bool keys_pkcs12(const char *buf, size_t len, char *out, size_t outlen);
 
 /* ---- gitscan.c: the repository walks, on the worker thread ----------- */
 
