@@ -274,6 +274,8 @@ check_secrets_done_cb(void *arg, struct gitscan_report *rep)
 	switch (st->kind) {
 	case GITSCAN_WORKTREE:
 	case GITSCAN_HISTORY:
+	case GITSCAN_STAGED:	/* `launchready scan`, not a check */
+	case GITSCAN_RANGE:
 		check_secrets_findings(run, rep);
 		break;
 	case GITSCAN_ENVFILES:

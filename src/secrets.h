@@ -122,7 +122,9 @@ enum gitscan_kind {
 	GITSCAN_WORKTREE,	/* tracked + untracked-not-ignored files */
 	GITSCAN_HISTORY,	/* added lines of every commit on every ref */
 	GITSCAN_ENVFILES,	/* tracked .env files, .gitignore coverage */
-	GITSCAN_INVENTORY	/* environment variable names in use */
+	GITSCAN_INVENTORY,	/* environment variable names in use */
+	GITSCAN_STAGED,		/* added lines of `git diff --cached` */
+	GITSCAN_RANGE		/* added lines of each commit of BASE..HEAD */
 };
 
 /* One finding of a repository scan (strings owned by the report). */
@@ -182,6 +184,14 @@ struct gitscan *gitscan_start(struct loop *, enum gitscan_kind,
 	    const char *repo, const struct secrets_rules *,
 	    void (*progress_cb)(void *, const struct gitscan_progress *),
 	    void (*done_cb)(void *, struct gitscan_report *), void *arg);
+/*
+ * Like gitscan_start() with a revision range for GITSCAN_RANGE
+ * ("BASE..HEAD"; the caller checks it is not an option).
+ */
+struct gitscan *gitscan_start_range(struct loop *, enum gitscan_kind,
+	    const char *repo, const char *range, const struct secrets_rules *,
+	    void (*progress_cb)(void *, const struct gitscan_progress *),
+	    void (*done_cb)(void *, struct gitscan_report *), void *arg);
 /* Stops the worker (killing git if running) and waits for it; no
    callback runs afterwards. */
 void gitscan_cancel(struct gitscan *);
@@ -191,6 +201,14 @@ void gitscan_free(struct gitscan *);
 void gitscan_get_progress(struct gitscan *, struct gitscan_progress *);
 
 void gitscan_report_free(struct gitscan_report *);
+
+/*
+ * sarif.c: appends a SARIF 2.1.0 log of the findings of nreps reports,
+ * report i under the check (or scope) id ids[i]; repo, when given, is
+ * the %SRCROOT% of the paths. (`audit --format sarif`, `scan`.)
+ */
+void sarif_write_reports(struct buf *, const struct gitscan_report **reps,
+	    const char **ids, size_t nreps, const char *repo);
 
 /* ---- check-secrets.c ---------------------------------------------------- */
 
