@@ -344,8 +344,8 @@ cmd_scan(struct cmdline *cl)
 	}
 	status = live > 0 ? EXIT_FINDINGS : EXIT_OK;
 	if (sc.output != NULL) {
-		if (session_write_atomic(sc.output, b.data != NULL ? b.data :
-		    "", b.len, false, false, &err) != 0) {
+		if (file_write(sc.output, b.data != NULL ? b.data : "", b.len,
+		    &err) != 0) {
 			fprintf(stderr, "launchready: %s\n", err);
 			free(err);
 			status = EXIT_FAILURE_;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "secrets.h"
+#include "report.h"
 
 /* Appends path as a relative URI reference, percent-encoded. */
 static void
@@ -191,3 +192,17 @@ sarif_write_reports(struct buf *b, const struct gitscan_report **reps,
 	strlist_clear(&rules);
 	strlist_clear(&titles);
 }
+
+/* The SARIF backend: audit results only. */
+static int
+sarif_audit(struct report *r, char **err)
+{
+	return sarif_write(r->b, r->audit->runs, r->audit->nruns,
+	    r->audit->opt, err);
+}
+
+const struct report_backend report_sarif_backend = {
+	.name = "sarif",
+	.format = FORMAT_SARIF,
+	.audit = sarif_audit,
+};
