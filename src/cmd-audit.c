@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "json.h"
 
 /* One audit being run from the command line. */
 struct cmd_audit {
@@ -18,6 +19,9 @@ struct cmd_audit {
 	size_t			 nruns;
 	time_t			 started;
 	time_t			 finished;
+	struct baseline		*before;	/* --baseline, or NULL */
+	struct baseline		*after;		/* this audit, to compare */
+	struct comparison	 cmp;
 };
 
 /* A run finished; stop the loop when all have. */
@@ -123,9 +127,20 @@ cmd_audit_json(struct cmd_audit *ca, struct buf *b)
 		buf_puts(b, "],\n   \"fix\": ");
 		buf_json(b, cmd_audit_show_fix(run) ?
 		    cmd_audit_fix(ca, run) : "");
-		buf_printf(b, ", \"duration_ms\": %u}", r->duration_ms);
+		buf_printf(b, ", \"duration_ms\": %u", r->duration_ms);
+		if (ca->before != NULL) {
+			buf_puts(b, ", \"change\": ");
+			buf_json(b, change_name(comparison_change(&ca->cmp,
+			    run->def->id)));
+		}
+		buf_puts(b, "}");
 	}
-	buf_puts(b, "\n ]}\n");
+	buf_puts(b, "\n ]");
+	if (ca->before != NULL) {
+		buf_puts(b, ",\n \"baseline\": ");
+		comparison_json(&ca->cmp, b);
+	}
+	buf_puts(b, "}\n");
 }
 
 /* Counts results by status. */
@@ -153,10 +168,14 @@ cmd_audit_text(struct cmd_audit *ca, struct buf *b, bool utf8)
 		const struct check_run	*run = ca->runs[i];
 		const struct result	*r = &run->result;
 
-		buf_printf(b, "%s %-7s %-8s %-22s %s\n",
+		buf_printf(b, "%s %-7s %-8s %-22s %s",
 		    status_glyph(r->status, utf8), status_name(r->status),
 		    r->severity != SEVERITY_NONE ? severity_name(r->severity) :
 		    "", run->def->id, cmd_audit_title(ca, run->def->id));
+		if (ca->before != NULL)
+			buf_printf(b, " [%s]", change_label(
+			    comparison_change(&ca->cmp, run->def->id)));
+		buf_puts(b, "\n");
 		if (r->summary != NULL && *r->summary != '\0')
 			buf_printf(b, "    %s\n", r->summary);
 		for (j = 0; j < r->nevidence; j++)
@@ -176,6 +195,8 @@ cmd_audit_text(struct cmd_audit *ca, struct buf *b, bool utf8)
 	    "%zu could not decide (error)\n"), ca->nruns,
 	    counts[STATUS_PASS], counts[STATUS_WARN], counts[STATUS_FAIL],
 	    counts[STATUS_ERROR]);
+	if (ca->before != NULL)
+		comparison_text(&ca->cmp, b);
 }
 
 /* Appends s with Markdown table separators escaped. */
@@ -237,6 +258,41 @@ cmd_audit_md(struct cmd_audit *ca, struct buf *b)
 		if (cmd_audit_show_fix(run))
 			buf_printf(b, _("Fix: %s\n"), cmd_audit_fix(ca, run));
 	}
+	if (ca->before != NULL) {
+		buf_printf(b, _("\n## Since the baseline\n\n```"));
+		comparison_text(&ca->cmp, b);
+		buf_puts(b, "```\n");
+	}
+}
+
+/* Reads --baseline: an earlier audit of the same domain. */
+static int
+cmd_audit_baseline(struct cmd_audit *ca, char **err)
+{
+	if ((ca->before = baseline_load(ca->cl->baseline, err)) == NULL)
+		return -1;
+	if (strcmp(ca->before->domain, ca->cl->opt.domain) != 0)
+		return set_error(err, _("--baseline %s is an audit of %s, not "
+		    "of %s"), ca->cl->baseline, ca->before->domain,
+		    ca->cl->opt.domain);
+	return 0;
+}
+
+/* Compares this audit's results with the baseline. */
+static void
+cmd_audit_compare(struct cmd_audit *ca)
+{
+	size_t	i;
+
+	ca->after = baseline_new(ca->cl->opt.domain, time_iso(ca->started));
+	for (i = 0; i < ca->nruns; i++) {
+		const struct check_run *run = ca->runs[i];
+
+		baseline_add(ca->after, run->def->id,
+		    cmd_audit_title(ca, run->def->id), run->result.status,
+		    run->result.severity);
+	}
+	baseline_compare(ca->before, ca->after, &ca->cmp);
 }
 
 /* The exit status of SPEC.md for the results and --fail-on. */
@@ -255,6 +311,8 @@ cmd_audit_status(struct cmd_audit *ca)
 		    r->severity >= ca->cl->fail_on)
 			findings = true;
 	}
+	if (ca->cl->fail_on_new)
+		findings = comparison_fails(&ca->cmp, ca->cl->fail_on);
 	if (findings)
 		return EXIT_FINDINGS;
 	return errors ? EXIT_UNDECIDED : EXIT_OK;
@@ -304,12 +362,19 @@ cmd_audit(struct cmdline *cl)
 		}
 	}
 
+	if (cl->baseline != NULL && cmd_audit_baseline(&ca, &err) == -1) {
+		fprintf(stderr, "launchready: %s\n", err);
+		free(err);
+		checklist_free(ca.checklist);
+		return EXIT_USAGE;
+	}
 	loop = loop_new();
 	ca.audit = audit_new(&cl->opt, loop, &err);
 	if (ca.audit == NULL) {
 		fprintf(stderr, "launchready: %s\n", err);
 		free(err);
 		loop_free(loop);
+		baseline_free(ca.before);
 		checklist_free(ca.checklist);
 		return EXIT_FAILURE_;
 	}
@@ -327,6 +392,8 @@ cmd_audit(struct cmdline *cl)
 	if (ca.audit->running > 0)
 		loop_run(loop);
 	ca.finished = time(NULL);
+	if (ca.before != NULL)
+		cmd_audit_compare(&ca);
 
 	lang = getenv("LC_ALL");
 	if (lang == NULL || *lang == '\0')
@@ -349,6 +416,9 @@ cmd_audit(struct cmdline *cl)
 			free(err);
 			buf_free(&out);
 			free(ca.runs);
+			comparison_clear(&ca.cmp);
+			baseline_free(ca.before);
+			baseline_free(ca.after);
 			audit_free(ca.audit);
 			loop_free(loop);
 			checklist_free(ca.checklist);
@@ -376,6 +446,9 @@ cmd_audit(struct cmdline *cl)
 	}
 	buf_free(&out);
 	free(ca.runs);
+	comparison_clear(&ca.cmp);
+	baseline_free(ca.before);
+	baseline_free(ca.after);
 	audit_free(ca.audit);
 	loop_free(loop);
 	checklist_free(ca.checklist);

@@ -16,7 +16,7 @@ enum {
 	OPT_DKIM, OPT_REPO, OPT_TIMEOUT, OPT_SESSION_DIR, OPT_NO_COLOR,
 	OPT_LOGIN_URL, OPT_HEALTH_URL, OPT_API_URL, OPT_EMAIL, OPT_SENDER_IP,
 	OPT_ALLOW_ACTIVE, OPT_FORMAT, OPT_ONLY, OPT_FAIL_ON, OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION, OPT_BASELINE, OPT_FAIL_ON_NEW
 };
 
 static const struct option long_options[] = {
@@ -39,6 +39,8 @@ static const struct option long_options[] = {
 	{ "only",		required_argument, NULL, OPT_ONLY },
 	{ "fail-on",		required_argument, NULL, OPT_FAIL_ON },
 	{ "output",		required_argument, NULL, 'o' },
+	{ "baseline",		required_argument, NULL, OPT_BASELINE },
+	{ "fail-on-new",	no_argument,	   NULL, OPT_FAIL_ON_NEW },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -53,8 +55,22 @@ static const struct {
 	{ "list",	COMMAND_LIST },
 	{ "audit",	COMMAND_AUDIT },
 	{ "report",	COMMAND_REPORT },
+	{ "diff",	COMMAND_DIFF },
 	{ "help",	COMMAND_HELP },
 };
+
+const char *
+cmdline_usage_after(void)
+{
+	return _(
+"\n"
+"After the sprint:\n"
+"  launchready audit DOMAIN --baseline PREVIOUS.json [--fail-on-new]\n"
+"                      mark each check new, fixed, regressed or unchanged;\n"
+"                      --fail-on-new: --fail-on counts new and regressed only\n"
+"  launchready diff BEFORE.json AFTER.json [--format text|json]\n"
+"                      the same comparison of two saved audits\n");
+}
 
 const char *
 cmdline_usage(void)
@@ -352,6 +368,17 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		set_string(&cl->output, arg);
 		break;
+	case OPT_BASELINE:
+		if (*arg == '\0') {
+			set_error(err, "%s", _("--baseline needs the JSON file "
+			    "of an earlier audit"));
+			return EXIT_USAGE;
+		}
+		set_string(&cl->baseline, arg);
+		break;
+	case OPT_FAIL_ON_NEW:
+		cl->fail_on_new = true;
+		break;
 	case OPT_HELP:
 		cl->command = COMMAND_HELP;
 		break;
@@ -434,6 +461,8 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 		return 0;
 	if (optind < argc)
 		cl->arg = xstrdup(argv[optind++]);
+	if (optind < argc && cl->command == COMMAND_DIFF)
+		cl->arg2 = xstrdup(argv[optind++]);
 	if (optind < argc) {
 		set_error(err, _("unexpected argument \"%s\" (see launchready "
 		    "--help)"), argv[optind]);
@@ -477,8 +506,25 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 			return EXIT_USAGE;
 		}
 		break;
+	case COMMAND_DIFF:
+		if (cl->arg2 == NULL) {
+			set_error(err, _("diff needs two audits, such as "
+			    "`launchready diff before.json after.json`"));
+			return EXIT_USAGE;
+		}
+		if (cl->format != FORMAT_TEXT && cl->format != FORMAT_JSON) {
+			set_error(err, _("diff --format: give text or json"));
+			return EXIT_USAGE;
+		}
+		break;
 	default:
 		break;
+	}
+	if (cl->fail_on_new && cl->baseline == NULL &&
+	    cl->command == COMMAND_AUDIT) {
+		set_error(err, _("--fail-on-new needs --baseline FILE (the "
+		    "audit to compare with)"));
+		return EXIT_USAGE;
 	}
 	if (cl->command == COMMAND_AUDIT && cl->format == FORMAT_HTML) {
 		set_error(err, _("audit --format: give text, json, md or "
@@ -492,6 +538,8 @@ void
 cmdline_clear(struct cmdline *cl)
 {
 	free(cl->arg);
+	free(cl->arg2);
+	free(cl->baseline);
 	options_clear(&cl->opt);
 	strlist_clear(&cl->only);
 	free(cl->output);

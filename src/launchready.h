@@ -493,6 +493,7 @@ enum command {
 	COMMAND_LIST,
 	COMMAND_AUDIT,
 	COMMAND_REPORT,
+	COMMAND_DIFF,		/* diff A.json B.json */
 	COMMAND_HELP,
 	COMMAND_VERSION
 };
@@ -513,6 +514,9 @@ struct cmdline {
 	struct strlist	 only;		/* audit --only */
 	enum severity	 fail_on;	/* default SEVERITY_HIGH */
 	char		*output;	/* report -o FILE */
+	char		*arg2;		/* diff: the second file */
+	char		*baseline;	/* audit --baseline FILE */
+	bool		 fail_on_new;	/* audit --fail-on-new */
 };
 
 /*
@@ -523,11 +527,15 @@ int cmdline_parse(struct cmdline *, int argc, char **argv, char **err);
 void cmdline_clear(struct cmdline *);
 /* The usage text (for --help). */
 const char *cmdline_usage(void);
+/* The usage of the commands used after the sprint (printed after it). */
+const char *cmdline_usage_after(void);
 
 /* cmd-audit.c: `launchready audit`; returns the exit status. */
 int cmd_audit(struct cmdline *);
 /* cmd-report.c: `launchready list` and `launchready report`. */
 int cmd_list(struct cmdline *);
 int cmd_report(struct cmdline *);
+/* cmd-diff.c: `launchready diff A.json B.json`. */
+int cmd_diff(struct cmdline *);
 
 #endif

@@ -35,6 +35,7 @@ main(int argc, char **argv)
 	switch (cl.command) {
 	case COMMAND_HELP:
 		fputs(cmdline_usage(), stdout);
+		fputs(cmdline_usage_after(), stdout);
 		status = EXIT_OK;
 		break;
 	case COMMAND_VERSION:
@@ -49,6 +50,9 @@ main(int argc, char **argv)
 		break;
 	case COMMAND_REPORT:
 		status = cmd_report(&cl);
+		break;
+	case COMMAND_DIFF:
+		status = cmd_diff(&cl);
 		break;
 	default:
 		status = ui_run(&cl);
