@@ -318,6 +318,23 @@ cmd_audit_status(struct cmd_audit *ca)
 	return errors ? EXIT_UNDECIDED : EXIT_OK;
 }
 
+void
+cmd_audit_render(const struct cmdline *cl, const struct checklist *checklist,
+    struct check_run **runs, size_t nruns, time_t started, time_t finished,
+    enum format format, struct buf *b)
+{
+	struct cmd_audit	ca = { .cl = (struct cmdline *)cl,
+				       .checklist = (struct checklist *)checklist,
+				       .runs = runs, .nruns = nruns,
+				       .started = started,
+				       .finished = finished };
+
+	if (format == FORMAT_JSON)
+		cmd_audit_json(&ca, b);
+	else
+		cmd_audit_text(&ca, b, false);
+}
+
 int
 cmd_audit(struct cmdline *cl)
 {
@@ -330,6 +347,8 @@ cmd_audit(struct cmdline *cl)
 	const char		*lang;
 	bool			 utf8;
 
+	if (cl->targets != NULL)
+		return portfolio_run(cl, cl->argc, cl->argv);
 	memset(&ca, 0, sizeof ca);
 	ca.cl = cl;
 	path = data_path("checklist.cfg");

@@ -494,6 +494,7 @@ enum command {
 	COMMAND_AUDIT,
 	COMMAND_REPORT,
 	COMMAND_DIFF,		/* diff A.json B.json */
+	COMMAND_EXPORT,		/* export monitoring|ci NAME */
 	COMMAND_HELP,
 	COMMAND_VERSION
 };
@@ -514,9 +515,16 @@ struct cmdline {
 	struct strlist	 only;		/* audit --only */
 	enum severity	 fail_on;	/* default SEVERITY_HIGH */
 	char		*output;	/* report -o FILE */
-	char		*arg2;		/* diff: the second file */
+	char		*arg2;		/* diff: the second file; export: NAME */
 	char		*baseline;	/* audit --baseline FILE */
 	bool		 fail_on_new;	/* audit --fail-on-new */
+	enum { CI_NONE, CI_GITHUB, CI_GITLAB } ci;	/* export ci */
+	char		*targets;	/* audit --targets FILE */
+	int		 jobs;		/* --jobs N audits at once (8) */
+	int		 shard_k;	/* --shard K/N: 1..N; 0: no shard */
+	int		 shard_n;
+	int		 argc;		/* the words parsed (not owned): */
+	char		**argv;		/* --targets applies them to each */
 };
 
 /*
@@ -532,10 +540,22 @@ const char *cmdline_usage_after(void);
 
 /* cmd-audit.c: `launchready audit`; returns the exit status. */
 int cmd_audit(struct cmdline *);
+/* portfolio.c: `launchready audit --targets FILE` (argv: see cmdline). */
+int portfolio_run(struct cmdline *, int argc, char **argv);
+struct check_run;
+/*
+ * cmd-audit.c: one audit's results in the shape `audit --format` writes
+ * (FORMAT_JSON or FORMAT_TEXT), appended to the buffer.
+ */
+void cmd_audit_render(const struct cmdline *, const struct checklist *,
+	    struct check_run **, size_t, time_t started, time_t finished,
+	    enum format, struct buf *);
 /* cmd-report.c: `launchready list` and `launchready report`. */
 int cmd_list(struct cmdline *);
 int cmd_report(struct cmdline *);
 /* cmd-diff.c: `launchready diff A.json B.json`. */
 int cmd_diff(struct cmdline *);
+/* cmd-export.c: `launchready export monitoring|ci NAME`. */
+int cmd_export(struct cmdline *);
 
 #endif

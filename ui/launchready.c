@@ -54,6 +54,9 @@ main(int argc, char **argv)
 	case COMMAND_DIFF:
 		status = cmd_diff(&cl);
 		break;
+	case COMMAND_EXPORT:
+		status = cmd_export(&cl);
+		break;
 	default:
 		status = ui_run(&cl);
 		break;
