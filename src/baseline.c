@@ -281,24 +281,34 @@ comparison_text(const struct comparison *cmp, struct buf *b)
 	const struct baseline	*before = cmp->before;
 	size_t			 i;
 
+	char			*line;
+
+	/* Every string read from a file goes through the sanitiser. */
 	buf_puts(b, "\n");
 	if (before->path != NULL)
-		buf_printf(b, _("Against the baseline %s (audit of %s, %s):\n"),
+		line = xprintf(_("Against the baseline %s (audit of %s, %s):"),
 		    before->path, before->domain, before->started);
 	else
-		buf_printf(b, _("Against the earlier audit of %s (%s):\n"),
+		line = xprintf(_("Against the earlier audit of %s (%s):"),
 		    before->domain, before->started);
+	buf_text(b, line, 0);
+	buf_puts(b, "\n");
+	free(line);
 	for (i = 0; i < cmp->n; i++) {
 		const struct change_entry *e = &cmp->v[i];
 
 		if (e->change == CHANGE_UNCHANGED)
 			continue;
-		buf_printf(b, "  %-10s %-22s ", change_label(e->change),
+		line = xprintf("  %-10s %-22s ", change_label(e->change),
 		    e->after->id);
+		buf_text(b, line, 0);
+		free(line);
 		comparison_state(b, e->before);
 		buf_puts(b, " -> ");
 		comparison_state(b, e->after);
-		buf_printf(b, "  %s\n", e->after->title);
+		buf_puts(b, "  ");
+		buf_text(b, e->after->title, 0);
+		buf_puts(b, "\n");
 	}
 	buf_printf(b, ngettext("  %zu check unchanged\n",
 	    "  %zu checks unchanged\n", cmp->counts[CHANGE_UNCHANGED]),

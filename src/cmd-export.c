@@ -141,7 +141,7 @@ export_write(const char *dir, const char *file, const struct buf *b,
 	char	*path = xprintf("%s/%s", dir, file);
 	int	 r;
 
-	r = session_write_atomic(path, b->data, b->len, false, false, err);
+	r = file_write_atomic(path, b->data, b->len, false, false, err);
 	if (r == 0)
 		fprintf(stderr, _("launchready: wrote %s\n"), path);
 	free(path);
@@ -943,7 +943,7 @@ export_ci(struct cmdline *cl)
 	} else
 		path = "launchready.gitlab-ci.yml";
 	/* A default path is never replaced; -o FILE is. */
-	if (session_write_atomic(path, b.data, b.len, cl->output == NULL,
+	if (file_write_atomic(path, b.data, b.len, cl->output == NULL,
 	    false, &err) == -1)
 		goto fail;
 	fprintf(stderr, _("launchready: wrote %s\n"), path);

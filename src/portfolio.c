@@ -234,13 +234,22 @@ static void portfolio_start_next(struct portfolio *);
 static void
 portfolio_emit(struct portfolio *pf, struct portfolio_target *t)
 {
-	struct buf	 b = { 0 }, line = { 0 };
-	size_t		 i, slow = 0;
-	bool		 errors = false, findings = false, warnings = false;
-	unsigned	 most = 0;
+	struct audit_results	 res = { .opt = &t->cl.opt,
+				    .cl = pf->checklist, .runs = t->runs,
+				    .nruns = t->nruns, .started = t->started,
+				    .finished = t->finished };
+	struct buf		 b = { 0 }, line = { 0 };
+	size_t			 i, slow = 0;
+	bool			 errors = false, findings = false;
+	bool			 warnings = false;
+	unsigned		 most = 0;
+	char			*err = NULL;
 
-	cmd_audit_render(&t->cl, pf->checklist, t->runs, t->nruns, t->started,
-	    t->finished, FORMAT_JSON, &b);
+	if (report_audit(&res, FORMAT_JSON, &b, &err) == -1) {
+		fprintf(stderr, "launchready: %s\n", err);
+		free(err);
+		pf->write_error = true;
+	}
 	/* One line: the writer's newlines are layout, never inside strings. */
 	for (i = 0; i < b.len; i++) {
 		if (b.data[i] != '\n')
@@ -324,6 +333,7 @@ portfolio_done(struct check_run *run, void *arg)
 static void
 portfolio_start_next(struct portfolio *pf)
 {
+	const struct check_def	*def;
 	struct portfolio_target	*t;
 	char			*err = NULL;
 	size_t			 i;
@@ -343,14 +353,14 @@ portfolio_start_next(struct portfolio *pf)
 			continue;
 		}
 		pf->running++;
-		for (i = 0; check_ids[i] != NULL; i++) {
-			if (!audit_selected(&t->cl.only, check_ids[i],
+		for (i = 0; (def = check_at(i)) != NULL; i++) {
+			if (!audit_selected(&t->cl.only, def->id,
 			    pf->checklist))
 				continue;
 			t->runs = xreallocarray(t->runs, t->nruns + 1,
 			    sizeof *t->runs);
-			t->runs[t->nruns++] = audit_start(t->audit,
-			    check_ids[i], portfolio_done, t);
+			t->runs[t->nruns++] = audit_start(t->audit, def->id,
+			    portfolio_done, t);
 		}
 		if (t->nruns == 0 || t->audit->running == 0) {
 			t->done = true;
@@ -425,7 +435,7 @@ portfolio_run(struct cmdline *cl, int argc, char **argv)
 	status = failed ? EXIT_FAILURE_ : findings ? EXIT_FINDINGS :
 	    undecided ? EXIT_UNDECIDED : EXIT_OK;
 	if (cl->output != NULL) {
-		if (session_write_atomic(cl->output, pf.out.data, pf.out.len,
+		if (file_write_atomic(cl->output, pf.out.data, pf.out.len,
 		    false, false, &err) == -1) {
 			fprintf(stderr, "launchready: %s\n", err);
 			free(err);
