@@ -284,6 +284,7 @@ struct options {
 	struct strlist	 api_urls;
 	int		 email;		/* -1 decide from MX/SPF, 0 no, 1 yes */
 	char		*sender_ip;
+	char		*smoke;		/* smoke plan file or NULL */
 	bool		 allow_active;
 };
 
