@@ -530,7 +530,9 @@ enum command {
 	COMMAND_DIFF,		/* diff A.json B.json */
 	COMMAND_EXPORT,		/* export monitoring|ci NAME */
 	COMMAND_HELP,
-	COMMAND_VERSION
+	COMMAND_VERSION,
+	COMMAND_SCAN,		/* launchready scan: parsed by cmd-scan.c */
+	COMMAND_HOOK		/* launchready hook: parsed by hook.c */
 };
 
 /* Exit statuses of SPEC.md. */
@@ -559,6 +561,8 @@ struct cmdline {
 	int		 shard_n;
 	int		 argc;		/* the words parsed (not owned): */
 	char		**argv;		/* --targets applies them to each */
+	int		 rest_argc;	/* scan, hook: their own arguments */
+	char		**rest_argv;	/* (argv[0] is the command) */
 };
 
 /*
@@ -583,5 +587,10 @@ int cmd_report(struct cmdline *);
 int cmd_diff(struct cmdline *);
 /* cmd-export.c: `launchready export monitoring|ci NAME`. */
 int cmd_export(struct cmdline *);
+/* cmd-scan.c: `launchready scan`; its usage text. */
+int cmd_scan(struct cmdline *);
+const char *cmd_scan_usage(void);
+/* hook.c: `launchready hook install|uninstall`. */
+int cmd_hook(struct cmdline *);
 
 #endif
