@@ -458,15 +458,13 @@ screen_handover_status(struct ui *ui, struct handover *h, int y, int lw)
 		owned += h->alert_owner[i] != NULL;
 	ui_text(ui, y, 1, lw, A_BOLD, true, _("Run it"));
 	if (h->rollback_minutes > 0)
-		line = xprintf(ngettext("rollback %d min (m) · alert owners %zu "
-		    "of %d (w) · secrets %zu open of %zu (i)", "rollback %d min "
-		    "(m) · alert owners %zu of %d (w) · secrets %zu open of %zu "
-		    "(i)", h->rollback_minutes), h->rollback_minutes, owned,
+		line = xprintf(_("rollback %d min (m) · alert owners %zu/%d (w) "
+		    "· secrets open %zu/%zu (i)"), h->rollback_minutes, owned,
 		    ALERT_COUNT, inventory_open(s), h->nsecrets);
 	else
-		line = xprintf(_("rollback not rehearsed (m) · alert owners "
-		    "%zu of %d (w) · secrets %zu open of %zu (i)"), owned,
-		    ALERT_COUNT, inventory_open(s), h->nsecrets);
+		line = xprintf(_("rollback — (m) · alert owners %zu/%d (w) · "
+		    "secrets open %zu/%zu (i)"), owned, ALERT_COUNT,
+		    inventory_open(s), h->nsecrets);
 	ui_text(ui, y++, 1 + lw, COLS - lw - 2, A_NORMAL, true, line);
 	free(line);
 	return y;
