@@ -545,13 +545,21 @@ screen_handover_draw(struct ui *ui)
 		ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_DIM), false,
 		    _("  Nothing yet: items that failed at first and pass now "
 		    "show here."));
+	/* How the last final QA pass ended, wrapped over the rows left. */
+	if (sprint_qa_text(ui->sprint) != NULL && y < LINES - 6) {
+		line = xprintf(_("Final QA: %s"), sprint_qa_text(ui->sprint));
+		ui_lines_wrap(ui, &l, ui_attr(ui, COLOUR_TITLE), line, COLS - 3,
+		    0);
+		ui_lines_draw(ui, &l, y, LINES - 5 - y, 1, COLS - 3, &scroll);
+		ui_lines_free(&l);
+		memset(&l, 0, sizeof l);
+		scroll = 0;
+		free(line);
+	}
 	y = LINES - 5;
 	if (sprint_running(ui->sprint) > 0)
 		line = xprintf(_("Final QA: %s %zu checks running"),
 		    ui_spinner(ui), sprint_running(ui->sprint));
-	else if (sprint_qa_text(ui->sprint) != NULL)
-		line = xprintf(_("Final QA %s: %s"), ui_ago(h->final_qa),
-		    sprint_qa_text(ui->sprint));
 	else
 		line = xprintf(_("Final QA pass: %s (f runs every check "
 		    "again)"), h->final_qa != 0 ? ui_ago(h->final_qa) :
