@@ -171,6 +171,15 @@ check "large blob in history: counted as skipped, not scanned" \
 check "large file in the worktree: counted" \
     "sum large secrets.worktree | grep -q '1 over 8 MB'"
 
+# ---- the inventory's cap is said, not silent -----------------------------
+d=$tmp/vars
+mkdir "$d"
+i=0
+while [ $i -lt 600 ]; do echo "VAR_$i=" ; i=$((i + 1)); done >"$d/.env.example"
+audit vars "$d"
+check "inventory over 500 names: says only the first 500 are listed" \
+    "sum vars secrets.inventory | head -1 | grep -q '^500 environment variables.*only the first 500'"
+
 if [ "$fails" -ne 0 ]; then
 	echo "$fails failed"
 	exit 1
