@@ -137,22 +137,26 @@ check_secrets_evidence(struct result *r, const struct gitscan_finding *g)
 {
 	char	 where[64] = "";
 	char	 date[32];
+	char	 kind[80] = "";
 
 	if (g->commit != NULL) {
 		strftime(date, sizeof date, "%Y-%m-%d", gmtime(&g->date));
 		snprintf(where, sizeof where, _(" first in commit %.12s (%s)"),
 		    g->commit, date);
 	}
+	/* The key's kind where known, after the fingerprint. */
+	if (g->f.kind[0] != '\0')
+		snprintf(kind, sizeof kind, " (%s)", g->f.kind);
 	if (g->f.allowed)
-		result_evidence(r, _("allowed (%s): %s %s:%zu %s fp:%s%s"),
+		result_evidence(r, _("allowed (%s): %s %s:%zu %s fp:%s%s%s"),
 		    g->allow_reason != NULL ? g->allow_reason : "",
 		    g->f.rule, g->path, g->f.line, g->f.preview,
-		    g->f.fingerprint, where);
+		    g->f.fingerprint, where, kind);
 	else
-		result_evidence(r, "%s %s %s:%zu %s fp:%s%s",
+		result_evidence(r, "%s %s %s:%zu %s fp:%s%s%s",
 		    g->f.publishable ? _("info (publishable)") :
 		    severity_name(g->f.severity), g->f.rule, g->path,
-		    g->f.line, g->f.preview, g->f.fingerprint, where);
+		    g->f.line, g->f.preview, g->f.fingerprint, where, kind);
 }
 
 /* Builds the result of a worktree or history scan. */
@@ -329,6 +333,8 @@ check_secrets_done_cb(void *arg, struct gitscan_report *rep)
 	switch (st->kind) {
 	case GITSCAN_WORKTREE:
 	case GITSCAN_HISTORY:
+	case GITSCAN_STAGED:	/* `launchready scan`, not a check */
+	case GITSCAN_RANGE:
 		check_secrets_findings(run, rep);
 		break;
 	case GITSCAN_ENVFILES:

@@ -72,6 +72,9 @@ cmdline_usage(void)
 "  launchready list                    saved sessions, one per line\n"
 "  launchready audit DOMAIN [opts]     run checks with no terminal UI\n"
 "  launchready report NAME [--format md|html|json] [-o FILE]\n"
+"  launchready scan [PATH] [opts]      the secret scanner alone (scan --help)\n"
+"  launchready hook install|uninstall [--repo DIR] [--force]\n"
+"                                      a pre-commit hook running scan --staged\n"
 "  launchready --help | --version\n"
 "\n"
 "Options for every mode:\n"
@@ -422,6 +425,14 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
 		cl->opt.no_color = true;
 
+	/* scan and hook parse their own arguments (cmd-scan.c, hook.c). */
+	if (argc > 1 && (strcmp(argv[1], "scan") == 0 ||
+	    strcmp(argv[1], "hook") == 0)) {
+		cl->command = argv[1][0] == 's' ? COMMAND_SCAN : COMMAND_HOOK;
+		cl->rest_argc = argc - 1;
+		cl->rest_argv = argv + 1;
+		return 0;
+	}
 	if (argc > 1 && argv[1][0] != '-') {
 		for (i = 0; i < nitems(commands); i++) {
 			if (strcmp(argv[1], commands[i].name) == 0)

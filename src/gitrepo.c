@@ -595,7 +595,8 @@ gitrepo_env(struct gitrepo *g)
 	struct strlist	 env = { 0 };
 	const char	*path = getenv("PATH");
 	struct stat	 sb;
-	char		*index;
+	char		*index, cwd[PATH_MAX];
+	const char	*ix;
 	size_t		 i;
 
 	gitrepo_setenv(&env, "PATH", path != NULL && *path != '\0' ? path :
@@ -607,7 +608,20 @@ gitrepo_env(struct gitrepo *g)
 	if (!g->bare)
 		gitrepo_setenv(&env, "GIT_WORK_TREE", g->top);
 	strlist_addf(&env, "GIT_OBJECT_DIRECTORY=%s/objects", g->common);
-	index = xprintf("%s/index", g->gitdir);
+	/*
+	 * Git gives a hook the index being committed (a temporary one for
+	 * "commit -a"): the caller's own GIT_INDEX_FILE, relative to where
+	 * it runs, is used when set (it is the caller's, not the
+	 * repository's).
+	 */
+	ix = getenv("GIT_INDEX_FILE");
+	if (ix != NULL && *ix != '\0' && *ix != '/' &&
+	    getcwd(cwd, sizeof cwd) != NULL)
+		index = xprintf("%s/%s", cwd, ix);
+	else if (ix != NULL && *ix != '\0')
+		index = xstrdup(ix);
+	else
+		index = xprintf("%s/index", g->gitdir);
 	if (lstat(index, &sb) == 0 && S_ISREG(sb.st_mode))
 		gitrepo_setenv(&env, "GIT_INDEX_FILE", index);
 	else

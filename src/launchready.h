@@ -528,7 +528,9 @@ enum command {
 	COMMAND_AUDIT,
 	COMMAND_REPORT,
 	COMMAND_HELP,
-	COMMAND_VERSION
+	COMMAND_VERSION,
+	COMMAND_SCAN,		/* launchready scan: parsed by cmd-scan.c */
+	COMMAND_HOOK		/* launchready hook: parsed by hook.c */
 };
 
 /* Exit statuses of SPEC.md. */
@@ -547,6 +549,8 @@ struct cmdline {
 	struct strlist	 only;		/* audit --only */
 	enum severity	 fail_on;	/* default SEVERITY_HIGH */
 	char		*output;	/* report -o FILE */
+	int		 rest_argc;	/* scan, hook: their own arguments */
+	char		**rest_argv;	/* (argv[0] is the command) */
 };
 
 /*
@@ -563,5 +567,10 @@ int cmd_audit(struct cmdline *);
 /* cmd-report.c: `launchready list` and `launchready report`. */
 int cmd_list(struct cmdline *);
 int cmd_report(struct cmdline *);
+/* cmd-scan.c: `launchready scan`; its usage text. */
+int cmd_scan(struct cmdline *);
+const char *cmd_scan_usage(void);
+/* hook.c: `launchready hook install|uninstall`. */
+int cmd_hook(struct cmdline *);
 
 #endif

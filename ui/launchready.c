@@ -50,6 +50,12 @@ main(int argc, char **argv)
 	case COMMAND_REPORT:
 		status = cmd_report(&cl);
 		break;
+	case COMMAND_SCAN:
+		status = cmd_scan(&cl);
+		break;
+	case COMMAND_HOOK:
+		status = cmd_hook(&cl);
+		break;
 	default:
 		status = ui_run(&cl);
 		break;
