@@ -5,8 +5,9 @@
 # .gitattributes driver, a hook, a lazy fetch); each command touches a
 # marker file. Controls show the vectors are live (plain git runs them);
 # then the audit (--only secrets: all four checks, the wizard's engine) and
-# the engine driven directly (tests/test-gitscan-run) scan every
-# repository, and no marker may appear.
+# the engine driven directly (tests/test-gitscan-run) and `launchready
+# scan` (worktree, --staged, --history, --range) scan every repository,
+# and no marker may appear.
 set -u
 : "${LAUNCHREADY:?}" "${top_srcdir:?}"
 command -v git >/dev/null || { echo "git missing"; exit 77; }
@@ -150,6 +151,15 @@ while read -r name; do
 	check "$name: audit ran (exit $rc)" '[ $rc -le 1 ]'
 	"$engine" "$r" >"$tmp/$name.engine" 2>&1
 	check "$name: engine ran" '[ $? -eq 0 ]'
+	# launchready scan, every scope (the pre-commit hook's is --staged).
+	for scope in "" --staged --history "--range HEAD~1..HEAD"; do
+		# shellcheck disable=SC2086
+		"$LAUNCHREADY" scan "$r" $scope >/dev/null 2>&1
+		rc=$?
+		# 2 would be a usage error: the scan did not run at all.
+		check "$name: scan ${scope:-(worktree)} ran (exit $rc)" \
+		    '[ $rc -ne 2 ] && [ $rc -lt 100 ]'
+	done
 	left=$(ls "$m")
 	check "$name: no command of the repository ran${left:+ (ran: $left)}" \
 	    '[ -z "$left" ]'
@@ -167,6 +177,17 @@ check "a missing object is an error, not a fetch nor a pass" \
     "grep -q 'secrets.history error' $tmp/lazy.engine"
 check "no shim directory is left behind" \
     "! ls '${TMPDIR:-/tmp}' | grep -q 'launchready-git.*' || [ -z \"\$(find '${TMPDIR:-/tmp}' -maxdepth 1 -name 'launchready-git.*' -newer '$tmp/list')\" ]"
+
+# git hands a hook the index being committed (a temporary one for
+# "commit -a"): the safe environment keeps the caller's GIT_INDEX_FILE.
+git init -q "$tmp/hook"
+printf 'hi\n' >"$tmp/hook/a.txt"
+git -C "$tmp/hook" add a.txt && git -C "$tmp/hook" commit -qm one
+(cd "$tmp/hook" && "$LAUNCHREADY" hook install >/dev/null 2>&1)
+printf 'k = "sk_live_4eC39HqLyjWDarjtT1zdp7dcQ9mZr2Lx"\n' >>"$tmp/hook/a.txt"
+PATH=$(dirname "$LAUNCHREADY"):$PATH git -C "$tmp/hook" commit -qam two \
+    >/dev/null 2>&1
+check "pre-commit hook refuses a secret added with commit -a" '[ $? -ne 0 ]'
 
 if [ "$fails" -ne 0 ]; then
 	echo "$fails failed"
