@@ -255,6 +255,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 
 	switch (c) {
 	case OPT_RESOLVER:
+		cl->given |= OPTION_RESOLVERS;
 		strlist_clear(&opt->resolvers);
 		strlist_split(&opt->resolvers, arg);
 		if (opt->resolvers.n == 0) {
@@ -267,23 +268,28 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		break;
 	case OPT_PORT_MAP:
+		cl->given |= OPTION_PORT_MAP;
 		if (options_parse_port_map(opt, arg, err) == -1)
 			return EXIT_USAGE;
 		break;
 	case OPT_CACERT:
+		cl->given |= OPTION_CACERT;
 		if (cmdline_cacert(arg, err) == -1)
 			return EXIT_USAGE;
 		set_string(&opt->cacert, arg);
 		break;
 	case OPT_SUBDOMAINS:
+		cl->given |= OPTION_SUBDOMAINS;
 		if (check_names("--subdomains", arg, &opt->subdomains,
 		    err) == -1)
 			return EXIT_USAGE;
 		break;
 	case OPT_DKIM:
+		cl->given |= OPTION_DKIM;
 		strlist_split(&opt->dkim_selectors, arg);
 		break;
 	case OPT_REPO:
+		cl->given |= OPTION_REPO;
 		if (stat(arg, &sb) == -1) {
 			set_error(err, errno == ENOENT ? _("--repo %s: no such "
 			    "directory") : _("--repo %s: cannot be read"), arg);
@@ -297,6 +303,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		set_string(&opt->repo, arg);
 		break;
 	case OPT_TIMEOUT:
+		cl->given |= OPTION_TIMEOUT;
 		n = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || n < 1 || n > 600) {
 			set_error(err, _("--timeout %s: give a number of "
@@ -312,21 +319,25 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		opt->no_color = true;
 		break;
 	case OPT_LOGIN_URL:
+		cl->given |= OPTION_LOGIN_URL;
 		if (check_url("--login-url", arg, err) == -1)
 			return EXIT_USAGE;
 		set_string(&opt->login_url, arg);
 		break;
 	case OPT_HEALTH_URL:
+		cl->given |= OPTION_HEALTH_URL;
 		if (check_url("--health-url", arg, err) == -1)
 			return EXIT_USAGE;
 		set_string(&opt->health_url, arg);
 		break;
 	case OPT_API_URL:
+		cl->given |= OPTION_API_URL;
 		if (check_url("--api-url", arg, err) == -1)
 			return EXIT_USAGE;
 		strlist_add(&opt->api_urls, arg);
 		break;
 	case OPT_EMAIL:
+		cl->given |= OPTION_EMAIL;
 		if (strcmp(arg, "yes") == 0)
 			opt->email = 1;
 		else if (strcmp(arg, "no") == 0)
@@ -337,6 +348,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		break;
 	case OPT_SENDER_IP:
+		cl->given |= OPTION_SENDER_IP;
 		if (!is_ip(arg)) {
 			set_error(err, _("--sender-ip %s: give an IPv4 or IPv6 "
 			    "address"), arg);
@@ -345,6 +357,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		set_string(&opt->sender_ip, arg);
 		break;
 	case OPT_ALLOW_ACTIVE:
+		cl->given |= OPTION_ALLOW_ACTIVE;
 		opt->allow_active = true;
 		break;
 	case OPT_SMOKE:

@@ -483,6 +483,13 @@ bool summary_fixed(const struct item_state *);
 void summary_count(const struct session *, const struct checklist *,
 	    struct summary *);
 /*
+ * Adds one item to sum, with status st (the session's, or the wizard's
+ * "running"): the one place that says what is settled, a finding of which
+ * severity, a manual item still open, not run yet, or fixed.
+ */
+void summary_add(struct summary *, const struct item *,
+	    const struct item_state *, enum status st);
+/*
  * Every finding, most serious first (severity, fail before warn, then
  * checklist order). *out is newly allocated (NULL when there is none);
  * its pointers point into the session and the checklist.
@@ -500,6 +507,110 @@ const char *summary_verdict(const struct summary *);
  */
 void summary_write(const struct session *, const struct checklist *,
 	    struct buf *);
+
+/* ---- sprint.c: an open session and its checks ------------------------ */
+
+/*
+ * The sprint controller the wizard (and the tests) drive: it owns the
+ * session while open (its lock, its saves), runs the checklist's checks
+ * on the loop and records their results under sprint_policy. It never
+ * draws: it tells its user through notify.
+ */
+struct sprint;
+struct loop;
+
+enum sprint_event {
+	SPRINT_CHANGED,		/* the model changed (redraw) */
+	SPRINT_RUNNING,		/* the number of checks in flight changed */
+	SPRINT_MESSAGE,		/* text is news for the user */
+	SPRINT_ERROR,		/* text is an error for the user */
+};
+/* text is NULL for SPRINT_CHANGED and SPRINT_RUNNING. */
+typedef void (*sprint_notify_cb)(void *arg, enum sprint_event,
+	    const char *text);
+
+/*
+ * The recording policy, for the wizard and `audit` alike: a failure takes
+ * the checklist item's severity (item may be NULL: a check outside the
+ * checklist); a warning without one is info; a pass, an error or a skip
+ * has none.
+ */
+void sprint_policy(const struct item *, struct result *);
+/*
+ * Opens session s (takes ownership) for checklist cl (which must outlive
+ * the sprint): takes its lock, sets up the audit on loop and saves. NULL
+ * with *err set when the lock is held elsewhere (s is freed then). An
+ * audit that cannot start (a bad resolver) is not an error here: see
+ * sprint_audit_error.
+ */
+struct sprint *sprint_open(struct session *s, const struct checklist *cl,
+	    struct loop *loop, sprint_notify_cb notify, void *arg, char **err);
+/*
+ * Saves, unlocks, then cancels running checks and frees everything.
+ * Returns -1 (with *err set when err is not NULL) when the last save
+ * failed: the changes since the last good save are lost.
+ */
+int sprint_close(struct sprint *, char **err);
+struct session *sprint_session(struct sprint *);
+const struct checklist *sprint_checklist(struct sprint *);
+/* Saves now; -1 when it failed (the error is kept until a save works). */
+int sprint_save(struct sprint *);
+/* The last save's error ("NOT SAVED: ..."), or NULL when it worked. */
+const char *sprint_save_error(struct sprint *);
+/* The audit set-up error (bad resolver), or NULL. */
+const char *sprint_audit_error(struct sprint *);
+/* Remembers the selected stage and item i (checklist index; not saved
+   until the next save). */
+void sprint_select(struct sprint *, int stage, size_t i);
+/* The index within the selected stage of the selected item (0: none). */
+size_t sprint_selected(struct sprint *);
+/* The state of checklist item i (never NULL). */
+struct item_state *sprint_state(struct sprint *, size_t i);
+/* The status shown for item i (running while its check runs). */
+enum status sprint_status(struct sprint *, size_t i);
+/* True when item i failed (or warned) at first and passes now. */
+bool sprint_fixed(struct sprint *, size_t i);
+/* The severity of item i's current finding (NONE when not a finding). */
+enum severity sprint_severity(struct sprint *, size_t i);
+/* Counts a stage's items (stage 0: all) as the summary does. */
+void sprint_count(struct sprint *, int stage, struct summary *);
+/* Records a result of item i's check under sprint_policy (not saved). */
+void sprint_record(struct sprint *, size_t i, const struct result *);
+/* Starts item i's check (a skip is taken back); -1 for a manual item. */
+int sprint_run_item(struct sprint *, size_t i, char **err);
+/* Starts a stage's checks; only those never run unless all. */
+void sprint_run_stage(struct sprint *, int stage, bool all);
+/* Starts every check (the final QA pass when final is set). */
+void sprint_run_all(struct sprint *, bool final);
+/* Number of checks in flight. */
+size_t sprint_running(struct sprint *);
+/* Marks manual item i done, or not done again; -1 for an automated one. */
+int sprint_mark(struct sprint *, size_t i, char **err);
+/* Skips item i for reason (-1 when there is none), or takes it back. */
+int sprint_skip(struct sprint *, size_t i, const char *reason, char **err);
+void sprint_unskip(struct sprint *, size_t i);
+/* Sets item i's owner or note (NULL or empty: none) and saves. */
+void sprint_set_owner(struct sprint *, size_t i, const char *);
+void sprint_set_note(struct sprint *, size_t i, const char *);
+/*
+ * The options given on the command line (given: OPTION_* bits of
+ * struct cmdline) win over a resumed session's saved ones.
+ */
+void sprint_overrides(struct options *saved, const struct options *,
+	    unsigned given);
+/*
+ * The file of the session name in dir: NAME, NAME.cfg, a path (with a
+ * '/'), or NAME.cfg in the current directory; name NULL: the newest
+ * session that can be read. Newly allocated, or NULL with *err set
+ * ("no session named ..."). `resume` and `report` both use it.
+ */
+char *sprint_find(const char *dir, const struct checklist *,
+	    const char *name, char **err);
+/*
+ * Writes the handover in format next to the session file; returns the
+ * newly allocated path, or NULL with *err set.
+ */
+char *sprint_export(struct sprint *, enum format, char **err);
 
 /* ---- report.c: the handover checklist --------------------------------- */
 
@@ -549,9 +660,25 @@ struct cmdline {
 	struct strlist	 only;		/* audit --only */
 	enum severity	 fail_on;	/* default SEVERITY_HIGH */
 	char		*output;	/* report -o FILE */
+	unsigned	 given;		/* OPTION_* bits: options given */
 	int		 rest_argc;	/* scan, hook: their own arguments */
 	char		**rest_argv;	/* (argv[0] is the command) */
 };
+
+/* Which options the command line gave (for resume's overrides). */
+#define OPTION_RESOLVERS	0x0001u
+#define OPTION_PORT_MAP		0x0002u
+#define OPTION_CACERT		0x0004u
+#define OPTION_SUBDOMAINS	0x0008u
+#define OPTION_DKIM		0x0010u
+#define OPTION_REPO		0x0020u
+#define OPTION_TIMEOUT		0x0040u
+#define OPTION_LOGIN_URL	0x0080u
+#define OPTION_HEALTH_URL	0x0100u
+#define OPTION_API_URL		0x0200u
+#define OPTION_EMAIL		0x0400u
+#define OPTION_SENDER_IP	0x0800u
+#define OPTION_ALLOW_ACTIVE	0x1000u
 
 /*
  * Parses the command line. Returns 0, or EXIT_USAGE with *err set to a

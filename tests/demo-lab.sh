@@ -137,7 +137,7 @@ expect dns.dangling fail critical
 evidence dns.dangling "brightcart-staging.herokuapp.test"
 expect dns.ttl pass
 expect dns.ns pass
-expect dns.caa pass info
+expect dns.caa pass none
 # Email: two MX on mailhost.test, SPF with 9 lookups and ~all, DKIM s1 is
 # a 1024-bit key, DMARC p=none without rua, MTA-STS announced but the web
 # lab serves no policy for mta-sts.brightcart.test (nginx's default 404).
