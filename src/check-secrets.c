@@ -271,7 +271,9 @@ check_secrets_envfiles(struct check_run *run, struct gitscan_report *rep)
 	    _(".gitignore does not cover .env"));
 	if (rep->env_tracked.n + rep->env_template_secrets.n > 0) {
 		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
-		    _("%zu tracked .env files hold values"),
+		    ngettext("%zu tracked .env file holds values",
+		    "%zu tracked .env files hold values", rep->env_tracked.n +
+		    rep->env_template_secrets.n),
 		    rep->env_tracked.n + rep->env_template_secrets.n);
 		result_set_fix(r, "%s", _("git rm --cached the .env file, add "
 		    ".env to .gitignore, rotate the values it held, and keep "
@@ -285,8 +287,10 @@ check_secrets_envfiles(struct check_run *run, struct gitscan_report *rep)
 		    "then !.env.example) to .gitignore."));
 	} else
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
-		    _("no .env file with values is tracked; .gitignore covers "
-		    ".env (%zu templates)"), rep->env_templates.n);
+		    ngettext("no .env file with values is tracked; .gitignore "
+		    "covers .env (%zu template)", "no .env file with values is "
+		    "tracked; .gitignore covers .env (%zu templates)",
+		    rep->env_templates.n), rep->env_templates.n);
 }
 
 /* Builds the inventory: names and environments, never values. */

@@ -81,6 +81,12 @@ struct check_def {
 	void		(*cancel)(struct check_run *run);
 	/* Frees run->state. May be NULL. */
 	void		(*free)(struct check_run *run);
+	/*
+	 * The check's time limit in multiples of --timeout, for a check that
+	 * drives a slow tool (perf.lighthouse); 0: the usual limit of twice
+	 * --timeout plus 5 s.
+	 */
+	unsigned	  timeout_factor;
 };
 
 struct check_run {
@@ -185,6 +191,8 @@ int sarif_write(struct buf *, struct check_run **runs, size_t nruns,
 
 /* ---- report.c: an audit's results in every format ---------------------- */
 
+struct comparison;
+
 /* What `audit` found, as the writers see it. */
 struct audit_results {
 	const struct options	 *opt;
@@ -194,6 +202,8 @@ struct audit_results {
 	time_t			  started;
 	time_t			  finished;
 	bool			  utf8;		/* text: UTF-8 glyphs */
+	const struct comparison	 *comparison;	/* --baseline (json.h), or
+						   NULL */
 };
 
 /*

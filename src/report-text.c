@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "json.h"
 
 /* Appends an indented line of untrusted text. */
 static void
@@ -29,6 +30,8 @@ text_audit(struct report *r, char **err)
 	struct buf			*b = r->b;
 	size_t				 i, j, counts[STATUS_COUNT];
 	char				*line;
+	struct summary			 sum = { 0 };
+	struct buf			 verdict = { 0 };
 
 	line = xprintf(_("launchready %s: audit of %s"), PACKAGE_VERSION,
 	    a->opt->domain_unicode);
@@ -46,7 +49,11 @@ text_audit(struct report *r, char **err)
 		    status_name(res->status),
 		    res->severity != SEVERITY_NONE ?
 		    severity_name(res->severity) : "", run->def->id);
-		text_line(b, "", report_title(r, run->def->id));
+		buf_text(b, report_title(r, run->def->id), 0);
+		if (a->comparison != NULL)
+			buf_printf(b, " [%s]", change_label(comparison_change(
+			    a->comparison, run->def->id)));
+		buf_puts(b, "\n");
 		if (res->summary != NULL && *res->summary != '\0')
 			text_line(b, "    ", res->summary);
 		for (j = 0; j < res->nevidence; j++)
@@ -67,10 +74,22 @@ text_audit(struct report *r, char **err)
 		}
 	}
 	report_audit_count(r, counts);
-	buf_printf(b, _("\n%zu checks: %zu pass, %zu warn, %zu fail, "
-	    "%zu could not decide (error)\n"), a->nruns,
-	    counts[STATUS_PASS], counts[STATUS_WARN], counts[STATUS_FAIL],
-	    counts[STATUS_ERROR]);
+	buf_printf(b, ngettext("\n%zu check: %zu pass, %zu warn, %zu fail, "
+	    "%zu could not decide (error)\n", "\n%zu checks: %zu pass, %zu "
+	    "warn, %zu fail, %zu could not decide (error)\n", a->nruns),
+	    a->nruns, counts[STATUS_PASS], counts[STATUS_WARN],
+	    counts[STATUS_FAIL], counts[STATUS_ERROR]);
+	/* The verdict in one sentence, as the handover says it. */
+	for (i = 0; i < a->nruns; i++) {
+		if (status_is_finding(a->runs[i]->result.status))
+			sum.findings[a->runs[i]->result.severity]++;
+	}
+	sum.status[STATUS_ERROR] = counts[STATUS_ERROR];
+	handbook_verdict(&sum, &verdict);
+	buf_printf(b, "%s\n", verdict.data);
+	buf_free(&verdict);
+	if (a->comparison != NULL)
+		comparison_text(a->comparison, b);
 	(void)err;
 	return 0;
 }

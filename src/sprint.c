@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "secrets.h"
 
 /* Where a finished check reports back: the sprint and the item. */
 struct sprint_slot {
@@ -38,6 +39,10 @@ struct sprint {
 	size_t			 nold;
 	struct timer		*reap;
 	bool			 final_qa;	/* a final QA pass is running */
+	enum status		*qa_before;	/* statuses when it began */
+	char			*qa_text;	/* how the last pass ended */
+	struct secrets_rules	*rules;		/* for free text, without an
+						   audit */
 	bool			 in_all;	/* inside sprint_run_all */
 };
 
@@ -127,6 +132,9 @@ sprint_close(struct sprint *sp, char **err)
 		audit_free(sp->old[--sp->nold]);
 	free(sp->old);
 	audit_free(sp->audit);
+	secrets_rules_free(sp->rules);
+	free(sp->qa_before);
+	free(sp->qa_text);
 	session_free(sp->s);
 	free(sp->runs);
 	free(sp->slots);
@@ -308,6 +316,26 @@ sprint_record(struct sprint *sp, size_t i, const struct result *res)
 	result_clear(&r);
 }
 
+/* The final QA pass ended: its verdict and what changed, told. */
+static void
+sprint_qa_done(struct sprint *sp)
+{
+	struct buf	b = { 0 };
+	char		*text;
+
+	sp->final_qa = false;
+	sp->s->handover.final_qa = time(NULL);
+	if (sp->qa_before != NULL)
+		handbook_qa(sp->s, sp->cl, sp->qa_before, &b);
+	free(sp->qa_before);
+	sp->qa_before = NULL;
+	free(sp->qa_text);
+	sp->qa_text = b.data != NULL ? b.data : xstrdup("");
+	text = xprintf(_("Final QA pass finished. %s"), sp->qa_text);
+	sprint_tell(sp, SPRINT_MESSAGE, text);
+	free(text);
+}
+
 /* A check finished: record it, save, tell. */
 static void
 sprint_done(struct check_run *run, void *arg)
@@ -318,11 +346,11 @@ sprint_done(struct check_run *run, void *arg)
 	sp->runs[slot->index] = NULL;
 	sp->running--;
 	sprint_record(sp, slot->index, &run->result);
-	if (sp->final_qa && sp->running == 0) {
-		sp->final_qa = false;
-		sp->s->handover.final_qa = time(NULL);
-		sprint_tell(sp, SPRINT_MESSAGE, _("Final QA pass finished."));
-	}
+	/* A repository scan's secrets join the inventory (by fingerprint). */
+	if (inventory_sync(sp->s, check_secrets_report(run), time(NULL)) > 0)
+		sprint_tell(sp, SPRINT_CHANGED, NULL);
+	if (sp->final_qa && sp->running == 0)
+		sprint_qa_done(sp);
 	(void)sprint_save(sp);
 	sprint_tell(sp, SPRINT_RUNNING, NULL);
 	/* Not from inside the audit's own callback: on the next pass. */
@@ -402,6 +430,15 @@ sprint_run_all(struct sprint *sp, bool final)
 {
 	int	stage;
 
+	if (final) {
+		/* What changed is measured against the statuses now. */
+		free(sp->qa_before);
+		sp->qa_before = xcalloc(sp->cl->nitems + 1,
+		    sizeof *sp->qa_before);
+		for (stage = 0; (size_t)stage < sp->cl->nitems; stage++)
+			sp->qa_before[stage] = summary_status(summary_state(
+			    sp->s, sp->cl->items[stage].id));
+	}
 	sprint_fresh_audit(sp);
 	sp->in_all = true;
 	for (stage = 1; stage <= STAGE_COUNT; stage++)
@@ -410,7 +447,7 @@ sprint_run_all(struct sprint *sp, bool final)
 	if (final && sp->running > 0)
 		sp->final_qa = true;
 	else if (final) {
-		sp->s->handover.final_qa = time(NULL);
+		sprint_qa_done(sp);
 		(void)sprint_save(sp);
 	}
 }
@@ -449,6 +486,9 @@ sprint_skip(struct sprint *sp, size_t i, const char *reason, char **err)
 	if (reason == NULL || *reason == '\0')
 		return set_error(err, "%s", _("Not skipped: a skip needs a "
 		    "reason (why it does not apply)."));
+	/* A skip reason is free text too: no credential in it. */
+	if (sprint_guard(sp, reason, err) == -1)
+		return -1;
 	st->status = STATUS_SKIPPED;
 	free(st->skip_reason);
 	st->skip_reason = xstrdup(reason);
@@ -473,10 +513,42 @@ sprint_unskip(struct sprint *sp, size_t i)
 static void
 sprint_set_text(struct sprint *sp, size_t i, char **dst, const char *text)
 {
+	char	*why = NULL;
+
+	/* A credential is refused: nothing of it is kept. */
+	if (sprint_guard(sp, text, &why) == -1) {
+		sprint_tell(sp, SPRINT_ERROR, why);
+		free(why);
+		return;
+	}
 	free(*dst);
 	*dst = text != NULL && *text != '\0' ? xstrdup(text) : NULL;
 	sprint_state(sp, i)->marked = time(NULL);
 	(void)sprint_save(sp);
+}
+
+int
+sprint_guard(struct sprint *sp, const char *text, char **why)
+{
+	const struct secrets_rules	*rules = NULL;
+	const char			*err = NULL;
+	char				*lerr = NULL;
+
+	if (sp->audit != NULL)
+		rules = secrets_rules_of(sp->audit, &err);
+	if (rules == NULL && sp->rules == NULL) {
+		sp->rules = secrets_rules_load(NULL, &lerr);
+		free(lerr);
+	}
+	if (rules == NULL)
+		rules = sp->rules;
+	return guard_text(rules, text, why);
+}
+
+const char *
+sprint_qa_text(struct sprint *sp)
+{
+	return sp->qa_text;
 }
 
 void
