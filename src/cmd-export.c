@@ -566,15 +566,20 @@ export_prometheus(struct export_monitoring *em, struct buf *b)
 }
 
 /*
- * The owner of an alert type: the person the sprint gave the related
- * checks (the first owned of ids), else "unassigned".
+ * The owner of an alert type: the handover's owner of that alert, else
+ * the person the sprint gave the related checks (the first owned of ids),
+ * else "unassigned".
  */
 static const char *
-export_owner(const struct session *s, const char *const *ids)
+export_owner(const struct session *s, enum alert alert,
+    const char *const *ids)
 {
 	const struct item_state	*st;
+	const char		*o = s->handover.alert_owner[alert];
 	size_t			 i;
 
+	if (o != NULL && *o != '\0')
+		return o;
 	for (i = 0; ids[i] != NULL; i++) {
 		st = summary_state(s, ids[i]);
 		if (st != NULL && st->owner != NULL && *st->owner != '\0')
@@ -622,7 +627,7 @@ export_alerts(struct export_monitoring *em, struct buf *b)
 	buf_puts(b, "\n    rules:\n");
 	expr = xprintf("probe_success{%s, route!=\"dns\"} == 0", job);
 	export_rule(b, "LaunchreadyTargetDown", expr, "2m", "critical",
-	    "site_down", export_owner(em->s, down),
+	    "site_down", export_owner(em->s, ALERT_SITE_DOWN, down),
 	    "{{ $labels.url }} has not answered correctly for 2 minutes",
 	    "The blackbox probe of the {{ $labels.route }} route on "
 	    "{{ $labels.host }} fails: visitors (or mail senders) are "
@@ -632,7 +637,7 @@ export_alerts(struct export_monitoring *em, struct buf *b)
 	expr = xprintf("probe_ssl_earliest_cert_expiry{%s} - time() < "
 	    "14 * 86400", job);
 	export_rule(b, "LaunchreadyCertificateExpiring", expr, "10m",
-	    "warning", "cert_expiring", export_owner(em->s, cert),
+	    "warning", "cert_expiring", export_owner(em->s, ALERT_CERT_EXPIRY, cert),
 	    "The certificate of {{ $labels.host }} expires in "
 	    "{{ $value | humanizeDuration }}",
 	    "Under 14 days left: renewal has not happened. Renew the "
@@ -642,7 +647,7 @@ export_alerts(struct export_monitoring *em, struct buf *b)
 	expr = xprintf("probe_duration_seconds{%s, route=\"health\"} > 0.3",
 	    job);
 	export_rule(b, "LaunchreadyHealthSlow", expr, "10m", "warning",
-	    "health_slow", export_owner(em->s, slow),
+	    "health_slow", export_owner(em->s, ALERT_SITE_DOWN, slow),
 	    "The health check {{ $labels.url }} has taken over 300 ms for "
 	    "10 minutes",
 	    "The service answers, but slowly: look at load, the database "
@@ -651,7 +656,7 @@ export_alerts(struct export_monitoring *em, struct buf *b)
 	expr = xprintf("probe_success{%s, route=\"dns\"} == 0 or "
 	    "probe_dns_answer_rrs{%s, route=\"dns\"} == 0", job, job);
 	export_rule(b, "LaunchreadyDnsAnswerMissing", expr, "2m",
-	    "critical", "dns_missing", export_owner(em->s, dns),
+	    "critical", "dns_missing", export_owner(em->s, ALERT_SITE_DOWN, dns),
 	    "{{ $labels.host }} has no SOA answer from {{ $labels.instance }}",
 	    "The name server did not answer for the domain: if this "
 	    "lasts, the whole domain (web and mail) disappears. Check the "

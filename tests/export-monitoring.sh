@@ -88,7 +88,8 @@ python3 "$top_srcdir/tests/lab/smtp/starttls.py" "$SMTP" "$state/ca/site.pem" \
 up_pids="$up_pids $!"
 lab_wait_port "$SMTP" || lab_fail "the SMTP server did not start"
 
-# The session: the form's answers as the wizard saves them, one owner.
+# The session: the form's answers as the wizard saves them; the handover
+# names the owner of the site-down alert, the sprint an item's owner.
 sessions=$state/sessions
 mkdir -p "$sessions"
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -120,6 +121,7 @@ items = (
 );
 handover = {
   access = ();
+  alert_owners = { site_down = "Sam Okafor"; };
 };
 CFG
 
@@ -181,7 +183,7 @@ assert r["LaunchreadyHealthSlow"]["for"] == "10m"
 assert "0.3" in r["LaunchreadyHealthSlow"]["expr"]
 assert "14 * 86400" in r["LaunchreadyCertificateExpiring"]["expr"]
 assert r["LaunchreadyCertificateExpiring"]["labels"]["owner"] == "Maya Lindqvist"
-assert r["LaunchreadyTargetDown"]["labels"]["owner"] == "unassigned"
+assert r["LaunchreadyTargetDown"]["labels"]["owner"] == "Sam Okafor"
 for x in r.values():
     assert x["annotations"]["summary"], x
 PY
