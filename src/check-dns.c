@@ -19,11 +19,26 @@ struct check_dns_slot {
 	size_t		 index;
 };
 
+/* job.c's step: the stage the check set last. */
+static void
+check_dns_step(struct job *job)
+{
+	struct check_dns	*cd = (struct check_dns *)job;
+	void			(*next)(struct check_dns *) = cd->next;
+
+	if (next == NULL)
+		return;		/* job.c reports the stall */
+	cd->next = NULL;
+	job->stage++;
+	next(cd);
+}
+
 struct check_dns *
 check_dns_new(struct check_run *run, void (*first)(struct check_dns *))
 {
 	struct check_dns	*cd = xcalloc(1, sizeof *cd);
 
+	job_init(&cd->job, run, check_dns_step);
 	cd->run = run;
 	cd->audit = run->audit;
 	cd->opt = run->audit->opt;
@@ -51,8 +66,7 @@ check_dns_got(void *arg, const struct dns_answer *a)
 	for (i = 0; i < a->nrr; i++)
 		dnsmsg_rr_copy(&l->rr[i], &a->rr[i]);
 	l->nrr = a->nrr;
-	if (--cd->pending == 0)
-		check_dns_settle(cd);
+	job_answered(&cd->job);
 }
 
 void
@@ -71,20 +85,14 @@ check_dns_lookup(struct check_dns *cd, const char *name, int type)
 	slot = xmalloc(sizeof *slot);
 	slot->cd = cd;
 	slot->index = cd->nlooks++;
-	cd->pending++;
+	job_wait(&cd->job);
 	dnscache_lookup(cd->audit, cd->run, name, type, check_dns_got, slot);
 }
 
 void
 check_dns_settle(struct check_dns *cd)
 {
-	void	(*next)(struct check_dns *);
-
-	if (cd->pending > 0 || cd->next == NULL)
-		return;
-	next = cd->next;
-	cd->next = NULL;
-	next(cd);
+	job_run(&cd->job);
 }
 
 const struct check_dns_look *
@@ -164,7 +172,7 @@ check_dns_undecided(enum resolve_status s)
 void
 check_dns_finish(struct check_dns *cd)
 {
-	check_finish(cd->run);
+	job_finish(&cd->job);
 }
 
 void
@@ -175,13 +183,11 @@ check_dns_cancel(struct check_run *run)
 
 	if (cd == NULL)
 		return;
+	job_cancel(&cd->job);
+	cd->call = NULL;
 	dnscache_forget(cd->audit, run);
 	spf_eval_cancel(cd->spf);
 	cd->spf = NULL;
-	if (cd->ticket != NULL) {
-		cd->ticket->dead = true;
-		cd->ticket = NULL;
-	}
 	for (i = 0; i < cd->nservers; i++)
 		resolver_free(cd->servers[i]);
 	cd->nservers = 0;
@@ -196,6 +202,9 @@ check_dns_free(struct check_run *run)
 	if (cd == NULL)
 		return;
 	check_dns_cancel(run);
+	job_clear(&cd->job);
+	free(cd->reply.text);
+	free(cd->reply.error);
 	for (i = 0; i < cd->nlooks; i++) {
 		struct check_dns_look *l = cd->looks[i];
 
@@ -706,7 +715,6 @@ struct check_dns_ns {
 	uint32_t	*serial;
 	enum resolve_status *status;
 	size_t		 n;
-	size_t		 waiting;
 };
 
 static void
@@ -750,8 +758,7 @@ check_dns_ns_soa(void *arg, enum resolve_status status,
 		dnsmsg_free(&m);
 	}
 	free(err);
-	if (--ns->waiting == 0)
-		check_dns_ns_verdict(cd);
+	job_answered(&cd->job);
 }
 
 /* The port name servers are asked on: the --resolver one, else 53. */
@@ -823,7 +830,7 @@ check_dns_ns_servers(struct check_dns *cd)
 			slot = &ns->slots[ns->n];
 			slot->cd = cd;
 			slot->index = ns->n++;
-			ns->waiting++;
+			job_wait(&cd->job);
 			{
 				char *srv = xprintf("%s:%d", a->rr[j].text,
 				    port);
@@ -836,8 +843,7 @@ check_dns_ns_servers(struct check_dns *cd)
 			    check_dns_ns_soa, slot);
 		}
 	}
-	if (ns->waiting == 0)
-		check_dns_ns_verdict(cd);
+	cd->next = check_dns_ns_verdict;
 }
 
 /* The provider of a name server host, or NULL. */
@@ -1007,12 +1013,27 @@ check_dns_caa_domains(struct check_dns *cd, const char *issuer,
 	}
 }
 
-/* The certificate's issuer is known (or not): judge the CAA set. */
+static void	check_dns_caa_judge(struct check_dns *);
+
+/* tls_peek_issuer() answered: kept for check_dns_caa_judge. */
 static void
 check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 {
-	struct check_dns_ticket	*t = arg;
-	struct check_dns		*cd = t->cd;
+	struct check_dns	*cd = arg;
+
+	cd->reply.text = issuer != NULL ? xstrdup(issuer) : NULL;
+	cd->reply.error = xstrdup(error != NULL ? error : "");
+	cd->next = check_dns_caa_judge;
+	job_release(&cd->job, cd->call);
+	cd->call = NULL;
+}
+
+/* The certificate's issuer is known (or not): judge the CAA set. */
+static void
+check_dns_caa_judge(struct check_dns *cd)
+{
+	const char		*issuer = cd->reply.text;
+	const char		*error = cd->reply.error;
 	const struct check_dns_look	*l;
 	struct result		*r;
 	struct strlist		 allowed = { 0 }, mine = { 0 };
@@ -1020,12 +1041,6 @@ check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 	bool			 ok = false;
 	char			*list, *mlist;
 
-	if (t->dead) {
-		dnscache_ticket_free(t);
-		return;
-	}
-	dnscache_ticket_free(t);
-	cd->ticket = NULL;
 	/* Matching the issuer to CAA domains needs dns-providers.cfg. */
 	if (issuer != NULL &&
 	    data_need(cd->run, DATA_DNS_PROVIDERS) == NULL) {
@@ -1117,9 +1132,9 @@ check_dns_caa_done(struct check_dns *cd)
 	for (i = 0; i < l->nrr; i++)
 		result_evidence(r, "%s %s", l->name,
 		    check_dns_rr_text(&l->rr[i]));
-	cd->ticket = dnscache_ticket_new(cd);
-	tls_peek_issuer(cd->audit, cd->opt->domain, check_dns_caa_issuer,
-	    cd->ticket);
+	cd->call = tls_peek_issuer(cd->audit, cd->opt->domain,
+	    check_dns_caa_issuer, cd);
+	job_hold(&cd->job, cd->call);
 }
 
 static void

@@ -76,19 +76,19 @@ check_edge_cdn(const struct web_data *d, const struct http_resp *r)
 
 /* Looks for CDN headers or Cloudflare addresses on every host. */
 static void
-check_edge_cdn_step(struct job *job)
+check_edge_cdn_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, n = 0, with = 0;
 	const char	*cdn, *server;
 
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		web_want_hosts(job, "https");
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		if (s->r->status == 0)
 			continue;
 		n++;
@@ -113,13 +113,13 @@ check_edge_cdn_step(struct job *job)
 	else
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 		    _("every host (%zu) is behind a CDN"), n);
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_edge_cdn_start(struct check_run *run)
 {
-	job_start(run, check_edge_cdn_step, DATA_BIT(DATA_WEB));
+	web_job_start(run, check_edge_cdn_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- edge.cache-private ------------------------------------------------- */
@@ -155,14 +155,14 @@ check_edge_cache_hit(const struct http_resp *r)
 
 /* Judges caching of cookie-setting and private pages, twice requested. */
 static void
-check_edge_cache_private_step(struct job *job)
+check_edge_cache_private_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, n = 0;
 	char		*url;
 	struct http_req	 req = { .nocache = true };
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
@@ -171,21 +171,21 @@ check_edge_cache_private_step(struct job *job)
 		for (i = 0; i < job->data->private_paths.n; i++) {
 			url = xprintf("%s%s", job->base,
 			    job->data->private_paths.v[i]);
-			job_chain(job, url, 2, NULL);
+			web_job_chain(job, url, 2, NULL);
 			free(url);
 		}
-		job->stage = 2;
+		job->job.stage = 2;
 		return;
 	case 2:
 		/* A second request: was the private page served from cache? */
-		JOB_SLOTS(job, 1, s, i) {
+		WEB_SLOTS(job, 1, s, i) {
 			if (!web_page(job, s))
 				continue;
 			req.url = s->r->url;
-			job_fetch(job, &req, s->tag, s->r->url);
+			web_job_fetch(job, &req, s->tag, s->r->url);
 		}
-		job->stage = 3;
-		if (job->pending > 0)
+		job->job.stage = 3;
+		if (job->job.pending > 0)
 			return;
 		break;
 	}
@@ -224,7 +224,7 @@ check_edge_cache_private_step(struct job *job)
 			    _("the private page %s is publicly cacheable"),
 			    r->url);
 	}
-	JOB_SLOTS(job, 2, s, i) {
+	WEB_SLOTS(job, 2, s, i) {
 		if (s->r->status >= 200 && s->r->status <= 299 &&
 		    s->r != job->landing && check_edge_cache_hit(s->r)) {
 			result_raise(r_of(job), STATUS_FAIL, SEVERITY_CRITICAL,
@@ -238,40 +238,40 @@ check_edge_cache_private_step(struct job *job)
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 		    _("no cookie-setting or private page is publicly cacheable "
 		    "(%zu checked)"), n);
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_edge_cache_private_start(struct check_run *run)
 {
-	job_start(run, check_edge_cache_private_step, DATA_BIT(DATA_WEB));
+	web_job_start(run, check_edge_cache_private_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- edge.cache-static -------------------------------------------------- */
 
 /* Judges caching of the static files the landing page loads. */
 static void
-check_edge_cache_static_step(struct job *job)
+check_edge_cache_static_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, n = 0, bad = 0;
 	struct cache_control cc;
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
 		web_get_refs(job, 1U << HTML_SCRIPT | 1U << HTML_STYLE |
 		    1U << HTML_IMAGE, 10, false);
-		job->stage = 2;
-		if (job->pending > 0)
+		job->job.stage = 2;
+		if (job->job.pending > 0)
 			return;
 		break;
 	}
 	n = 0;
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 1, s, i) {
+	WEB_SLOTS(job, 1, s, i) {
 		const char *v = http_header(s->r, "Cache-Control");
 		bool validator = http_header(s->r, "ETag") != NULL ||
 		    http_header(s->r, "Last-Modified") != NULL;
@@ -306,13 +306,13 @@ check_edge_cache_static_step(struct job *job)
 			    "%s", _("the landing page loads no same-site "
 			    "static file"));
 	}
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_edge_cache_static_start(struct check_run *run)
 {
-	job_start(run, check_edge_cache_static_step, 0);
+	web_job_start(run, check_edge_cache_static_step, 0);
 }
 
 /* ---- the table ---------------------------------------------------------- */

@@ -542,6 +542,7 @@ check_email_eval_done(void *arg, enum spf_result res, const char *expl,
 		    "the SPF record of %s (ip4:/ip6: or your provider's "
 		    "include)."), ip, d);
 	check_dns_finish(cd);
+	job_answered(&cd->job);
 }
 
 static const struct spf_dns *
@@ -561,6 +562,8 @@ check_email_eval_real(struct check_dns *cd)
 {
 	char	*sender = xprintf("postmaster@%s", cd->opt->domain);
 
+	/* The evaluation is the stage's pending work (its done finishes). */
+	job_wait(&cd->job);
 	cd->spf = spf_eval_start(check_email_eval_dns(cd),
 	    cd->opt->sender_ip, cd->opt->domain, sender, cd->opt->domain,
 	    check_email_eval_done, cd);

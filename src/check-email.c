@@ -745,21 +745,39 @@ check_email_mta_sts_uncovered(struct check_dns *cd, const char *body,
 	return out;
 }
 
+static void	check_email_mta_sts_judge(struct check_dns *);
+
+/* web_fetch() answered: kept for check_email_mta_sts_judge. */
 static void
 check_email_mta_sts_policy(void *arg, long status, const char *body,
     size_t len, const char *error)
 {
-	struct check_dns_ticket	*t = arg;
-	struct check_dns		*cd = t->cd;
+	struct check_dns	*cd = arg;
+
+	cd->reply.status = status;
+	if (body != NULL) {
+		cd->reply.text = xmalloc(len + 1);
+		memcpy(cd->reply.text, body, len);
+		cd->reply.text[len] = '\0';
+	}
+	cd->reply.len = len;
+	cd->reply.error = xstrdup(error != NULL ? error : "");
+	cd->next = check_email_mta_sts_judge;
+	job_release(&cd->job, cd->call);
+	cd->call = NULL;
+}
+
+/* Judges the MTA-STS policy the web engine fetched. */
+static void
+check_email_mta_sts_judge(struct check_dns *cd)
+{
+	long			 status = cd->reply.status;
+	const char		*body = cd->reply.text;
+	size_t			 len = cd->reply.len;
+	const char		*error = cd->reply.error;
 	struct result		*r;
 	char			*version, *mode, *uncovered;
 
-	if (t->dead) {
-		dnscache_ticket_free(t);
-		return;
-	}
-	dnscache_ticket_free(t);
-	cd->ticket = NULL;
 	r = &cd->run->result;
 	if (status == 0) {
 		result_set(r, STATUS_ERROR, SEVERITY_NONE,
@@ -845,8 +863,8 @@ check_email_mta_sts_done(struct check_dns *cd)
 	strlist_clear(&recs);
 	url = xprintf("https://mta-sts.%s/.well-known/mta-sts.txt",
 	    cd->opt->domain);
-	cd->ticket = dnscache_ticket_new(cd);
-	web_fetch(cd->audit, url, check_email_mta_sts_policy, cd->ticket);
+	cd->call = web_fetch(cd->audit, url, check_email_mta_sts_policy, cd);
+	job_hold(&cd->job, cd->call);
 	free(url);
 }
 

@@ -18,20 +18,20 @@
 
 /* Walks http:// of every host; judges the first hop. */
 static void
-check_http_https_redirect_step(struct job *job)
+check_http_https_redirect_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, answered = 0;
 	char		*line, *host;
 
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		web_walk_hosts(job, "http", -1);
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s",
 	    _("every host redirects plain HTTP to HTTPS on the first hop"));
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		const struct http_resp *first = s->c->nhops ? s->c->hops[0] :
 		    NULL;
 
@@ -108,43 +108,43 @@ check_http_https_redirect_step(struct job *job)
 		result_set_fix(r_of(job), "%s", _("Make port 80 answer every "
 		    "request with a 301 to the same host over https:// "
 		    "(e.g. nginx: return 301 https://$host$request_uri;)."));
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_https_redirect_start(struct check_run *run)
 {
-	job_start(run, check_http_https_redirect_step, 0);
+	web_job_start(run, check_http_https_redirect_step, 0);
 }
 
 /* ---- http.canonical ----------------------------------------------------- */
 
 /* Walks the four entry URLs; compares where they end. */
 static void
-check_http_canonical_step(struct job *job)
+check_http_canonical_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, n = 0;
 	const char	*first_final = NULL;
 	char		*first_host = NULL, *host, *line;
 
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		for (i = 0; i < 4; i++) {
 			char *h = i < 2 ? xstrdup(OPT(job)->domain) :
 			    xprintf("www.%s", OPT(job)->domain);
 			char *url = xprintf("%s://%s/", i % 2 ? "https" :
 			    "http", h);
 
-			job_chain(job, url, (int)i, h);
+			web_job_chain(job, url, (int)i, h);
 			free(url);
 			free(h);
 		}
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s",
 	    _("every entry URL ends at one final URL"));
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		line = chain_format(s->c);
 		result_evidence(r_of(job), "%s", line);
 		free(line);
@@ -190,42 +190,42 @@ check_http_canonical_step(struct job *job)
 	else if (r_of(job)->status == STATUS_PASS)
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 		    _("every entry URL ends at %s"), first_final);
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_canonical_start(struct check_run *run)
 {
-	job_start(run, check_http_canonical_step, 0);
+	web_job_start(run, check_http_canonical_step, 0);
 }
 
 /* ---- http.redirect-loop ------------------------------------------------ */
 
 /* Walks http:// and https:// of every host; flags loops and long chains. */
 static void
-check_http_redirect_loop_step(struct job *job)
+check_http_redirect_loop_step(struct web_job *job)
 {
 	struct strlist	 hosts = { 0 };
 	struct slot	*s;
 	size_t		 i, ok = 0, total = 0;
 	char		*url, *line;
 
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		options_hosts(OPT(job), &hosts);
 		for (i = 0; i < hosts.n; i++) {
 			url = xprintf("http://%s/", hosts.v[i]);
-			job_chain(job, url, 0, hosts.v[i]);
+			web_job_chain(job, url, 0, hosts.v[i]);
 			free(url);
 			url = xprintf("https://%s/", hosts.v[i]);
-			job_chain(job, url, 1, hosts.v[i]);
+			web_job_chain(job, url, 1, hosts.v[i]);
 			free(url);
 		}
 		strlist_clear(&hosts);
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		if (web_unresolved(s->r))
 			continue;
 		total++;
@@ -268,20 +268,20 @@ check_http_redirect_loop_step(struct job *job)
 			    _("no loop in %zu chains (at most %d redirects "
 			    "followed)"), total, WEB_MAX_HOPS);
 	}
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_redirect_loop_start(struct check_run *run)
 {
-	job_start(run, check_http_redirect_loop_step, 0);
+	web_job_start(run, check_http_redirect_loop_step, 0);
 }
 
 /* ---- http.staging-leak ------------------------------------------------- */
 
 /* Flags url when its host is a staging or preview host. */
 static void
-check_http_staging_url(struct job *job, const char *url, const char *where)
+check_http_staging_url(struct web_job *job, const char *url, const char *where)
 {
 	char		*host = url_host(url);
 	const char	*pat = web_staging(job->data, host);
@@ -307,26 +307,26 @@ check_http_staging_url(struct job *job, const char *url, const char *where)
 
 /* Matches redirect targets, final URLs and landing links to staging hosts. */
 static void
-check_http_staging_leak_step(struct job *job)
+check_http_staging_leak_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, j, n = 0, links = 0;
 	struct html_refs refs;
 	char		*abs;
 
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		for (i = 0; i < 4; i++) {
 			char *url = xprintf("%s://%s%s/", i % 2 ? "https" :
 			    "http", i < 2 ? "" : "www.", OPT(job)->domain);
 
-			job_chain(job, url, (int)i, NULL);
+			web_job_chain(job, url, (int)i, NULL);
 			free(url);
 		}
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		for (j = 0; j < s->c->nhops; j++) {
 			const struct http_resp *h = s->c->hops[j];
 
@@ -376,33 +376,33 @@ check_http_staging_leak_step(struct job *job)
 			    job->data->staging.n);
 		}
 	}
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_staging_leak_start(struct check_run *run)
 {
-	job_start(run, check_http_staging_leak_step, DATA_BIT(DATA_WEB));
+	web_job_start(run, check_http_staging_leak_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- http.hsts ---------------------------------------------------------- */
 
 /* Reads Strict-Transport-Security of every host over HTTPS. */
 static void
-check_http_hsts_step(struct job *job)
+check_http_hsts_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, n = 0;
 	struct hsts	 h;
 	const char	*v;
 
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		web_want_hosts(job, "https");
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		if (!web_host_answered(job, s, true))
 			continue;
 		n++;
@@ -445,32 +445,32 @@ check_http_hsts_step(struct job *job)
 			    "on %zu host", "HSTS with max-age of 6 months or "
 			    "more on %zu hosts", n), n);
 	}
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_hsts_start(struct check_run *run)
 {
-	job_start(run, check_http_hsts_step, 0);
+	web_job_start(run, check_http_hsts_step, 0);
 }
 
 /* ---- http.mixed-content ------------------------------------------------- */
 
 /* Lists plain-HTTP references of the landing and login pages. */
 static void
-check_http_mixed_content_step(struct job *job)
+check_http_mixed_content_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, j, pages = 0, nactive = 0, npassive = 0;
 	struct html_refs refs;
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
 		web_want_login(job, 1);
-		job->stage = 2;
+		job->job.stage = 2;
 		return;
 	}
 	for (i = 0; i < job->nslots; i++) {
@@ -518,20 +518,20 @@ check_http_mixed_content_step(struct job *job)
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE,
 		    ngettext("no plain-HTTP resources on %zu page",
 		    "no plain-HTTP resources on %zu pages", pages), pages);
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_mixed_content_start(struct check_run *run)
 {
-	job_start(run, check_http_mixed_content_step, DATA_BIT(DATA_WEB));
+	web_job_start(run, check_http_mixed_content_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- http.security-headers --------------------------------------------- */
 
 /* Judges the landing page's CSP, nosniff, framing, referrer and SRI. */
 static void
-check_http_security_headers_step(struct job *job)
+check_http_security_headers_step(struct web_job *job)
 {
 	const struct http_resp	*r;
 	const char		*csp, *v;
@@ -597,13 +597,13 @@ check_http_security_headers_step(struct job *job)
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s",
 		    _("CSP, nosniff, framing and referrer protections are "
 		    "set"));
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_security_headers_start(struct check_run *run)
 {
-	job_start(run, check_http_security_headers_step, 0);
+	web_job_start(run, check_http_security_headers_step, 0);
 }
 
 /* ---- http.cookies ------------------------------------------------------- */
@@ -623,19 +623,19 @@ check_http_session_cookie(const struct web_data *d, const char *name)
 
 /* Judges every Set-Cookie along the landing and login chains. */
 static void
-check_http_cookies_step(struct job *job)
+check_http_cookies_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, j, k, n = 0;
 	struct cookie	 c;
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
 		web_want_login(job, 1);
-		job->stage = 2;
+		job->job.stage = 2;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
@@ -687,13 +687,13 @@ check_http_cookies_step(struct job *job)
 		    _("the landing and login pages set no cookies") :
 		    _("every cookie carries Secure, HttpOnly (sessions) and "
 		    "SameSite"));
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_cookies_start(struct check_run *run)
 {
-	job_start(run, check_http_cookies_step, DATA_BIT(DATA_WEB));
+	web_job_start(run, check_http_cookies_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- http.cors ---------------------------------------------------------- */
@@ -702,7 +702,7 @@ check_http_cookies_start(struct check_run *run)
 
 /* Sends a foreign Origin to each API host and reads the CORS answer. */
 static void
-check_http_cors_step(struct job *job)
+check_http_cors_step(struct web_job *job)
 {
 	struct strlist	 hosts = { 0 };
 	struct slot	*s;
@@ -711,10 +711,10 @@ check_http_cors_step(struct job *job)
 	struct http_req	 req = { .origin = EVIL_ORIGIN };
 	char		*url;
 
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		for (i = 0; i < OPT(job)->api_urls.n; i++) {
 			req.url = OPT(job)->api_urls.v[i];
-			job_fetch(job, &req, 1, req.url);
+			web_job_fetch(job, &req, 1, req.url);
 		}
 		options_hosts(OPT(job), &hosts);
 		for (i = 0; i < hosts.n; i++) {
@@ -722,21 +722,21 @@ check_http_cors_step(struct job *job)
 				continue;
 			url = xprintf("https://%s/", hosts.v[i]);
 			req.url = url;
-			job_fetch(job, &req, 1, url);
+			web_job_fetch(job, &req, 1, url);
 			free(url);
 		}
 		strlist_clear(&hosts);
-		if (job->pending == 0) {
+		if (job->job.pending == 0) {
 			url = xprintf("https://%s/", OPT(job)->domain);
 			req.url = url;
-			job_fetch(job, &req, 0, url);
+			web_job_fetch(job, &req, 0, url);
 			free(url);
 		}
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		if (!web_host_answered(job, s, false))
 			continue;
 		n++;
@@ -774,52 +774,52 @@ check_http_cors_step(struct job *job)
 			    _("no API host given (--api-url or api.*); the "
 			    "landing page does not reflect a foreign Origin"));
 	}
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_cors_start(struct check_run *run)
 {
-	job_start(run, check_http_cors_step, 0);
+	web_job_start(run, check_http_cors_step, 0);
 }
 
 /* ---- http.exposed-files ------------------------------------------------ */
 
 /* Probes the sensitive paths on every answering host; bodies must match. */
 static void
-check_http_exposed_files_step(struct job *job)
+check_http_exposed_files_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, j, hosts = 0, probes = 0;
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 		web_want_hosts(job, "https");
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	case 1:
-		JOB_SLOTS(job, 0, s, i) {
+		WEB_SLOTS(job, 0, s, i) {
 			if (s->r->status == 0)
 				continue;
 			for (j = 0; j < job->data->exposed.n; j++) {
 				char *url = xprintf("https://%s%s", s->label,
 				    job->data->exposed.v[j].id);
 
-				job_probe(job, url, (int)j, s->label);
+				web_job_probe(job, url, (int)j, s->label);
 				free(url);
 			}
 		}
-		job->stage = 2;
-		if (job->pending > 0)
+		job->job.stage = 2;
+		if (job->job.pending > 0)
 			return;
 		break;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		if (s->r->status != 0)
 			hosts++;
 	}
-	JOB_SLOTS(job, 1, s, i) {
+	WEB_SLOTS(job, 1, s, i) {
 		const struct web_rule *rule = &job->data->exposed.v[s->tag];
 
 		probes++;
@@ -855,46 +855,46 @@ check_http_exposed_files_step(struct job *job)
 		    "deny all; }), remove them from the deployed folder, and "
 		    "rotate every secret the files held."));
 	(void)probes;
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_exposed_files_start(struct check_run *run)
 {
-	job_start(run, check_http_exposed_files_step, DATA_BIT(DATA_WEB));
+	web_job_start(run, check_http_exposed_files_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- http.error-leak ---------------------------------------------------- */
 
 /* Scans a body for secrets; returns the number found (evidence added). */
-static size_t check_http_scan_secrets(struct job *, const char *, const char *,
+static size_t check_http_scan_secrets(struct web_job *, const char *, const char *,
     size_t, bool *);
 
 /* Fetches a missing page and a malformed URL; scans the error pages. */
 static void
-check_http_error_leak_step(struct job *job)
+check_http_error_leak_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, j, k;
 	char		*url;
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
 		url = xprintf("%s/launchready-missing-%08lx", job->base,
 		    (unsigned long)(now_ms() & 0xffffffff));
-		job_probe(job, url, 0, _("missing page"));
+		web_job_probe(job, url, 0, _("missing page"));
 		free(url);
 		url = xprintf("%s/%%%%ZZ%%", job->base);
-		job_probe(job, url, 1, _("malformed request"));
+		web_job_probe(job, url, 1, _("malformed request"));
 		free(url);
-		job->stage = 2;
+		job->job.stage = 2;
 		return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 1, s, i) {
+	WEB_SLOTS(job, 1, s, i) {
 		const char *b = s->r->body.data != NULL ? s->r->body.data : "";
 		bool pub;
 
@@ -930,13 +930,13 @@ check_http_error_leak_step(struct job *job)
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s",
 		    _("error pages show no stack trace, debug page, SQL error "
 		    "or secret"));
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_error_leak_start(struct check_run *run)
 {
-	job_start(run, check_http_error_leak_step,
+	web_job_start(run, check_http_error_leak_step,
 	    DATA_BIT(DATA_WEB) |
 	    DATA_BIT(DATA_SECRET_RULES));
 }
@@ -944,7 +944,7 @@ check_http_error_leak_start(struct check_run *run)
 /* ---- http.frontend-secrets ---------------------------------------------- */
 
 static size_t
-check_http_scan_secrets(struct job *job, const char *where, const char *body,
+check_http_scan_secrets(struct web_job *job, const char *where, const char *body,
     size_t len, bool *publishable)
 {
 	const struct secrets_rules	*rules;
@@ -953,7 +953,7 @@ check_http_scan_secrets(struct job *job, const char *where, const char *body,
 	size_t				 i, n, secrets = 0;
 
 	*publishable = false;
-	if ((rules = secrets_rules_of(job->run->audit, &err)) == NULL)
+	if ((rules = secrets_rules_of(job->job.run->audit, &err)) == NULL)
 		return 0;
 	n = secrets_scan_buffer(rules, NULL, body, len, &f);
 	for (i = 0; i < n; i++) {
@@ -974,20 +974,20 @@ check_http_scan_secrets(struct job *job, const char *where, const char *body,
 
 /* Scans the landing page and its same-site scripts for secret keys. */
 static void
-check_http_frontend_secrets_step(struct job *job)
+check_http_frontend_secrets_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, n = 0, secrets = 0;
 	bool		 pub, anypub = false;
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
 		web_get_refs(job, 1U << HTML_SCRIPT, 20, false);
-		job->stage = 2;
-		if (job->pending > 0)
+		job->job.stage = 2;
+		if (job->job.pending > 0)
 			return;
 		break;
 	}
@@ -997,7 +997,7 @@ check_http_frontend_secrets_step(struct job *job)
 	    job->landing->body.len, &pub);
 	anypub |= pub;
 	n = 1;
-	JOB_SLOTS(job, 1, s, i) {
+	WEB_SLOTS(job, 1, s, i) {
 		if (s->r->status < 200 || s->r->status > 299) {
 			result_evidence(r_of(job), _("%s: not scanned (%s)"),
 			    s->label, s->r->status ? _("not a 2xx answer") :
@@ -1026,13 +1026,13 @@ check_http_frontend_secrets_step(struct job *job)
 		    SEVERITY_NONE, anypub ? _("no secret key in %zu file(s); "
 		    "publishable keys listed") : _("no secret key in %zu "
 		    "file(s) (landing page and same-site scripts)"), n);
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_frontend_secrets_start(struct check_run *run)
 {
-	job_start(run, check_http_frontend_secrets_step,
+	web_job_start(run, check_http_frontend_secrets_step,
 	    DATA_BIT(DATA_SECRET_RULES));
 }
 
@@ -1040,7 +1040,7 @@ check_http_frontend_secrets_start(struct check_run *run)
 
 /* Reads /.well-known/security.txt: Contact and a future Expires. */
 static void
-check_http_security_txt_step(struct job *job)
+check_http_security_txt_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i;
@@ -1050,18 +1050,18 @@ check_http_security_txt_step(struct job *job)
 	time_t		 now = time(NULL);
 	char		*url;
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
 		url = xprintf("%s/.well-known/security.txt", job->base);
-		job_probe(job, url, 0, url);
+		web_job_probe(job, url, 0, url);
 		free(url);
-		job->stage = 2;
+		job->job.stage = 2;
 		return;
 	}
-	JOB_SLOTS(job, 1, s, i) {
+	WEB_SLOTS(job, 1, s, i) {
 		b = s->r->body.data != NULL ? s->r->body.data : "";
 		if (s->r->status == 0) {
 			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
@@ -1106,13 +1106,13 @@ check_http_security_txt_step(struct job *job)
 		    "%04d-%02d-%02d"), y, mo, d);
 		result_evidence(r_of(job), "%s", s->label);
 	}
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_security_txt_start(struct check_run *run)
 {
-	job_start(run, check_http_security_txt_step, 0);
+	web_job_start(run, check_http_security_txt_step, 0);
 }
 
 /* ---- http.compression --------------------------------------------------- */
@@ -1121,27 +1121,27 @@ check_http_security_txt_start(struct check_run *run)
 
 /* Checks Content-Encoding of the landing page, a script and a stylesheet. */
 static void
-check_http_compression_step(struct job *job)
+check_http_compression_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, judged = 0, plain = 0;
 	const struct http_resp *list[3];
 	size_t		 nlist = 0;
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
 		web_get_refs(job, 1U << HTML_SCRIPT | 1U << HTML_STYLE, 2,
 		    true);
-		job->stage = 2;
-		if (job->pending > 0)
+		job->job.stage = 2;
+		if (job->job.pending > 0)
 			return;
 		break;
 	}
 	list[nlist++] = job->landing;
-	JOB_SLOTS(job, 1, s, i) {
+	WEB_SLOTS(job, 1, s, i) {
 		if (nlist < 3)
 			list[nlist++] = s->r;
 	}
@@ -1178,13 +1178,13 @@ check_http_compression_step(struct job *job)
 		result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, judged ?
 		    _("HTML, JS and CSS are served compressed") :
 		    _("no response large enough to judge"));
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_http_compression_start(struct check_run *run)
 {
-	job_start(run, check_http_compression_step, 0);
+	web_job_start(run, check_http_compression_step, 0);
 }
 
 /* ---- http.rate-limit ---------------------------------------------------- */
@@ -1209,7 +1209,7 @@ check_http_throttled(const struct http_resp *r)
 
 /* Opt-in: up to 30 junk login POSTs, three at a time, until throttled. */
 static void
-check_http_rate_limit_step(struct job *job)
+check_http_rate_limit_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i, sent = 0, errors = 0;
@@ -1219,7 +1219,7 @@ check_http_rate_limit_step(struct job *job)
 			    "&password=launchready-wrong-password" };
 	char		*url;
 
-	if (job->stage <= 1) {
+	if (job->job.stage <= 1) {
 		if (!web_landing_ready(job))
 			return;
 		free(job->extra);
@@ -1229,7 +1229,7 @@ check_http_rate_limit_step(struct job *job)
 		    "/login");
 	}
 	url = job->extra;
-	JOB_SLOTS(job, job->stage - 1, s, i) {
+	WEB_SLOTS(job, job->job.stage - 1, s, i) {
 		if (s->r != NULL && s->tag == 1 && check_http_throttled(s->r))
 			hit = true;
 	}
@@ -1244,8 +1244,8 @@ check_http_rate_limit_step(struct job *job)
 	    !web_over_budget(job)) {
 		req.url = url;
 		for (i = 0; i < RATE_PARALLEL; i++)
-			job_fetch(job, &req, 1, url);
-		job->stage++;
+			web_job_fetch(job, &req, 1, url);
+		job->job.stage++;
 		return;
 	}
 	if (hit)
@@ -1261,7 +1261,7 @@ check_http_rate_limit_step(struct job *job)
 		    "429 or a challenge"), sent);
 	result_evidence(r_of(job), _("POST %s × %zu (junk credentials)"), url,
 	    sent);
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
@@ -1274,7 +1274,7 @@ check_http_rate_limit_start(struct check_run *run)
 		check_finish(run);
 		return;
 	}
-	job_start(run, check_http_rate_limit_step, DATA_BIT(DATA_WEB));
+	web_job_start(run, check_http_rate_limit_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- the table ---------------------------------------------------------- */

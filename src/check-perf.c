@@ -41,7 +41,7 @@ check_perf_percentile(const double *v, size_t n, double p)
 
 /* Five sequential fresh-connection requests per landing page; medians. */
 static void
-check_perf_ttfb_step(struct job *job)
+check_perf_ttfb_step(struct web_job *job)
 {
 	struct slot	*s, *t;
 	size_t		 i, j, n = 0;
@@ -49,19 +49,19 @@ check_perf_ttfb_step(struct job *job)
 	struct http_req	 req = { .nocache = true, .fresh = true,
 			    .nobody = true };
 
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		web_walk_hosts(job, "https", 0);
-		job->stage = 1;
+		job->job.stage = 1;
 		return;
 	}
-	if (job->stage <= TTFB_RUNS && web_over_budget(job)) {
+	if (job->job.stage <= TTFB_RUNS && web_over_budget(job)) {
 		result_evidence(r_of(job), _("stopped after %d round(s): the "
-		    "time budget of the check was used up"), job->stage - 1);
-		job->stage = TTFB_RUNS + 1;
+		    "time budget of the check was used up"), job->job.stage - 1);
+		job->job.stage = TTFB_RUNS + 1;
 	}
-	if (job->stage <= TTFB_RUNS) {
+	if (job->job.stage <= TTFB_RUNS) {
 		/* One request per host and stage: 5 in sequence. */
-		JOB_SLOTS(job, 0, s, i) {
+		WEB_SLOTS(job, 0, s, i) {
 			bool dup = false, failed = false;
 
 			if (s->c->end != CHAIN_OK || s->r->status == 0)
@@ -82,15 +82,15 @@ check_perf_ttfb_step(struct job *job)
 			if (dup || failed)
 				continue;
 			req.url = s->r->url;
-			job_fetch(job, &req, (int)i, s->r->url);
+			web_job_fetch(job, &req, (int)i, s->r->url);
 		}
-		job->stage++;
-		if (job->pending > 0)
+		job->job.stage++;
+		if (job->job.pending > 0)
 			return;
-		job->stage = TTFB_RUNS + 1;
+		job->job.stage = TTFB_RUNS + 1;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
-	JOB_SLOTS(job, 0, s, i) {
+	WEB_SLOTS(job, 0, s, i) {
 		size_t k = 0, errors = 0;
 		double med;
 
@@ -143,13 +143,13 @@ check_perf_ttfb_step(struct job *job)
 			    "byte at most %.0f ms (%zu landing pages)", n),
 			    worst, n);
 	}
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_perf_ttfb_start(struct check_run *run)
 {
-	job_start(run, check_perf_ttfb_step, 0);
+	web_job_start(run, check_perf_ttfb_step, 0);
 }
 
 #define LATENCY_RUNS	20
@@ -196,7 +196,7 @@ check_perf_latency_add(struct latency *l, const char *url, bool api)
 
 /* Twenty requests per route, two at a time; p50, p95, max and errors. */
 static void
-check_perf_latency_step(struct job *job)
+check_perf_latency_step(struct web_job *job)
 {
 	struct latency	*l;
 	struct slot	*s;
@@ -207,17 +207,17 @@ check_perf_latency_step(struct job *job)
 	if (job->extra == NULL)
 		job->extra = xcalloc(1, sizeof(struct latency));
 	l = job->extra;
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 		web_want_landing(job);
 		if (OPT(job)->login_url != NULL)
-			job_chain(job, OPT(job)->login_url, 1, NULL);
+			web_job_chain(job, OPT(job)->login_url, 1, NULL);
 		if (OPT(job)->health_url != NULL)
-			job_chain(job, OPT(job)->health_url, 2, NULL);
-		job->stage = 1;
+			web_job_chain(job, OPT(job)->health_url, 2, NULL);
+		job->job.stage = 1;
 		return;
 	case 1:
-		JOB_SLOTS(job, 0, s, i) {
+		WEB_SLOTS(job, 0, s, i) {
 			if (s->c->end == CHAIN_OK && s->r->status > 0)
 				check_perf_latency_add(l, s->r->url,
 				    s->tag == 2);
@@ -230,17 +230,17 @@ check_perf_latency_step(struct job *job)
 		for (i = 0; i < OPT(job)->api_urls.n; i++)
 			check_perf_latency_add(l,
 			    OPT(job)->api_urls.v[i], true);
-		job->stage = 2;
+		job->job.stage = 2;
 		break;
 	}
-	if (job->stage < 2 + LATENCY_RUNS / LATENCY_PARALLEL &&
+	if (job->job.stage < 2 + LATENCY_RUNS / LATENCY_PARALLEL &&
 	    web_over_budget(job)) {
 		result_evidence(r_of(job), _("stopped after %d request(s) per "
 		    "route: the time budget of the check was used up"),
-		    (job->stage - 2) * LATENCY_PARALLEL);
-		job->stage = 2 + LATENCY_RUNS / LATENCY_PARALLEL;
+		    (job->job.stage - 2) * LATENCY_PARALLEL);
+		job->job.stage = 2 + LATENCY_RUNS / LATENCY_PARALLEL;
 	}
-	if (job->stage < 2 + LATENCY_RUNS / LATENCY_PARALLEL) {
+	if (job->job.stage < 2 + LATENCY_RUNS / LATENCY_PARALLEL) {
 		/* Stop a route after a timeout: the rest would time out too. */
 		for (j = 0; j < job->nslots; j++) {
 			s = job->slots[j];
@@ -252,10 +252,10 @@ check_perf_latency_step(struct job *job)
 				continue;
 			req.url = l->v[i].url;
 			for (k = 0; k < LATENCY_PARALLEL; k++)
-				job_fetch(job, &req, (int)i, l->v[i].url);
+				web_job_fetch(job, &req, (int)i, l->v[i].url);
 		}
-		job->stage++;
-		if (job->pending > 0)
+		job->job.stage++;
+		if (job->job.pending > 0)
 			return;
 	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
@@ -332,13 +332,13 @@ check_perf_latency_step(struct job *job)
 	check_perf_latency_free(l);
 	free(l);
 	job->extra = NULL;
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_perf_latency_start(struct check_run *run)
 {
-	job_start(run, check_perf_latency_step, 0);
+	web_job_start(run, check_perf_latency_step, 0);
 }
 
 /* ---- mon.health --------------------------------------------------------- */
@@ -347,31 +347,31 @@ check_perf_latency_start(struct check_run *run)
 
 /* Finds a health endpoint answering 2xx within 1 s (not a catch-all). */
 static void
-check_perf_health_step(struct job *job)
+check_perf_health_step(struct web_job *job)
 {
 	struct slot	*s;
 	size_t		 i;
 	char		*url;
 	struct http_req	 req = { .nocache = true, .max = PROBE_MAX };
 
-	switch (job->stage) {
+	switch (job->job.stage) {
 	case 0:
 	case 1:
 		if (!web_landing_ready(job))
 			return;
 		if (OPT(job)->health_url != NULL) {
 			req.url = OPT(job)->health_url;
-			job_fetch(job, &req, 0, req.url);
+			web_job_fetch(job, &req, 0, req.url);
 		} else {
 			for (i = 0; i < job->data->health_paths.n; i++) {
 				url = xprintf("%s%s", job->base,
 				    job->data->health_paths.v[i]);
 				req.url = url;
-				job_fetch(job, &req, (int)i, url);
+				web_job_fetch(job, &req, (int)i, url);
 				free(url);
 			}
 		}
-		job->stage = 2;
+		job->job.stage = 2;
 		return;
 	}
 	result_set(r_of(job), STATUS_FAIL, SEVERITY_HIGH, "%s",
@@ -379,7 +379,7 @@ check_perf_health_step(struct job *job)
 	    _("the health URL does not answer 2xx within 1 s") :
 	    _("no health endpoint found (/health, /healthz, /api/health, "
 	    "/status)"));
-	JOB_SLOTS(job, 1, s, i) {
+	WEB_SLOTS(job, 1, s, i) {
 		const struct http_resp *r = s->r;
 		bool spa = r->body.len > 0 && job->landing->body.len >=
 		    r->body.len && memcmp(r->body.data,
@@ -406,13 +406,13 @@ check_perf_health_step(struct job *job)
 		    r->status, r->total_ms);
 		break;
 	}
-	job_finish(job);
+	web_job_finish(job);
 }
 
 static void
 check_perf_health_start(struct check_run *run)
 {
-	job_start(run, check_perf_health_step, DATA_BIT(DATA_WEB));
+	web_job_start(run, check_perf_health_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- the table ---------------------------------------------------------- */

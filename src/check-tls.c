@@ -12,10 +12,10 @@
 
 /* One tls.* check in flight. */
 struct check_tls {
+	struct job		  job;		/* first; one wait per host */
 	struct check_run	 *run;
 	struct strlist		  hosts;
 	struct tlsprobe_host	**probes;	/* in host order, when done */
-	size_t			  pending;
 	void			(*verdict)(struct check_tls *);
 };
 
@@ -379,7 +379,7 @@ check_tls_renewal(struct check_tls *ct)
 	check_tls_tally_clear(&t);
 }
 
-/* A host's probes are done; decide when the last one is. */
+/* A host's probes are done; the verdict stage runs after the last one. */
 static void
 check_tls_host_done(void *arg, struct tlsprobe_host *host)
 {
@@ -393,10 +393,44 @@ check_tls_host_done(void *arg, struct tlsprobe_host *host)
 			break;
 		}
 	}
-	if (--ct->pending > 0)
+	job_answered(&ct->job);
+}
+
+/* The stages: 0 asks for every host's probes, 1 judges them. */
+static void
+check_tls_step(struct job *job)
+{
+	struct check_tls	*ct = (struct check_tls *)job;
+	struct check_run	*run = ct->run;
+	char			*err = NULL;
+	size_t			 i;
+
+	if (job->stage == 1) {
+		ct->verdict(ct);
+		job_finish(job);
 		return;
-	ct->verdict(ct);
-	check_finish(ct->run);
+	}
+	options_hosts(run->audit->opt, &ct->hosts);
+	if (ct->hosts.n == 0) {
+		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE, "%s",
+		    _("no domain to check"));
+		job_finish(job);
+		return;
+	}
+	ct->probes = xcalloc(ct->hosts.n, sizeof *ct->probes);
+	job->stage = 1;
+	for (i = 0; i < ct->hosts.n; i++) {
+		job_wait(job);
+		if (tlsprobe_want(run->audit, ct->hosts.v[i],
+		    check_tls_host_done, NULL, ct, &err) != 0) {
+			tlsprobe_forget(run->audit, ct);
+			result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
+			    "%s", err);
+			free(err);
+			job_finish(job);
+			return;
+		}
+	}
 }
 
 /* Starts a tls.* check with its verdict function. */
@@ -404,39 +438,24 @@ static void
 check_tls_start(struct check_run *run, void (*verdict)(struct check_tls *))
 {
 	struct check_tls	*ct;
-	char			*err = NULL;
-	size_t			 i;
 
 	ct = xcalloc(1, sizeof *ct);
+	job_init(&ct->job, run, check_tls_step);
 	ct->run = run;
 	ct->verdict = verdict;
 	run->state = ct;
-	options_hosts(run->audit->opt, &ct->hosts);
-	if (ct->hosts.n == 0) {
-		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE, "%s",
-		    _("no domain to check"));
-		check_finish(run);
-		return;
-	}
-	ct->probes = xcalloc(ct->hosts.n, sizeof *ct->probes);
-	ct->pending = ct->hosts.n;
-	for (i = 0; i < ct->hosts.n; i++) {
-		if (tlsprobe_want(run->audit, ct->hosts.v[i],
-		    check_tls_host_done, NULL, ct, &err) != 0) {
-			tlsprobe_forget(run->audit, ct);
-			result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
-			    "%s", err);
-			free(err);
-			check_finish(run);
-			return;
-		}
-	}
+	job_run(&ct->job);
 }
 
 static void
 check_tls_cancel(struct check_run *run)
 {
-	tlsprobe_forget(run->audit, run->state);
+	struct check_tls	*ct = run->state;
+
+	if (ct == NULL)
+		return;
+	job_cancel(&ct->job);
+	tlsprobe_forget(run->audit, ct);
 }
 
 static void
@@ -446,6 +465,8 @@ check_tls_free(struct check_run *run)
 
 	if (ct == NULL)
 		return;
+	check_tls_cancel(run);
+	job_clear(&ct->job);
 	strlist_clear(&ct->hosts);
 	free(ct->probes);
 	free(ct);
@@ -517,11 +538,14 @@ const struct check_def *const check_tls_defs[] = {
 	NULL
 };
 
-/* A tls_peek_issuer() request. */
+/* A tls_peek_issuer() request: the caller's handle. */
 struct check_tls_peek {
+	struct call	 call;		/* first: the handle */
+	struct audit	*audit;
 	tls_issuer_cb	 cb;
 	void		*arg;
 	char		*error;		/* the engine could not start */
+	struct timer	*timer;		/* reports error from the loop */
 };
 
 static void
@@ -545,21 +569,38 @@ check_tls_peek_error(void *arg)
 {
 	struct check_tls_peek	*peek = arg;
 
+	peek->timer = NULL;
 	peek->cb(peek->arg, NULL, peek->error);
 	free(peek->error);
 	free(peek);
 }
 
-void
+/* call_cancel() of a peek: the callback never runs. */
+static void
+check_tls_peek_cancel(struct call *call)
+{
+	struct check_tls_peek	*peek = (struct check_tls_peek *)call;
+
+	tlsprobe_forget(peek->audit, peek);
+	loop_timer_cancel(peek->audit->loop, peek->timer);
+	free(peek->error);
+	free(peek);
+}
+
+struct call *
 tls_peek_issuer(struct audit *audit, const char *host, tls_issuer_cb cb,
     void *arg)
 {
 	struct check_tls_peek	*peek;
 
 	peek = xcalloc(1, sizeof *peek);
+	peek->call.cancel = check_tls_peek_cancel;
+	peek->audit = audit;
 	peek->cb = cb;
 	peek->arg = arg;
 	if (tlsprobe_want(audit, host, check_tls_peek_done, free, peek,
 	    &peek->error) != 0)
-		loop_timer(audit->loop, 0, check_tls_peek_error, peek);
+		peek->timer = loop_timer(audit->loop, 0, check_tls_peek_error,
+		    peek);
+	return &peek->call;
 }

@@ -1,6 +1,6 @@
 /*
  * check-web.c: what the web checks share (see web.h): data/web.cfg, the
- * staged executor (struct job) and the helpers that fetch the landing
+ * staged executor (struct web_job) and the helpers that fetch the landing
  * page, the hosts and the login page. The checks themselves are in
  * check-http.c, check-edge.c and check-perf.c.
  */
@@ -178,139 +178,118 @@ check_web_match(pcre2_code *re, const char *s, size_t len, size_t *start,
 	return rc > 0;
 }
 
-/* ---- jobs: checks in stages -------------------------------------------- */
+/* ---- jobs: the web checks on job.c --------------------------------------- */
 
-static void job_run(struct job *);
+/* job.c's step: the web check's own. */
+static void
+web_job_step(struct job *j)
+{
+	struct web_job	*job = (struct web_job *)j;
 
-/* Finishes the check (once). */
+	job->step(job);
+}
+
 void
-job_finish(struct job *job)
+web_job_finish(struct web_job *job)
 {
-	if (job->finished || job->cancelled)
-		return;
-	job->finished = true;
-	check_finish(job->run);
-}
-
-/* A fetch or walk of the job answered. */
-static void
-job_answered(struct slot *s)
-{
-	struct job	*job = s->job;
-
-	job->pending--;
-	if (job->pending == 0 && !job->cancelled && !job->finished)
-		job_run(job);
+	job_finish(&job->job);
 }
 
 static void
-job_fetch_done(void *arg, const struct http_resp *r)
+web_job_fetch_done(void *arg, const struct http_resp *r)
 {
 	struct slot	*s = arg;
 
 	s->r = r;
-	job_answered(s);
+	job_answered(&s->job->job);
 }
 
 static void
-job_chain_done(void *arg, const struct chain *c)
+web_job_chain_done(void *arg, const struct chain *c)
 {
 	struct slot	*s = arg;
 
 	s->c = c;
 	s->r = chain_final(c);
-	job_answered(s);
+	job_answered(&s->job->job);
 }
 
 /* A new slot of the current stage. */
 static struct slot *
-job_slot(struct job *job, int tag, const char *label)
+web_job_slot(struct web_job *job, int tag, const char *label)
 {
 	struct slot	*s;
 
 	s = xcalloc(1, sizeof *s);
 	s->job = job;
-	s->stage = job->stage;
+	s->stage = job->job.stage;
 	s->tag = tag;
 	s->label = label != NULL ? xstrdup(label) : NULL;
 	job->slots = xreallocarray(job->slots, job->nslots + 1,
 	    sizeof *job->slots);
 	job->slots[job->nslots++] = s;
-	job->pending++;
+	job_wait(&job->job);
 	return s;
 }
 
-/* Fetches req in the current stage. */
 void
-job_fetch(struct job *job, const struct http_req *req, int tag,
+web_job_fetch(struct web_job *job, const struct http_req *req, int tag,
     const char *label)
 {
-	http_fetch(job->web, req, job_fetch_done, job_slot(job, tag, label));
+	http_fetch(job->web, req, web_job_fetch_done,
+	    web_job_slot(job, tag, label));
 }
 
-/* Fetches url (GET, cached) in the current stage. */
 void
-job_get(struct job *job, const char *url, int tag, const char *label)
+web_job_get(struct web_job *job, const char *url, int tag,
+    const char *label)
 {
 	struct http_req	req = { .url = url };
 
-	job_fetch(job, &req, tag, label);
+	web_job_fetch(job, &req, tag, label);
 }
 
-/* Fetches url (GET, cached) with the smaller body cap of probes. */
 void
-job_probe(struct job *job, const char *url, int tag, const char *label)
+web_job_probe(struct web_job *job, const char *url, int tag,
+    const char *label)
 {
 	struct http_req	req = { .url = url, .max = PROBE_MAX };
 
-	job_fetch(job, &req, tag, label);
-}
-
-/* Walks the redirects from url in the current stage. */
-void
-job_chain(struct job *job, const char *url, int tag, const char *label)
-{
-	http_chain(job->web, url, job_chain_done, job_slot(job, tag, label));
-}
-
-/* Runs stages until one waits for answers or the check finishes. */
-static void
-job_run(struct job *job)
-{
-	if (job->stepping)
-		return;
-	job->stepping = true;
-	while (!job->finished && !job->cancelled && job->pending == 0) {
-		int stage = job->stage;
-
-		job->step(job);
-		if (job->stage == stage && job->pending == 0 &&
-		    !job->finished) {
-			result_set(&job->run->result, STATUS_ERROR,
-			    SEVERITY_NONE, "internal: stage %d stalled", stage);
-			job_finish(job);
-		}
-	}
-	job->stepping = false;
+	web_job_fetch(job, &req, tag, label);
 }
 
 void
-job_cancel(struct check_run *run)
+web_job_chain(struct web_job *job, const char *url, int tag,
+    const char *label)
 {
-	struct job	*job = run->state;
-
-	if (job != NULL)
-		job->cancelled = true;
+	http_chain(job->web, url, web_job_chain_done,
+	    web_job_slot(job, tag, label));
 }
 
+/* Stops the job: no step runs again and no answer reaches its slots. */
 void
-job_free(struct check_run *run)
+web_job_cancel(struct check_run *run)
 {
-	struct job	*job = run->state;
+	struct web_job	*job = run->state;
 	size_t		 i;
 
 	if (job == NULL)
 		return;
+	job_cancel(&job->job);
+	for (i = 0; i < job->nslots; i++)
+		http_forget(job->web, job->slots[i]);
+}
+
+void
+web_job_free(struct check_run *run)
+{
+	struct web_job	*job = run->state;
+	size_t		 i;
+
+	if (job == NULL)
+		return;
+	web_job_cancel(run);
+	job_clear(&job->job);
 	for (i = 0; i < job->nslots; i++) {
 		free(job->slots[i]->label);
 		free(job->slots[i]);
@@ -322,11 +301,11 @@ job_free(struct check_run *run)
 	run->state = NULL;
 }
 
-/* Starts a job for run with the given step function. */
 void
-job_start(struct check_run *run, void (*step)(struct job *), unsigned needs)
+web_job_start(struct check_run *run, void (*step)(struct web_job *),
+    unsigned needs)
 {
-	struct job	*job;
+	struct web_job	*job;
 	const char	*why;
 	int		 f;
 
@@ -338,12 +317,12 @@ job_start(struct check_run *run, void (*step)(struct job *), unsigned needs)
 		}
 	}
 	job = xcalloc(1, sizeof *job);
-	job->run = run;
+	job_init(&job->job, run, web_job_step);
 	job->step = step;
 	job->data = data_get(run->audit, DATA_WEB, &why);
-	run->state = job;
 	job->web = web_get(run->audit);
-	job_run(job);
+	run->state = job;
+	job_run(&job->job);
 }
 
 /*
@@ -352,12 +331,12 @@ job_start(struct check_run *run, void (*step)(struct job *), unsigned needs)
  * take up to --timeout, so rounds start only in the first --timeout + 3 s.
  */
 bool
-web_over_budget(struct job *job)
+web_over_budget(struct web_job *job)
 {
 	int	t = OPT(job)->timeout > 0 ? OPT(job)->timeout :
 		    OPTIONS_DEFAULT_TIMEOUT;
 
-	return now_ms() - job->run->started > (uint64_t)t * 1000 + 3000;
+	return now_ms() - job->job.run->started > (uint64_t)t * 1000 + 3000;
 }
 
 /* ---- helpers shared by the checks -------------------------------------- */
@@ -410,7 +389,7 @@ web_origin(const char *url)
 
 /* Whether url is on the audited site (the domain or a subdomain). */
 bool
-web_same_site(struct job *job, const char *url)
+web_same_site(struct web_job *job, const char *url)
 {
 	char	*host = url_host(url);
 	bool	 same = false;
@@ -429,7 +408,7 @@ web_same_site(struct job *job, const char *url)
 
 /* Describes a response that did not come: "host: reason". */
 void
-web_no_answer(struct job *job, const char *what, const struct http_resp *r)
+web_no_answer(struct web_job *job, const char *what, const struct http_resp *r)
 {
 	result_evidence(r_of(job), _("%s: %s"), what, r != NULL &&
 	    r->error != NULL ? r->error : _("no response"));
@@ -441,7 +420,7 @@ web_no_answer(struct job *job, const char *what, const struct http_resp *r)
  * answer (over HTTPS when https).
  */
 bool
-web_host_answered(struct job *job, struct slot *s, bool https)
+web_host_answered(struct web_job *job, struct slot *s, bool https)
 {
 	if (web_unresolved(s->r))
 		return false;
@@ -459,11 +438,11 @@ web_host_answered(struct job *job, struct slot *s, bool https)
 
 /* Stage helper: walks https://DOMAIN/ (the landing page). */
 void
-web_want_landing(struct job *job)
+web_want_landing(struct web_job *job)
 {
 	char	*url = xprintf("https://%s/", OPT(job)->domain);
 
-	job_chain(job, url, -1, NULL);
+	web_job_chain(job, url, -1, NULL);
 	free(url);
 }
 
@@ -472,12 +451,12 @@ web_want_landing(struct job *job)
  * with an error and returns false when there is no landing page.
  */
 bool
-web_got_landing(struct job *job, int stage)
+web_got_landing(struct web_job *job, int stage)
 {
 	struct slot	*s;
 	size_t		 i;
 
-	JOB_SLOTS(job, stage, s, i) {
+	WEB_SLOTS(job, stage, s, i) {
 		if (s->tag != -1)
 			continue;
 		job->landing_chain = s->c;
@@ -493,7 +472,7 @@ web_got_landing(struct job *job, int stage)
 		    OPT(job)->domain);
 		result_evidence(r_of(job), "%s", line);
 		free(line);
-		job_finish(job);
+		web_job_finish(job);
 		return false;
 	}
 	job->base = web_origin(job->landing->url);
@@ -510,11 +489,11 @@ web_got_landing(struct job *job, int stage)
  * without it, see web_got_landing).
  */
 bool
-web_landing_ready(struct job *job)
+web_landing_ready(struct web_job *job)
 {
-	if (job->stage == 0) {
+	if (job->job.stage == 0) {
 		web_want_landing(job);
-		job->stage = 1;
+		job->job.stage = 1;
 		return false;
 	}
 	return web_got_landing(job, 0);
@@ -522,7 +501,7 @@ web_landing_ready(struct job *job)
 
 /* Same-site references of the landing page of the given kinds. */
 void
-web_landing_refs(struct job *job, struct html_refs *refs)
+web_landing_refs(struct web_job *job, struct html_refs *refs)
 {
 	const struct http_resp	*r = job->landing;
 
@@ -538,7 +517,7 @@ web_landing_refs(struct job *job, struct html_refs *refs)
  * of each kind when FIRST.
  */
 void
-web_get_refs(struct job *job, unsigned kinds, size_t max, bool first)
+web_get_refs(struct web_job *job, unsigned kinds, size_t max, bool first)
 {
 	struct html_refs refs;
 	unsigned	 seen = 0, bit;
@@ -552,7 +531,7 @@ web_get_refs(struct job *job, unsigned kinds, size_t max, bool first)
 			continue;
 		abs = url_resolve(job->landing->url, refs.v[i].url);
 		if (abs != NULL && web_same_site(job, abs)) {
-			job_get(job, abs, 0, abs);
+			web_job_get(job, abs, 0, abs);
 			seen |= bit;
 			n++;
 		}
@@ -566,7 +545,7 @@ web_get_refs(struct job *job, unsigned kinds, size_t max, bool first)
  * host (tag: the host's index when tag < 0).
  */
 void
-web_walk_hosts(struct job *job, const char *scheme, int tag)
+web_walk_hosts(struct web_job *job, const char *scheme, int tag)
 {
 	struct strlist	 hosts = { 0 };
 	size_t		 i;
@@ -575,7 +554,7 @@ web_walk_hosts(struct job *job, const char *scheme, int tag)
 	options_hosts(OPT(job), &hosts);
 	for (i = 0; i < hosts.n; i++) {
 		url = xprintf("%s://%s/", scheme, hosts.v[i]);
-		job_chain(job, url, tag < 0 ? (int)i : tag, hosts.v[i]);
+		web_job_chain(job, url, tag < 0 ? (int)i : tag, hosts.v[i]);
 		free(url);
 	}
 	strlist_clear(&hosts);
@@ -584,7 +563,7 @@ web_walk_hosts(struct job *job, const char *scheme, int tag)
 
 /* Stage 0 helper: fetches https://HOST/ for every host (tag: index). */
 void
-web_want_hosts(struct job *job, const char *scheme)
+web_want_hosts(struct web_job *job, const char *scheme)
 {
 	struct strlist	 hosts = { 0 };
 	size_t		 i;
@@ -593,7 +572,7 @@ web_want_hosts(struct job *job, const char *scheme)
 	options_hosts(OPT(job), &hosts);
 	for (i = 0; i < hosts.n; i++) {
 		url = xprintf("%s://%s/", scheme, hosts.v[i]);
-		job_get(job, url, (int)i, hosts.v[i]);
+		web_job_get(job, url, (int)i, hosts.v[i]);
 		free(url);
 	}
 	strlist_clear(&hosts);
@@ -601,23 +580,23 @@ web_want_hosts(struct job *job, const char *scheme)
 
 /* Stage helper: the login page chain (given, or the first login path). */
 void
-web_want_login(struct job *job, int tag)
+web_want_login(struct web_job *job, int tag)
 {
 	char	*url;
 
 	if (OPT(job)->login_url != NULL) {
-		job_chain(job, OPT(job)->login_url, tag, NULL);
+		web_job_chain(job, OPT(job)->login_url, tag, NULL);
 		return;
 	}
 	url = xprintf("%s%s", job->base, job->data->login_paths.n ?
 	    job->data->login_paths.v[0] : "/login");
-	job_chain(job, url, tag, NULL);
+	web_job_chain(job, url, tag, NULL);
 	free(url);
 }
 
 /* Whether a chain ends at a real page (2xx, not the landing page again). */
 bool
-web_page(struct job *job, const struct slot *s)
+web_page(struct web_job *job, const struct slot *s)
 {
 	return s->c != NULL && s->c->end == CHAIN_OK && s->r != NULL &&
 	    s->r->status >= 200 && s->r->status <= 299 &&

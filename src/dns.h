@@ -265,31 +265,18 @@ struct check_dns_look {
 };
 
 /*
- * A web/TLS call in flight; dead once the check was cancelled. Owned by the
- * audit's DNS state (dnscache.c), so one whose call never comes back (the
- * audit freed first) is freed with the audit.
- */
-struct check_dns_ticket {
-	struct check_dns		*cd;
-	bool			 dead;
-	struct dnscache		*cache;
-	struct check_dns_ticket	*next;
-};
-/* A new live ticket for cd. */
-struct check_dns_ticket *dnscache_ticket_new(struct check_dns *);
-/* Frees a ticket whose call came back. */
-void dnscache_ticket_free(struct check_dns_ticket *);
-
-/*
- * One dns/email check's state (run->state). Lookups started with
- * check_dns_lookup() are counted; when the last answers, cd->next runs (a stage
- * of the check), which either starts more lookups or finishes the run.
+ * One dns/email check's state (run->state), a job.c job (see engine.h).
+ * Lookups started with check_dns_lookup(), SOA queries, an SPF evaluation
+ * and calls into other engines are pending work of the job; when none is
+ * left, cd->next runs (the check's next stage), which starts more work,
+ * sets the next stage, or finishes the run. A call's answer is kept in
+ * cd->reply for the stage that judges it.
  */
 struct check_dns {
+	struct job		 job;		/* first */
 	struct check_run	*run;
 	struct audit		*audit;
 	const struct options	*opt;
-	size_t			 pending;
 	void			(*next)(struct check_dns *);
 	/* The email checks' real first stage, after the gate. */
 	void			(*gate_next)(struct check_dns *);
@@ -298,7 +285,13 @@ struct check_dns {
 	struct strlist		 hosts;		/* apex, www, subdomains */
 	struct resolver		**servers;	/* dns.ns: per-server */
 	size_t			 nservers;
-	struct check_dns_ticket	*ticket;
+	struct call		*call;		/* web/TLS call in flight */
+	struct {
+		long		 status;	/* web_fetch: HTTP status */
+		char		*text;		/* the issuer, the body */
+		size_t		 len;
+		char		*error;
+	} reply;				/* the call's answer */
 	struct spf_eval		*spf;
 	void			*extra;		/* the check's own */
 	void			(*extra_free)(void *);
@@ -310,7 +303,7 @@ struct check_dns *check_dns_new(struct check_run *,
     void (*first)(struct check_dns *));
 /* Starts one lookup; stage cd->next runs once all lookups answered. */
 void check_dns_lookup(struct check_dns *, const char *name, int type);
-/* Runs cd->next now if nothing is pending (a stage that looked nothing up). */
+/* Runs cd->next once nothing is pending (a stage that looked nothing up). */
 void check_dns_settle(struct check_dns *);
 /* The kept answer for name/type, or NULL. */
 const struct check_dns_look *check_dns_find(struct check_dns *,

@@ -34,7 +34,6 @@ struct dnscache {
 	struct audit		*audit;
 	struct dnscache_entry	*entries;
 	struct dnscache_wait	*waits;
-	struct check_dns_ticket	*tickets;	/* web/TLS calls in flight */
 	FILE			*trace;		/* $LAUNCHREADY_DNS_TRACE */
 	uint64_t		 started;
 };
@@ -46,13 +45,8 @@ dnscache_free(void *arg)
 	struct dnscache		*cache = arg;
 	struct dnscache_entry	*e, *en;
 	struct dnscache_wait	*w, *wn;
-	struct check_dns_ticket	*t, *tn;
 	size_t			 i;
 
-	for (t = cache->tickets; t != NULL; t = tn) {
-		tn = t->next;
-		free(t);
-	}
 	for (w = cache->waits; w != NULL; w = wn) {
 		wn = w->next;
 		loop_timer_cancel(cache->audit->loop, w->timer);
@@ -318,31 +312,4 @@ dnscache_trace(struct audit *audit, const char *server, const char *name,
 	    dnsmsg_type_name(type), server != NULL ? " @" : "",
 	    server != NULL ? server : "");
 	fflush(cache->trace);
-}
-
-struct check_dns_ticket *
-dnscache_ticket_new(struct check_dns *cd)
-{
-	struct dnscache		*cache = dnscache_get(cd->audit);
-	struct check_dns_ticket	*t = xcalloc(1, sizeof *t);
-
-	t->cd = cd;
-	t->cache = cache;
-	t->next = cache->tickets;
-	cache->tickets = t;
-	return t;
-}
-
-void
-dnscache_ticket_free(struct check_dns_ticket *t)
-{
-	struct check_dns_ticket	**pp;
-
-	for (pp = &t->cache->tickets; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == t) {
-			*pp = t->next;
-			break;
-		}
-	}
-	free(t);
 }

@@ -124,6 +124,69 @@ const char *check_family(const char *id);
  */
 void check_finish(struct check_run *run);
 
+/* ---- job.c: checks in stages, and calls between engines ---------------- */
+
+/*
+ * A call from one engine into another in flight (tls_peek_issuer(),
+ * web_fetch()): the callee's handle, valid until its callback has run or
+ * call_cancel() was called. After call_cancel() the callback never runs
+ * and the handle is freed; cancelling a call whose callback already ran
+ * is a bug. Callees embed struct call first and fill in cancel.
+ */
+struct call {
+	/* Stops the call, frees the handle; the callback never runs. */
+	void	(*cancel)(struct call *);
+};
+/* Cancels a call in flight (NULL is ignored). */
+void call_cancel(struct call *);
+
+/*
+ * A check that runs in stages (every engine's checks use it; the engine
+ * embeds struct job in its run->state).
+ *
+ * Contract: job_init() then job_run() from the check's .start. The step
+ * is called with job->stage whenever nothing is pending; it starts work,
+ * counting each piece with job_wait() (job_answered() when it comes back)
+ * or, for a call into another engine, job_hold() (job_release() from the
+ * call's callback), and/or advances job->stage, or finishes the check with
+ * job_finish(). A step that does none of these is reported as an error
+ * ("stage N stalled") rather than hanging until the audit's deadline.
+ * Steps never run re-entrantly: an answer that arrives while a step runs
+ * is taken up after it returns. After job_cancel() (the check's .cancel)
+ * no step runs again, job_finish() does nothing and every held call is
+ * cancelled. job_clear() (the check's .free) cancels and frees what the
+ * job holds; the engine frees its own state.
+ */
+struct job {
+	struct check_run	*run;
+	void			(*step)(struct job *);
+	int			 stage;		/* the step's; starts at 0 */
+	size_t			 pending;	/* work started, not answered */
+	bool			 cancelled;
+	bool			 finished;
+	bool			 stepping;	/* inside job_run's loop */
+	struct call		**calls;	/* held calls in flight */
+	size_t			 ncalls;
+};
+
+void job_init(struct job *, struct check_run *, void (*step)(struct job *));
+/* Runs steps until one waits for answers or the check finishes. */
+void job_run(struct job *);
+/* One more piece of work pending. */
+void job_wait(struct job *);
+/* A piece came back; the step runs again when none is left. */
+void job_answered(struct job *);
+/* Finishes the check (check_finish) once; not after cancellation. */
+void job_finish(struct job *);
+/* Holds call (pending until job_release, cancelled with the job). */
+void job_hold(struct job *, struct call *);
+/* The held call answered (call from its callback, before using it). */
+void job_release(struct job *, struct call *);
+/* No step runs again; held calls are cancelled. */
+void job_cancel(struct job *);
+/* job_cancel() and frees what the job holds (not the job itself). */
+void job_clear(struct job *);
+
 /* ---- data.c: the data files, loaded once per audit -------------------- */
 
 /*
@@ -342,22 +405,28 @@ void resolver_addresses(struct resolver *, const char *name,
 /* ---- calls between engines -------------------------------------------- */
 
 /*
+ * Both return a handle (struct call, see job.c) valid until cb has run;
+ * call_cancel() on it stops the call and cb never runs. cb is always
+ * called from the loop, never from inside the call. A job holds the
+ * handle with job_hold() and releases it in cb with job_release().
+ *
  * check-tls.c: the issuer of the certificate host serves on 443 (mapped),
  * for dns.caa. cb gets the issuer's organisation (or CN) or, on failure,
  * NULL and a reason.
  */
 typedef void (*tls_issuer_cb)(void *arg, const char *issuer,
 	    const char *error);
-void tls_peek_issuer(struct audit *, const char *host, tls_issuer_cb,
-	    void *arg);
+struct call *tls_peek_issuer(struct audit *, const char *host,
+	    tls_issuer_cb, void *arg);
 
 /*
- * http.c: fetches url (GET, no redirects followed, body capped) for
- * other engines (email.mta-sts's policy). cb gets the HTTP status, body and
- * its length, or status 0 and a reason.
+ * http.c: fetches url (GET, no redirects followed, body capped) for other
+ * engines (email.mta-sts's policy). cb gets the HTTP status, body and its
+ * length, or status 0 and a reason.
  */
 typedef void (*web_fetch_cb)(void *arg, long status, const char *body,
 	    size_t len, const char *error);
-void web_fetch(struct audit *, const char *url, web_fetch_cb, void *arg);
+struct call *web_fetch(struct audit *, const char *url, web_fetch_cb,
+	    void *arg);
 
 #endif

@@ -873,10 +873,45 @@ http_chain_hop(void *arg, const struct http_resp *r)
 	struct walk	*w = arg;
 	const char	*next;
 
+	if (w->cb == NULL)
+		return;		/* forgotten: nobody waits for it */
 	if (chain_step(w->chain, r, &next))
 		w->cb(w->arg, w->chain);
 	else
 		http_chain_next(w, next);
+}
+
+void
+http_forget(struct web *web, void *arg)
+{
+	struct entry	*e;
+	struct waiter	*x, **xp;
+	struct delivery	*d, **dp;
+	struct walk	*w;
+
+	for (e = web->entries; e != NULL; e = e->next) {
+		for (xp = &e->waiters; (x = *xp) != NULL;) {
+			if (x->arg == arg) {
+				*xp = x->next;
+				free(x);
+			} else
+				xp = &x->next;
+		}
+	}
+	for (dp = &web->deliveries; (d = *dp) != NULL;) {
+		if (d->arg == arg) {
+			*dp = d->next;
+			loop_timer_cancel(web->audit->loop, d->timer);
+			free(d);
+		} else
+			dp = &d->next;
+	}
+	for (w = web->walks; w != NULL; w = w->next) {
+		if (w->arg == arg) {
+			w->cb = NULL;
+			w->arg = NULL;
+		}
+	}
 }
 
 void
@@ -946,7 +981,10 @@ chain_format(const struct chain *c)
 
 /* ---- web_fetch for other engines ------------------------------------- */
 
+/* A web_fetch() in flight: the caller's handle. */
 struct web_fetch_ctx {
+	struct call	 call;		/* first: the handle */
+	struct web	*web;
 	web_fetch_cb	 cb;
 	void		*arg;
 };
@@ -967,14 +1005,27 @@ web_fetch_done(void *arg, const struct http_resp *r)
 	free(ctx);
 }
 
-void
+/* call_cancel() of a web_fetch(): its callback never runs. */
+static void
+web_fetch_cancel(struct call *call)
+{
+	struct web_fetch_ctx	*ctx = (struct web_fetch_ctx *)call;
+
+	http_forget(ctx->web, ctx);
+	free(ctx);
+}
+
+struct call *
 web_fetch(struct audit *audit, const char *url, web_fetch_cb cb, void *arg)
 {
 	struct web_fetch_ctx	*ctx;
 	struct http_req		 req = { .url = url };
 
-	ctx = xmalloc(sizeof *ctx);
+	ctx = xcalloc(1, sizeof *ctx);
+	ctx->call.cancel = web_fetch_cancel;
+	ctx->web = web_get(audit);
 	ctx->cb = cb;
 	ctx->arg = arg;
-	http_fetch(web_get(audit), &req, web_fetch_done, ctx);
+	http_fetch(ctx->web, &req, web_fetch_done, ctx);
+	return &ctx->call;
 }

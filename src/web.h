@@ -89,6 +89,12 @@ typedef void (*chain_cb)(void *arg, const struct chain *);
 /* Follows redirects from url hop by hop (each hop cached as http_fetch). */
 void http_chain(struct web *, const char *url, chain_cb, void *arg);
 /*
+ * Drops every callback still due to arg (http_fetch's and http_chain's):
+ * none of them is called afterwards. The transfers themselves go on and
+ * stay cached for others.
+ */
+void http_forget(struct web *, void *arg);
+/*
  * The redirect walker's decision (pure; http_chain uses it): appends r to
  * c, then returns true with c->end set when the chain ends there (no
  * response, not a redirect, a URL seen before, more than WEB_MAX_HOPS
@@ -188,16 +194,16 @@ bool html_active(enum html_kind);
  *
  * The web checks live in one file per family: check-http.c (http.*),
  * check-edge.c (edge.*), check-perf.c (perf.*, mon.*). check-web.c holds
- * what they share: data/web.cfg, the staged executor (struct job) and the
- * helpers below. Nothing outside those four files uses this section.
+ * what they share: data/web.cfg, struct web_job (a job.c job, see
+ * engine.h, with the web's slots) and the helpers below. Nothing outside
+ * those four files uses this section.
  *
- * A check is a job that runs in stages: its step function is called with
- * job->stage; a stage issues fetches or redirect walks (each a slot,
- * answered through the per-audit cache in http.c) and advances job->stage;
- * the step runs again once every slot of the stage has answered. A step
- * that neither issues work, advances nor finishes is reported as stalled.
- * The step finishes the check with job_finish(); a cancelled job's step is
- * never called again.
+ * A web check's step is called with job->job.stage; a stage issues fetches
+ * or redirect walks (each a slot, answered through the per-audit cache in
+ * http.c) and advances job->job.stage; the step runs again once every slot
+ * of the stage has answered (job.c's contract). The step finishes the
+ * check with web_job_finish(). Cancelling the check (web_job_cancel) also
+ * tells http.c to drop every answer still due to its slots.
  */
 
 /* One entry of web.cfg's exposed_files, error_signatures or cdn lists. */
@@ -228,11 +234,11 @@ struct web_data {
 	struct strlist	 health_paths;
 };
 
-struct job;
+struct web_job;
 
 /* One fetch or redirect walk of a job, owned by the job. */
 struct slot {
-	struct job		*job;
+	struct web_job		*job;
 	int			 stage;		/* the stage that asked */
 	int			 tag;		/* the check's meaning */
 	char			*label;
@@ -240,17 +246,12 @@ struct slot {
 	const struct chain	*c;		/* walks only */
 };
 
-/* A running web check (run->state). */
-struct job {
-	struct check_run	*run;
+/* A running web check (run->state): a job.c job, first. */
+struct web_job {
+	struct job		 job;		/* stage, pending, run... */
+	void			(*step)(struct web_job *);
 	struct web		*web;
 	const struct web_data	*data;		/* NULL when web.cfg is bad */
-	int			 pending;	/* slots not answered yet */
-	int			 stage;
-	bool			 cancelled;
-	bool			 finished;
-	bool			 stepping;
-	void			(*step)(struct job *);
 	struct slot		**slots;
 	size_t			  nslots;
 	/* Shared between stages. */
@@ -266,19 +267,19 @@ struct job {
 	static const struct check_def name = {				\
 		.id = id_,						\
 		.start = fn,						\
-		.cancel = job_cancel,					\
-		.free = job_free					\
+		.cancel = web_job_cancel,					\
+		.free = web_job_free					\
 	}
 
 #define PROBE_MAX	(64 * 1024)	/* body cap of probes */
 
 /* Iterates the slots of stage st. */
-#define JOB_SLOTS(job, st, s, i)					\
+#define WEB_SLOTS(job, st, s, i)					\
 	for ((i) = 0; (i) < (job)->nslots; (i)++)			\
 		if (((s) = (job)->slots[(i)])->stage == (st))
 
-#define r_of(job) (&(job)->run->result)
-#define OPT(job) ((job)->run->audit->opt)
+#define r_of(job) (&(job)->job.run->result)
+#define OPT(job) ((job)->job.run->audit->opt)
 
 /* Whether re matches len bytes at s; start and end get the match. */
 bool check_web_match(pcre2_code *re, const char *s, size_t len,
@@ -299,30 +300,30 @@ void check_web_data_free(struct web_data *);
  * never runs. job->data is web.cfg's object, NULL when the check does not
  * need it and the file is damaged.
  */
-void job_start(struct check_run *run, void (*step)(struct job *),
+void web_job_start(struct check_run *run, void (*step)(struct web_job *),
 	    unsigned needs);
 /* The checks' .cancel and .free. */
-void job_cancel(struct check_run *run);
-void job_free(struct check_run *run);
+void web_job_cancel(struct check_run *run);
+void web_job_free(struct check_run *run);
 /* Finishes the check (once; not after cancellation). */
-void job_finish(struct job *job);
+void web_job_finish(struct web_job *job);
 /* Fetches req in the current stage. */
-void job_fetch(struct job *job, const struct http_req *req, int tag,
+void web_job_fetch(struct web_job *job, const struct http_req *req, int tag,
 	    const char *label);
 /* Fetches url (GET, cached) in the current stage. */
-void job_get(struct job *job, const char *url, int tag, const char *label);
+void web_job_get(struct web_job *job, const char *url, int tag, const char *label);
 /* Fetches url (GET, cached) with the smaller body cap of probes. */
-void job_probe(struct job *job, const char *url, int tag,
+void web_job_probe(struct web_job *job, const char *url, int tag,
 	    const char *label);
 /* Walks the redirects from url in the current stage. */
-void job_chain(struct job *job, const char *url, int tag,
+void web_job_chain(struct web_job *job, const char *url, int tag,
 	    const char *label);
 
 /*
  * Whether a check that repeats requests must stop starting new ones (the
  * first --timeout + 3 s only, so the audit's limit is never reached).
  */
-bool web_over_budget(struct job *job);
+bool web_over_budget(struct web_job *job);
 /* Whether a response failed because the name does not resolve. */
 bool web_unresolved(const struct http_resp *r);
 /* Whether a response is a redirect. */
@@ -332,44 +333,44 @@ const char *web_staging(const struct web_data *d, const char *host);
 /* The origin ("https://host:port") of url, newly allocated. */
 char *web_origin(const char *url);
 /* Whether url is on the audited site (the domain or a subdomain). */
-bool web_same_site(struct job *job, const char *url);
+bool web_same_site(struct web_job *job, const char *url);
 /* Adds the evidence "what: reason" for a response that did not come. */
-void web_no_answer(struct job *job, const char *what,
+void web_no_answer(struct web_job *job, const char *what,
 	    const struct http_resp *r);
 /*
  * Whether the host of slot s answered: false quietly when its name does
  * not resolve (dns.* says so), false with an error raised when it did not
  * answer (over HTTPS when https).
  */
-bool web_host_answered(struct job *job, struct slot *s, bool https);
+bool web_host_answered(struct web_job *job, struct slot *s, bool https);
 /* Stage helper: walks https://DOMAIN/ (the landing page, tag -1). */
-void web_want_landing(struct job *job);
+void web_want_landing(struct web_job *job);
 /*
  * After web_want_landing's stage: sets job->landing; finishes the check
  * with an error and returns false when there is no landing page.
  */
-bool web_got_landing(struct job *job, int stage);
+bool web_got_landing(struct web_job *job, int stage);
 /*
  * The first two stages of a check on the landing page: stage 0 asks for
  * it; stage 1 returns true once it came (false when the check finished
  * without it).
  */
-bool web_landing_ready(struct job *job);
+bool web_landing_ready(struct web_job *job);
 /* The references of the landing page (free with html_refs_free). */
-void web_landing_refs(struct job *job, struct html_refs *refs);
+void web_landing_refs(struct web_job *job, struct html_refs *refs);
 /*
  * Fetches (tag 0) the same-site references of the landing page whose kind
  * is in kinds (a mask of 1 << kind), at most max of them, only the first
  * of each kind when first.
  */
-void web_get_refs(struct job *job, unsigned kinds, size_t max, bool first);
+void web_get_refs(struct web_job *job, unsigned kinds, size_t max, bool first);
 /* Walks SCHEME://HOST/ for every host (tag: the index when tag < 0). */
-void web_walk_hosts(struct job *job, const char *scheme, int tag);
+void web_walk_hosts(struct web_job *job, const char *scheme, int tag);
 /* Fetches SCHEME://HOST/ for every host (tag: the host's index). */
-void web_want_hosts(struct job *job, const char *scheme);
+void web_want_hosts(struct web_job *job, const char *scheme);
 /* Walks the login page (given, or the first login path) with tag. */
-void web_want_login(struct job *job, int tag);
+void web_want_login(struct web_job *job, int tag);
 /* Whether a slot's chain ends at a real page (2xx, not the landing). */
-bool web_page(struct job *job, const struct slot *s);
+bool web_page(struct web_job *job, const struct slot *s);
 
 #endif
