@@ -23,6 +23,7 @@ const char *const check_ids[] = {
 	"email.dmarc",
 	"email.mta-sts",
 	"email.tls-rpt",
+	"email.starttls",
 	"http.https-redirect",
 	"http.canonical",
 	"http.redirect-loop",
@@ -60,6 +61,7 @@ static const struct check_def *const *const engines[] = {
 	check_web_defs,
 	check_tls_defs,
 	check_secrets_defs,
+	check_mail_defs,
 };
 
 /* Reports that no engine in this build runs the check: never a pass. */

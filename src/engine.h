@@ -102,6 +102,7 @@ extern const struct check_def *const check_dns_defs[];
 extern const struct check_def *const check_web_defs[];
 extern const struct check_def *const check_tls_defs[];
 extern const struct check_def *const check_secrets_defs[];
+extern const struct check_def *const check_mail_defs[];
 
 /* Every check id of CHECKS.md, in catalogue order, NULL-terminated. */
 extern const char *const check_ids[];
@@ -125,6 +126,7 @@ enum engine_slot {
 	ENGINE_WEB,
 	ENGINE_TLS,
 	ENGINE_SECRETS,
+	ENGINE_MAIL,
 	ENGINE_COUNT
 };
 
