@@ -58,7 +58,9 @@ const char *const check_ids[] = {
 
 static const struct check_def *const *const engines[] = {
 	check_dns_defs,
-	check_web_defs,
+	check_http_defs,
+	check_edge_defs,
+	check_perf_defs,
 	check_tls_defs,
 	check_secrets_defs,
 	check_mail_defs,

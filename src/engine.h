@@ -99,7 +99,9 @@ struct check_run {
 
 /* Engines' tables (each defined in its engine's file). */
 extern const struct check_def *const check_dns_defs[];
-extern const struct check_def *const check_web_defs[];
+extern const struct check_def *const check_http_defs[];
+extern const struct check_def *const check_edge_defs[];
+extern const struct check_def *const check_perf_defs[];
 extern const struct check_def *const check_tls_defs[];
 extern const struct check_def *const check_secrets_defs[];
 extern const struct check_def *const check_mail_defs[];
@@ -246,7 +248,7 @@ void tls_peek_issuer(struct audit *, const char *host, tls_issuer_cb,
 	    void *arg);
 
 /*
- * check-web.c: fetches url (GET, no redirects followed, body capped) for
+ * http.c: fetches url (GET, no redirects followed, body capped) for
  * other engines (email.mta-sts's policy). cb gets the HTTP status, body and
  * its length, or status 0 and a reason.
  */

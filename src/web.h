@@ -10,6 +10,11 @@
 #ifndef WEB_H
 #define WEB_H
 
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+
 #include "engine.h"
 
 #define WEB_BODY_MAX	(2 * 1024 * 1024)	/* bytes kept per response */
@@ -174,5 +179,182 @@ void html_extract(const char *, size_t, struct html_refs *);
 void html_refs_free(struct html_refs *);
 /* True for kinds that are active content (scripts, styles, frames, forms). */
 bool html_active(enum html_kind);
+
+/* ---- check-web.c: what the web checks share ----------------------------
+ *
+ * The web checks live in one file per family: check-http.c (http.*),
+ * check-edge.c (edge.*), check-perf.c (perf.*, mon.*). check-web.c holds
+ * what they share: data/web.cfg, the staged executor (struct job) and the
+ * helpers below. Nothing outside those four files uses this section.
+ *
+ * A check is a job that runs in stages: its step function is called with
+ * job->stage; a stage issues fetches or redirect walks (each a slot,
+ * answered through the per-audit cache in http.c) and advances job->stage;
+ * the step runs again once every slot of the stage has answered. A step
+ * that neither issues work, advances nor finishes is reported as stalled.
+ * The step finishes the check with job_finish(); a cancelled job's step is
+ * never called again.
+ */
+
+/* One entry of web.cfg's exposed_files, error_signatures or cdn lists. */
+struct web_rule {
+	char		*id;		/* rule id or file path */
+	char		*what;
+	pcre2_code	*re;
+	bool		 publishable;
+	char		*header;	/* CDN: header name */
+	char		*match;		/* CDN: value substring */
+};
+
+struct web_rules {
+	struct web_rule	*v;
+	size_t		 n;
+};
+
+/* data/web.cfg. */
+struct web_data {
+	char		*error;		/* set when the file is unusable */
+	struct strlist	 staging;
+	struct web_rules exposed;
+	struct web_rules errors;
+	struct web_rules cdn;
+	struct strlist	 session_cookies;
+	struct strlist	 cloudflare;
+	struct strlist	 login_paths;
+	struct strlist	 private_paths;
+	struct strlist	 health_paths;
+};
+
+struct job;
+
+/* One fetch or redirect walk of a job, owned by the job. */
+struct slot {
+	struct job		*job;
+	int			 stage;		/* the stage that asked */
+	int			 tag;		/* the check's meaning */
+	char			*label;
+	const struct http_resp	*r;		/* the (final) response */
+	const struct chain	*c;		/* walks only */
+};
+
+/* A running web check (run->state). */
+struct job {
+	struct check_run	*run;
+	struct web		*web;
+	struct web_data		*data;
+	int			 pending;	/* slots not answered yet */
+	int			 stage;
+	bool			 cancelled;
+	bool			 finished;
+	bool			 stepping;
+	void			(*step)(struct job *);
+	struct slot		**slots;
+	size_t			  nslots;
+	/* Shared between stages. */
+	const struct http_resp	*landing;	/* final landing response */
+	const struct chain	*landing_chain;
+	char			*base;		/* landing origin URL */
+	int			  counter;
+	void			*extra;		/* the check's; freed */
+};
+
+/* A web check's definition: a staged job started by fn. */
+#define WEB_CHECK(name, id_, fn)					\
+	static const struct check_def name = {				\
+		.id = id_,						\
+		.start = fn,						\
+		.cancel = job_cancel,					\
+		.free = job_free					\
+	}
+
+#define PROBE_MAX	(64 * 1024)	/* body cap of probes */
+
+/* Iterates the slots of stage st. */
+#define JOB_SLOTS(job, st, s, i)					\
+	for ((i) = 0; (i) < (job)->nslots; (i)++)			\
+		if (((s) = (job)->slots[(i)])->stage == (st))
+
+#define r_of(job) (&(job)->run->result)
+#define OPT(job) ((job)->run->audit->opt)
+
+/* Whether re matches len bytes at s; start and end get the match. */
+bool check_web_match(pcre2_code *re, const char *s, size_t len,
+	    size_t *start, size_t *end);
+
+/*
+ * Starts a job for run with the given step function (the checks' .start);
+ * a web.cfg that cannot be loaded finishes it with an error.
+ */
+void job_start(struct check_run *run, void (*step)(struct job *));
+/* The checks' .cancel and .free. */
+void job_cancel(struct check_run *run);
+void job_free(struct check_run *run);
+/* Finishes the check (once; not after cancellation). */
+void job_finish(struct job *job);
+/* Fetches req in the current stage. */
+void job_fetch(struct job *job, const struct http_req *req, int tag,
+	    const char *label);
+/* Fetches url (GET, cached) in the current stage. */
+void job_get(struct job *job, const char *url, int tag, const char *label);
+/* Fetches url (GET, cached) with the smaller body cap of probes. */
+void job_probe(struct job *job, const char *url, int tag,
+	    const char *label);
+/* Walks the redirects from url in the current stage. */
+void job_chain(struct job *job, const char *url, int tag,
+	    const char *label);
+
+/*
+ * Whether a check that repeats requests must stop starting new ones (the
+ * first --timeout + 3 s only, so the audit's limit is never reached).
+ */
+bool web_over_budget(struct job *job);
+/* Whether a response failed because the name does not resolve. */
+bool web_unresolved(const struct http_resp *r);
+/* Whether a response is a redirect. */
+bool web_redirect(const struct http_resp *r);
+/* The staging pattern host matches, or NULL. */
+const char *web_staging(struct web_data *d, const char *host);
+/* The origin ("https://host:port") of url, newly allocated. */
+char *web_origin(const char *url);
+/* Whether url is on the audited site (the domain or a subdomain). */
+bool web_same_site(struct job *job, const char *url);
+/* Adds the evidence "what: reason" for a response that did not come. */
+void web_no_answer(struct job *job, const char *what,
+	    const struct http_resp *r);
+/*
+ * Whether the host of slot s answered: false quietly when its name does
+ * not resolve (dns.* says so), false with an error raised when it did not
+ * answer (over HTTPS when https).
+ */
+bool web_host_answered(struct job *job, struct slot *s, bool https);
+/* Stage helper: walks https://DOMAIN/ (the landing page, tag -1). */
+void web_want_landing(struct job *job);
+/*
+ * After web_want_landing's stage: sets job->landing; finishes the check
+ * with an error and returns false when there is no landing page.
+ */
+bool web_got_landing(struct job *job, int stage);
+/*
+ * The first two stages of a check on the landing page: stage 0 asks for
+ * it; stage 1 returns true once it came (false when the check finished
+ * without it).
+ */
+bool web_landing_ready(struct job *job);
+/* The references of the landing page (free with html_refs_free). */
+void web_landing_refs(struct job *job, struct html_refs *refs);
+/*
+ * Fetches (tag 0) the same-site references of the landing page whose kind
+ * is in kinds (a mask of 1 << kind), at most max of them, only the first
+ * of each kind when first.
+ */
+void web_get_refs(struct job *job, unsigned kinds, size_t max, bool first);
+/* Walks SCHEME://HOST/ for every host (tag: the index when tag < 0). */
+void web_walk_hosts(struct job *job, const char *scheme, int tag);
+/* Fetches SCHEME://HOST/ for every host (tag: the host's index). */
+void web_want_hosts(struct job *job, const char *scheme);
+/* Walks the login page (given, or the first login path) with tag. */
+void web_want_login(struct job *job, int tag);
+/* Whether a slot's chain ends at a real page (2xx, not the landing). */
+bool web_page(struct job *job, const struct slot *s);
 
 #endif
