@@ -103,7 +103,7 @@ shows ok email.starttls "^mx\\.mail-ok\\.test: connected to 127\\.0\\.0\\.1 port
 shows ok email.starttls '^mx\.mail-ok\.test: greeting: 220 mx\.mail-ok\.test ESMTP launchready lab$'
 shows ok email.starttls '^mx\.mail-ok\.test: EHLO offers: .*STARTTLS'
 shows ok email.starttls '^mx\.mail-ok\.test: TLSv1\.3, TLS_[A-Z0-9_]+; 1 certificate\(s\) sent$'
-shows ok email.starttls '^mx\.mail-ok\.test: SANs: DNS:mx\.mail-ok\.test$'
+shows ok email.starttls '^mx\.mail-ok\.test: SANs: DNS:mx\.mail-ok\.test, DNS:mx\.clean\.test$'
 shows ok email.starttls '^mx\.mail-ok\.test: valid until .* \((89|90) days left\)$'
 shows ok email.starttls '^mx\.mail-ok\.test: certificate verification: ok$'
 

@@ -687,7 +687,7 @@ test_audit_registry(void **state)
 		assert_string_equal(run->result.summary,
 		    "not implemented in this build");
 	}
-	assert_int_equal(i, 44);
+	assert_int_equal(i, 45);
 	assert_string_equal(check_family("email.spf-eval"), "email");
 	assert_string_equal(check_family("mon"), "mon");
 	assert_false(check_implemented("dns.nope"));

@@ -7,6 +7,7 @@
 #
 # Cases (domain: MX host, port variable):
 #   mail-ok.test      mx.mail-ok.test, STARTTLS, certificate for its name
+#                     (and mx.clean.test, the DNS lab's clean client)
 #                     (LAB_MAIL_OK_PORT)
 #   wrongname.test    mx.wrongname.test, STARTTLS, certificate for
 #                     other.test (LAB_MAIL_WRONG_PORT)
@@ -29,15 +30,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v postfix >/dev/null 2>&1 || { echo "postfix is not installed"; exit 77; }
 mkdir -p "$state"
 state=$(cd "$state" && pwd)
-# Postfix's daemons run as the postfix user and must reach their files.
-chmod 755 "$state"
 : >"$state/mail.pids"
 
+# LAB_MAIL_CA_FROM=DIR: sign with the CA in DIR (ca.pem, ca.key), so one
+# --cacert serves an audit that also uses another lab part.
+if [ -n "${LAB_MAIL_CA_FROM:-}" ]; then
+	mkdir -p "$state/ca"
+	cp "$LAB_MAIL_CA_FROM/ca.pem" "$LAB_MAIL_CA_FROM/ca.key" "$state/ca/" ||
+	    lab_die "no CA in $LAB_MAIL_CA_FROM"
+fi
 lab_ca "$state"
 ca=$state/ca
-lab_cert "$state" mx-ok "DNS:mx.mail-ok.test"
+# The clean server's certificate also names the other labs' clean MX.
+lab_cert "$state" mx-ok "DNS:mx.mail-ok.test,DNS:mx.clean.test"
 lab_cert "$state" mx-wrong "DNS:other.test"
-chmod 644 "$ca"/*.pem "$ca"/*.key
 
 taken=" "
 for var in LAB_MAIL_OK_PORT LAB_MAIL_WRONG_PORT LAB_MAIL_PLAIN_PORT \
@@ -50,9 +56,17 @@ for var in LAB_MAIL_OK_PORT LAB_MAIL_WRONG_PORT LAB_MAIL_PLAIN_PORT \
 done
 
 # Postfix: one master, one smtpd per behaviour, no chroot, logs to a file.
-pf=$state/postfix
-mkdir -p "$pf/conf" "$pf/queue" "$pf/data"
+# Its daemons run as the postfix user and must reach their directories,
+# so they live in a directory of their own that STATEDIR's parents (often
+# private temporary directories) cannot hide.
+pf=$(mktemp -d "${TMPDIR:-/tmp}/launchready-postfix.XXXXXX") ||
+    lab_die "cannot make the Postfix directory"
+chmod 755 "$pf"
+echo "$pf" >"$state/postfix.dir"
+mkdir -p "$pf/conf" "$pf/queue" "$pf/data" "$pf/tls"
 chown postfix "$pf/data"
+cp "$ca/mx-ok.pem" "$ca/mx-ok.key" "$ca/mx-wrong.pem" "$ca/mx-wrong.key" "$pf/tls/"
+ca=$pf/tls
 cat >"$pf/conf/main.cf" <<CF
 compatibility_level = 3.6
 queue_directory = $pf/queue
@@ -106,7 +120,7 @@ while [ ! -s "$pf/queue/pid/master.pid" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((
 tr -d ' ' <"$pf/queue/pid/master.pid" >>"$state/mail.pids"
 echo "$pf/conf" >"$state/postfix.conf"
 for p in "$LAB_MAIL_OK_PORT" "$LAB_MAIL_WRONG_PORT" "$LAB_MAIL_PLAIN_PORT"; do
-	lab_wait_port "$p" || lab_die "postfix is not listening on $p: $(tail -5 "$pf/maillog")"
+	lab_wait_port "$p" || lab_die "postfix is not listening on $p: $(grep -E "fatal|error|panic" "$pf/maillog" | tail -3)"
 done
 
 # Hostile listeners (gone in 10 min): silent, a 1 MB greeting line, a

@@ -10,4 +10,9 @@ while read -r pid; do
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
 done <"$state/mail.pids"
 rm -f "$state/mail.pids"
+if [ -f "$state/postfix.dir" ]; then
+	d=$(cat "$state/postfix.dir")
+	case $d in */launchready-postfix.*) rm -rf "$d" ;; esac
+	rm -f "$state/postfix.dir"
+fi
 exit 0
