@@ -35,210 +35,6 @@ cmd_audit_done(struct check_run *run, void *arg)
 		loop_break(ca->audit->loop);
 }
 
-/* The title of a check: the checklist's, else its id. */
-static const char *
-cmd_audit_title(struct cmd_audit *ca, const char *id)
-{
-	const struct item	*item = checklist_item(ca->checklist, id);
-
-	return item != NULL ? item->title : id;
-}
-
-static int
-cmd_audit_stage(struct cmd_audit *ca, const char *id)
-{
-	const struct item	*item = checklist_item(ca->checklist, id);
-
-	return item != NULL ? item->stage : 0;
-}
-
-/* The fix text: the check's own, else the checklist's. */
-static const char *
-cmd_audit_fix(struct cmd_audit *ca, const struct check_run *run)
-{
-	const struct item	*item;
-
-	if (run->result.fix != NULL)
-		return run->result.fix;
-	item = checklist_item(ca->checklist, run->def->id);
-	return item != NULL ? item->fix : "";
-}
-
-/* Whether a fix is worth showing: only for findings and errors. */
-static bool
-cmd_audit_show_fix(const struct check_run *run)
-{
-	return status_is_finding(run->result.status);
-}
-
-static void
-cmd_audit_json(struct cmd_audit *ca, struct buf *b)
-{
-	const struct options	*opt = &ca->cl->opt;
-	size_t			 i, j;
-
-	buf_puts(b, "{\"tool\": \"launchready\", \"version\": ");
-	buf_json(b, PACKAGE_VERSION);
-	buf_puts(b, ", \"domain\": ");
-	buf_json(b, opt->domain);
-	if (strcmp(opt->domain, opt->domain_unicode) != 0) {
-		buf_puts(b, ", \"domain_unicode\": ");
-		buf_json(b, opt->domain_unicode);
-	}
-	buf_puts(b, ",\n \"started\": ");
-	buf_json(b, time_iso(ca->started));
-	buf_puts(b, ", \"finished\": ");
-	buf_json(b, time_iso(ca->finished));
-	buf_puts(b, ",\n \"checks\": [");
-	for (i = 0; i < ca->nruns; i++) {
-		const struct check_run	*run = ca->runs[i];
-		const struct result	*r = &run->result;
-
-		buf_puts(b, i == 0 ? "\n  " : ",\n  ");
-		buf_puts(b, "{\"id\": ");
-		buf_json(b, run->def->id);
-		buf_printf(b, ", \"stage\": %d, \"status\": ",
-		    cmd_audit_stage(ca, run->def->id));
-		buf_json(b, status_name(r->status));
-		buf_puts(b, ", \"severity\": ");
-		buf_json(b, severity_name(r->severity));
-		buf_puts(b, ", \"title\": ");
-		buf_json(b, cmd_audit_title(ca, run->def->id));
-		buf_puts(b, ",\n   \"summary\": ");
-		buf_json(b, r->summary != NULL ? r->summary : "");
-		buf_puts(b, ",\n   \"evidence\": [");
-		for (j = 0; j < r->nevidence; j++) {
-			if (j > 0)
-				buf_puts(b, ", ");
-			buf_json(b, r->evidence[j]);
-		}
-		if (r->dropped > 0) {
-			char *more = xprintf(_("(%zu more lines not kept)"),
-			    r->dropped);
-
-			buf_puts(b, r->nevidence > 0 ? ", " : "");
-			buf_json(b, more);
-			free(more);
-		}
-		buf_puts(b, "],\n   \"fix\": ");
-		buf_json(b, cmd_audit_show_fix(run) ?
-		    cmd_audit_fix(ca, run) : "");
-		buf_printf(b, ", \"duration_ms\": %u}", r->duration_ms);
-	}
-	buf_puts(b, "\n ]}\n");
-}
-
-/* Counts results by status. */
-static void
-cmd_audit_count(struct cmd_audit *ca, size_t counts[STATUS_COUNT])
-{
-	size_t	i;
-
-	memset(counts, 0, STATUS_COUNT * sizeof counts[0]);
-	for (i = 0; i < ca->nruns; i++)
-		counts[ca->runs[i]->result.status]++;
-}
-
-static void
-cmd_audit_text(struct cmd_audit *ca, struct buf *b, bool utf8)
-{
-	size_t	i, j, counts[STATUS_COUNT];
-
-	buf_printf(b, _("launchready %s: audit of %s"), PACKAGE_VERSION,
-	    ca->cl->opt.domain_unicode);
-	if (strcmp(ca->cl->opt.domain, ca->cl->opt.domain_unicode) != 0)
-		buf_printf(b, " (%s)", ca->cl->opt.domain);
-	buf_printf(b, ", %s\n\n", time_iso(ca->started));
-	for (i = 0; i < ca->nruns; i++) {
-		const struct check_run	*run = ca->runs[i];
-		const struct result	*r = &run->result;
-
-		buf_printf(b, "%s %-7s %-8s %-22s %s\n",
-		    status_glyph(r->status, utf8), status_name(r->status),
-		    r->severity != SEVERITY_NONE ? severity_name(r->severity) :
-		    "", run->def->id, cmd_audit_title(ca, run->def->id));
-		if (r->summary != NULL && *r->summary != '\0')
-			buf_printf(b, "    %s\n", r->summary);
-		for (j = 0; j < r->nevidence; j++)
-			buf_printf(b, "      %s\n", r->evidence[j]);
-		if (r->dropped > 0)
-			buf_printf(b, "      ");
-		if (r->dropped > 0)
-			buf_printf(b, _("(%zu more lines not kept)"),
-			    r->dropped);
-		if (r->dropped > 0)
-			buf_puts(b, "\n");
-		if (cmd_audit_show_fix(run) && *cmd_audit_fix(ca, run) != '\0')
-			buf_printf(b, _("    fix: %s\n"), cmd_audit_fix(ca, run));
-	}
-	cmd_audit_count(ca, counts);
-	buf_printf(b, _("\n%zu checks: %zu pass, %zu warn, %zu fail, "
-	    "%zu could not decide (error)\n"), ca->nruns,
-	    counts[STATUS_PASS], counts[STATUS_WARN], counts[STATUS_FAIL],
-	    counts[STATUS_ERROR]);
-}
-
-/* Appends s with Markdown table separators escaped. */
-static void
-md_cell(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '|')
-			buf_puts(b, "\\|");
-		else if (*s == '\n')
-			buf_puts(b, " ");
-		else
-			buf_add(b, s, 1);
-	}
-}
-
-static void
-cmd_audit_md(struct cmd_audit *ca, struct buf *b)
-{
-	size_t	i, j, counts[STATUS_COUNT];
-
-	buf_printf(b, _("# Audit of %s\n\n"), ca->cl->opt.domain_unicode);
-	buf_printf(b, _("launchready %s, %s to %s.\n\n"), PACKAGE_VERSION,
-	    time_iso(ca->started), time_iso(ca->finished));
-	cmd_audit_count(ca, counts);
-	buf_printf(b, _("%zu checks: %zu pass, %zu warn, %zu fail, %zu could "
-	    "not decide.\n\n"), ca->nruns, counts[STATUS_PASS],
-	    counts[STATUS_WARN], counts[STATUS_FAIL], counts[STATUS_ERROR]);
-	buf_puts(b, _("| Status | Severity | Check | Summary |\n"));
-	buf_puts(b, "|---|---|---|---|\n");
-	for (i = 0; i < ca->nruns; i++) {
-		const struct result *r = &ca->runs[i]->result;
-
-		buf_printf(b, "| %s | %s | `%s` ", status_name(r->status),
-		    r->severity != SEVERITY_NONE ?
-		    severity_name(r->severity) : "", ca->runs[i]->def->id);
-		buf_puts(b, "| ");
-		md_cell(b, r->summary != NULL ? r->summary : "");
-		buf_puts(b, " |\n");
-	}
-	for (i = 0; i < ca->nruns; i++) {
-		const struct check_run	*run = ca->runs[i];
-		const struct result	*r = &run->result;
-
-		if (!status_is_finding(r->status) && r->nevidence == 0)
-			continue;
-		buf_printf(b, "\n## %s (`%s`)\n\n",
-		    cmd_audit_title(ca, run->def->id), run->def->id);
-		buf_printf(b, "**%s**", status_name(r->status));
-		if (r->severity != SEVERITY_NONE)
-			buf_printf(b, ", %s", severity_name(r->severity));
-		buf_printf(b, ": %s\n\n", r->summary != NULL ? r->summary : "");
-		if (r->nevidence > 0) {
-			buf_puts(b, "```\n");
-			for (j = 0; j < r->nevidence; j++)
-				buf_printf(b, "%s\n", r->evidence[j]);
-			buf_puts(b, "```\n\n");
-		}
-		if (cmd_audit_show_fix(run))
-			buf_printf(b, _("Fix: %s\n"), cmd_audit_fix(ca, run));
-	}
-}
-
 /* The exit status of SPEC.md for the results and --fail-on. */
 static int
 cmd_audit_status(struct cmd_audit *ca)
@@ -264,6 +60,7 @@ int
 cmd_audit(struct cmdline *cl)
 {
 	struct cmd_audit	 ca;
+	struct audit_results	 results;
 	struct loop		*loop;
 	struct buf		 out = { 0 };
 	char			*path, *err = NULL;
@@ -285,12 +82,13 @@ cmd_audit(struct cmdline *cl)
 	for (i = 0; i < cl->only.n; i++) {
 		const char *sel = cl->only.v[i];
 		bool known = check_find(sel) != NULL;
+		const struct check_def *def;
 		size_t k;
 
-		for (k = 0; !known && check_ids[k] != NULL; k++) {
-			if (strcmp(check_family(check_ids[k]), sel) == 0 ||
+		for (k = 0; !known && (def = check_at(k)) != NULL; k++) {
+			if (strcmp(check_family(def->id), sel) == 0 ||
 			    audit_selected(&(struct strlist){ .v =
-			    (char **)&sel, .n = 1 }, check_ids[k],
+			    (char **)&sel, .n = 1 }, def->id,
 			    ca.checklist))
 				known = true;
 		}
@@ -314,12 +112,13 @@ cmd_audit(struct cmdline *cl)
 		return EXIT_FAILURE_;
 	}
 	ca.started = time(NULL);
-	for (i = 0; check_ids[i] != NULL; i++) {
+	for (i = 0; check_at(i) != NULL; i++) {
+		const char *id = check_at(i)->id;
 		struct check_run *run;
 
-		if (!audit_selected(&cl->only, check_ids[i], ca.checklist))
+		if (!audit_selected(&cl->only, id, ca.checklist))
 			continue;
-		run = audit_start(ca.audit, check_ids[i], cmd_audit_done, &ca);
+		run = audit_start(ca.audit, id, cmd_audit_done, &ca);
 		ca.runs = xreallocarray(ca.runs, ca.nruns + 1,
 		    sizeof *ca.runs);
 		ca.runs[ca.nruns++] = run;
@@ -335,45 +134,27 @@ cmd_audit(struct cmdline *cl)
 		lang = getenv("LANG");
 	utf8 = lang != NULL && (strstr(lang, "UTF-8") != NULL ||
 	    strstr(lang, "utf8") != NULL);
-	switch (cl->format) {
-	case FORMAT_JSON:
-		cmd_audit_json(&ca, &out);
-		break;
-	case FORMAT_MD:
-		cmd_audit_md(&ca, &out);
-		break;
-	case FORMAT_SARIF:
-		if (sarif_write(&out, ca.runs, ca.nruns, &cl->opt,
-		    &err) == -1) {
-			fprintf(stderr, "launchready: %s\n", err);
-			free(err);
-			buf_free(&out);
-			free(ca.runs);
-			audit_free(ca.audit);
-			loop_free(loop);
-			checklist_free(ca.checklist);
-			return EXIT_FAILURE_;
-		}
-		break;
-	default:
-		cmd_audit_text(&ca, &out, utf8);
-		break;
+	results = (struct audit_results){ .opt = &cl->opt,
+	    .cl = ca.checklist, .runs = ca.runs, .nruns = ca.nruns,
+	    .started = ca.started, .finished = ca.finished, .utf8 = utf8 };
+	if (report_audit(&results, cl->format, &out, &err) == -1) {
+		fprintf(stderr, "launchready: %s\n", err);
+		free(err);
+		buf_free(&out);
+		free(ca.runs);
+		audit_free(ca.audit);
+		loop_free(loop);
+		checklist_free(ca.checklist);
+		return EXIT_FAILURE_;
 	}
 	status = cmd_audit_status(&ca);
-	if (cl->output != NULL) {
-		if (session_write_atomic(cl->output, out.data, out.len, false,
-		    false, &err) == -1) {
-			fprintf(stderr, "launchready: %s\n", err);
-			free(err);
-			status = EXIT_FAILURE_;
-		} else
-			fprintf(stderr, _("launchready: wrote %s\n"),
-			    cl->output);
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len ||
-	    fflush(stdout) != 0) {
-		fprintf(stderr, _("launchready: cannot write the results\n"));
+	if (file_write(cl->output != NULL ? cl->output : "-", out.data,
+	    out.len, &err) == -1) {
+		fprintf(stderr, "launchready: %s\n", err);
+		free(err);
 		status = EXIT_FAILURE_;
-	}
+	} else if (cl->output != NULL && strcmp(cl->output, "-") != 0)
+		fprintf(stderr, _("launchready: wrote %s\n"), cl->output);
 	buf_free(&out);
 	free(ca.runs);
 	audit_free(ca.audit);

@@ -206,19 +206,11 @@ cmd_report(struct cmdline *cmd)
 	}
 	if (report_render(s, cl, cmd->format, &b, &err) == -1)
 		status = EXIT_FAILURE_;
-	else if (cmd->output != NULL && strcmp(cmd->output, "-") != 0) {
-		if (session_write_atomic(cmd->output, b.data, b.len, false,
-		    false, &err) == -1)
-			status = EXIT_FAILURE_;
-		else
-			fprintf(stderr, _("launchready: wrote %s\n"),
-			    cmd->output);
-	} else if (fwrite(b.data, 1, b.len, stdout) != b.len ||
-	    fflush(stdout) != 0) {
-		set_error(&err, _("cannot write the report to standard "
-		    "output"));
+	else if (file_write(cmd->output != NULL ? cmd->output : "-",
+	    b.data, b.len, &err) == -1)
 		status = EXIT_FAILURE_;
-	}
+	else if (cmd->output != NULL && strcmp(cmd->output, "-") != 0)
+		fprintf(stderr, _("launchready: wrote %s\n"), cmd->output);
 	if (status != EXIT_OK)
 		fprintf(stderr, "launchready: %s\n", err);
 	free(err);

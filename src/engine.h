@@ -61,9 +61,8 @@ struct check_run;
 
 /*
  * One check, implemented by an engine. Engines export a NULL-terminated
- * array of these (check_dns_defs and so on); the registry maps every id of
- * CHECKS.md to its definition or, when no engine provides it, to the
- * built-in "not implemented in this build" error.
+ * array of these (check_dns_defs and so on); the registry (check.c) is the
+ * engines' tables one after the other, in the catalogue order of CHECKS.md.
  */
 struct check_def {
 	/* Stable id from CHECKS.md, e.g. "dns.apex". */
@@ -106,12 +105,12 @@ extern const struct check_def *const check_tls_defs[];
 extern const struct check_def *const check_secrets_defs[];
 extern const struct check_def *const check_mail_defs[];
 
-/* Every check id of CHECKS.md, in catalogue order, NULL-terminated. */
-extern const char *const check_ids[];
-/* The definition for id (never NULL for a known id); NULL if unknown. */
+/* How many checks the engines implement (the registry, check.c). */
+size_t check_count(void);
+/* The check at index 0..check_count()-1 in catalogue order, else NULL. */
+const struct check_def *check_at(size_t index);
+/* The definition for id; NULL if no engine implements it. */
 const struct check_def *check_find(const char *id);
-/* True when id has a real engine in this build. */
-bool check_implemented(const char *id);
 /* The family of an id: "dns" for "dns.apex". Static buffer. */
 const char *check_family(const char *id);
 /*
@@ -185,6 +184,28 @@ bool audit_selected(const struct strlist *only, const char *id,
  */
 int sarif_write(struct buf *, struct check_run **runs, size_t nruns,
 	    const struct options *, char **err);
+
+/* ---- report.c: an audit's results in every format ---------------------- */
+
+/* What `audit` found, as the writers see it. */
+struct audit_results {
+	const struct options	 *opt;
+	const struct checklist	 *cl;
+	struct check_run	**runs;		/* in catalogue order */
+	size_t			  nruns;
+	time_t			  started;
+	time_t			  finished;
+	bool			  utf8;		/* text: UTF-8 glyphs */
+};
+
+/*
+ * Appends the results in FORMAT_TEXT, FORMAT_JSON, FORMAT_MD or
+ * FORMAT_SARIF, through the same backends as the handover report (every
+ * piece of untrusted text sanitised for its format). -1 with *err set for
+ * another format.
+ */
+int report_audit(const struct audit_results *, enum format, struct buf *,
+	    char **err);
 
 /* ---- resolver.c: c-ares on the loop ------------------------------------ */
 

@@ -44,10 +44,20 @@ char *xvprintf(const char *, va_list) printflike(1, 0);
 void fatal(const char *, ...) printflike(1, 2) __attribute__((noreturn));
 void fatal_set_hook(void (*)(void));
 
+/* ---- util.c: returned errors and clock times --------------------------- */
+
 /* Sets *err (if err is not NULL) to a newly allocated message; returns -1. */
 int set_error(char **err, const char *, ...) printflike(2, 3);
 
-/* A growable list of owned strings. */
+/* Milliseconds on the monotonic clock. */
+uint64_t now_ms(void);
+/* Formats t as "2026-11-24T13:05:00Z" into a static buffer. */
+const char *time_iso(time_t);
+/* Parses the format above; returns -1 when it is not one. */
+int time_parse_iso(const char *, time_t *);
+
+/* ---- strlist.c: a growable list of owned strings ----------------------- */
+
 struct strlist {
 	char	**v;
 	size_t	  n;
@@ -62,7 +72,9 @@ void strlist_copy(struct strlist *, const struct strlist *);
 char *strlist_join(const struct strlist *, const char *sep);
 void strlist_clear(struct strlist *);
 
-/* A growable byte buffer, always NUL-terminated. */
+/* ---- buf.c: a growable byte buffer and its escapers -------------------- */
+
+/* Always NUL-terminated once anything was added. */
 struct buf {
 	char	*data;
 	size_t	 len;
@@ -77,13 +89,44 @@ void buf_free(struct buf *);
 void buf_json(struct buf *, const char *s);
 /* Appends s with &, <, >, " and ' escaped for HTML. */
 void buf_html(struct buf *, const char *s);
+/*
+ * The one sanitiser for untrusted text shown on a terminal or written in
+ * Markdown (audit text and md, the handover Markdown). Appends s with C0
+ * controls, DEL, C1 controls, line separators, bidirectional overrides
+ * and bytes that are not valid UTF-8 shown escaped ("\x1b", "\u0085",
+ * "\xff", "\n", "\t"); newlines are kept with TEXT_LINES. TEXT_MD also
+ * escapes Markdown's inline metacharacters (\ ` * _ [ ] < > | # ~ and a
+ * character reference's &) and doubles the backslash of the escapes
+ * above, so the rendered text shows them. Not for code spans or fenced
+ * blocks, where a backslash is literal: use flags 0 (or TEXT_LINES) there.
+ */
+#define TEXT_LINES	0x1
+#define TEXT_MD		0x2
+void buf_text(struct buf *, const char *s, int flags);
 
-/* Milliseconds on the monotonic clock. */
-uint64_t now_ms(void);
-/* Formats t as "2026-11-24T13:05:00Z" into a static buffer. */
-const char *time_iso(time_t);
-/* Parses the format above; returns -1 when it is not one. */
-int time_parse_iso(const char *, time_t *);
+/* ---- file.c: every file the program writes ----------------------------- */
+
+/*
+ * Writes len bytes to path atomically: PATH.tmp.<pid> in the same
+ * directory (0600), fsync, rename over path, directory fsync. Only a
+ * regular file this user owns is replaced: a symbolic link, anything that
+ * is not a regular file, or a file of another user is refused (-1, *err
+ * says which) and left as it is. no_clobber: fail instead of replacing an
+ * existing file. keep_backup: keep the file being replaced as PATH.bak. On
+ * error the temporary file is removed, the old file is untouched and -1 is
+ * returned with *err naming path and why.
+ */
+int file_write_atomic(const char *path, const void *, size_t,
+	    bool no_clobber, bool keep_backup, char **err);
+/*
+ * Writes an output the user asked for (report -o, audit -o, an export):
+ * "-" is standard output; a FIFO, character device or socket (directly
+ * or at the end of symbolic links) is opened and written into, waiting at
+ * most 10 s for a FIFO's reader; anything else goes through
+ * file_write_atomic (so a link to a regular file is refused). -1 with
+ * *err set when the data could not all be written (ENOSPC from /dev/full).
+ */
+int file_write(const char *path, const void *, size_t, char **err);
 
 /* ---- status.c: statuses and severities (X-macro tables) --------------- */
 
@@ -404,16 +447,6 @@ void session_info_free(struct session_info *, size_t);
 int session_remove(const char *path, char **err);
 /* A status that counts as settled for progress: pass, done or skipped. */
 bool session_settled(enum status);
-/*
- * Writes len bytes to path atomically: PATH.tmp.<pid> in the same
- * directory (0600), fsync, rename over path, directory fsync. no_clobber:
- * fail instead of replacing an existing file. keep_backup: keep the file
- * being replaced as PATH.bak. On error the temporary file is removed, the
- * old file is untouched and -1 is returned with *err naming path and why.
- */
-int session_write_atomic(const char *path, const void *, size_t,
-	    bool no_clobber, bool keep_backup, char **err);
-
 /* ---- summary.c: the launch-risk summary (report and summary screen) --- */
 
 struct summary {
@@ -478,7 +511,7 @@ int report_write(const struct session *, const struct checklist *,
 	    enum format, FILE *, char **err);
 /*
  * The same report appended to a buffer (for an atomic write with
- * session_write_atomic, or a screen). The report's "generated" time is
+ * file_write, or a screen). The report's "generated" time is
  * $SOURCE_DATE_EPOCH when set, so output can be reproduced.
  */
 int report_render(const struct session *, const struct checklist *,

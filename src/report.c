@@ -1,8 +1,9 @@
 /*
- * report.c: the handover checklist of a session, in Markdown, one
- * self-contained printable HTML file, or JSON. Markdown and HTML share one
- * walk over the sections through a small table of writers; JSON has its
- * own, stable shape (documented in README.md).
+ * report.c: the front end of every output: the handover checklist of a
+ * session and the results of an audit. It picks the format's backend
+ * (report.h) and, for document formats (Markdown, HTML), walks the
+ * sections once through the backend's element writers; JSON, text and
+ * SARIF write their own stable shapes.
  */
 
 #include "config.h"
@@ -11,28 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "launchready.h"
-
-/* The report being written. */
-struct report {
-	const struct session	*s;
-	const struct checklist	*cl;
-	struct buf		*b;
-	time_t			 generated;
-	struct summary		 sum;
-	struct finding		*findings;
-	size_t			 nfindings;
-	const struct report_ops	*ops;
-};
-
-/* A section built from the latest evidence of some checks. */
-struct report_group {
-	const char	*key;		/* JSON member */
-	const char	*heading;	/* shown (translated) */
-	const char	*empty;		/* said when none of them ran */
-	const char	*checks[9];	/* NULL-terminated */
-	int		 stage;		/* its manual items are related */
-};
+#include "report.h"
 
 static const struct report_group report_dns = {
 	.key = "dns_map",
@@ -67,29 +47,24 @@ static const struct report_group report_environment = {
 	.checks = { "secrets.inventory", NULL },
 };
 
-/* How Markdown and HTML write the pieces of a section. */
-struct report_ops {
-	/* Starts and ends the document. */
-	void	(*begin)(struct report *, const char *title);
-	void	(*end)(struct report *);
-	/* A heading of level 1..4 (plain text). */
-	void	(*heading)(struct report *, int level, const char *text);
-	/* A paragraph of plain text; emphasis makes it stand out. */
-	void	(*para)(struct report *, const char *text, bool emphasis);
-	/* Text a person typed, its line breaks kept. */
-	void	(*block)(struct report *, const char *text);
-	/* Evidence lines, verbatim. */
-	void	(*pre)(struct report *, char **lines, size_t n);
-	/* A list of items, each a bold lead then plain text. */
-	void	(*list_begin)(struct report *);
-	void	(*list_item)(struct report *, const char *lead,
-		    const char *text);
-	void	(*list_end)(struct report *);
-	/* A table; a row's class ("fail", "pass", NULL) colours it. */
-	void	(*table_begin)(struct report *, const char **head, size_t n);
-	void	(*table_row)(struct report *, const char *class,
-		    const char **cells, size_t n);
-	void	(*table_end)(struct report *);
+/* The groups in the order the JSON handover writes them. */
+const struct report_group *const report_groups[] = {
+	&report_dns,
+	&report_redirects,
+	&report_certificates,
+	&report_secrets,
+	&report_environment,
+	&report_monitoring,
+	NULL
+};
+
+/* Every format, by enum format. */
+static const struct report_backend *const report_backends[] = {
+	&report_text_backend,
+	&report_json_backend,
+	&report_md_backend,
+	&report_html_backend,
+	&report_sarif_backend,
 };
 
 /* The report's time: SOURCE_DATE_EPOCH when set (reproducible output). */
@@ -137,7 +112,7 @@ report_domain(const struct session *s)
 	return xstrdup(a);
 }
 
-static const char *
+const char *
 report_title(const struct report *r, const char *id)
 {
 	const struct item	*item = checklist_item(r->cl, id);
@@ -179,453 +154,6 @@ report_status(enum status st)
 	return xprintf("%s %s", status_glyph(st, true), status_label(st));
 }
 
-/* ---- Markdown ---------------------------------------------------------- */
-
-/* Appends inline text with Markdown's special characters escaped. */
-static void
-md_text(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '\\': case '`': case '*': case '_': case '[': case ']':
-		case '<': case '>': case '|': case '#':
-			buf_add(b, "\\", 1);
-			buf_add(b, s, 1);
-			break;
-		case '\n':
-		case '\r':
-		case '\t':
-			buf_add(b, " ", 1);
-			break;
-		default:
-			buf_add(b, s, 1);
-			break;
-		}
-	}
-}
-
-static void
-md_begin(struct report *r, const char *title)
-{
-	buf_puts(r->b, "# ");
-	md_text(r->b, title);
-	buf_puts(r->b, "\n\n");
-}
-
-static void
-md_end(struct report *r)
-{
-	(void)r;
-}
-
-static void
-md_heading(struct report *r, int level, const char *text)
-{
-	buf_printf(r->b, "%.*s ", level + 1, "#####");
-	md_text(r->b, text);
-	buf_puts(r->b, "\n\n");
-}
-
-static void
-md_para(struct report *r, const char *text, bool emphasis)
-{
-	if (emphasis)
-		buf_puts(r->b, "**");
-	md_text(r->b, text);
-	buf_puts(r->b, emphasis ? "**\n\n" : "\n\n");
-}
-
-/*
- * The text of a step ("1. Build", "2) Test", "- Deploy", "* Check"): the
- * number (or 0 for a bullet) in *num and what follows the marker; NULL
- * when the line is not a step.
- */
-static const char *
-md_step(const char *line, unsigned long *num)
-{
-	const char	*p = line;
-	char		*end;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	*num = 0;
-	if (*p >= '0' && *p <= '9') {
-		*num = strtoul(p, &end, 10);
-		if (end - p > 4 || (*end != '.' && *end != ')'))
-			return NULL;
-		p = end + 1;
-	} else if (*p == '-' || *p == '*' || *p == '+')
-		p++;
-	else if (strncmp(p, "•", strlen("•")) == 0)
-		p += strlen("•");
-	else
-		return NULL;
-	if (*p != ' ' && *p != '\t')
-		return NULL;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return *p != '\0' ? p : NULL;
-}
-
-/* Whether every line of text with something on it is a step. */
-static bool
-md_steps(const char *text)
-{
-	const char	*p = text, *nl;
-	char		*line;
-	unsigned long	 num;
-	bool		 steps = true, any = false;
-
-	while (steps && *p != '\0') {
-		nl = strchr(p, '\n');
-		line = nl != NULL ? xstrndup(p, nl - p) : xstrdup(p);
-		if (line[strspn(line, " \t\r")] != '\0') {
-			any = true;
-			steps = md_step(line, &num) != NULL;
-		}
-		free(line);
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	return steps && any;
-}
-
-/*
- * Text of several lines: steps stay a list (numbered or not, as typed),
- * any other text one paragraph a line, so no renderer joins the lines.
- */
-static void
-md_block(struct report *r, const char *text)
-{
-	const char	*p = text, *nl, *step;
-	char		*line;
-	unsigned long	 num;
-	bool		 list = md_steps(text);
-
-	while (*p != '\0') {
-		nl = strchr(p, '\n');
-		line = nl != NULL ? xstrndup(p, nl - p) : xstrdup(p);
-		if (list && (step = md_step(line, &num)) != NULL) {
-			if (num > 0)
-				buf_printf(r->b, "%lu. ", num);
-			else
-				buf_puts(r->b, "- ");
-			md_text(r->b, step);
-			buf_puts(r->b, "\n");
-		} else if (!list && line[strspn(line, " \t\r")] != '\0') {
-			md_text(r->b, line);
-			buf_puts(r->b, "\n\n");
-		}
-		free(line);
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	if (list)
-		buf_puts(r->b, "\n");
-}
-
-static void
-md_pre(struct report *r, char **lines, size_t n)
-{
-	size_t		 i, run, longest = 0;
-	const char	*p;
-
-	/* A fence longer than any run of backquotes in the lines. */
-	for (i = 0; i < n; i++) {
-		for (p = lines[i], run = 0; *p != '\0'; p++) {
-			run = *p == '`' ? run + 1 : 0;
-			if (run > longest)
-				longest = run;
-		}
-	}
-	longest = longest < 3 ? 3 : longest + 1;
-	for (i = 0; i < longest; i++)
-		buf_puts(r->b, "`");
-	buf_puts(r->b, "\n");
-	for (i = 0; i < n; i++) {
-		for (p = lines[i]; *p != '\0'; p++)
-			buf_add(r->b, *p == '\n' || *p == '\r' ? " " : p, 1);
-		buf_puts(r->b, "\n");
-	}
-	for (i = 0; i < longest; i++)
-		buf_puts(r->b, "`");
-	buf_puts(r->b, "\n\n");
-}
-
-static void
-md_list_begin(struct report *r)
-{
-	(void)r;
-}
-
-static void
-md_list_item(struct report *r, const char *lead, const char *text)
-{
-	buf_puts(r->b, "- ");
-	if (lead != NULL) {
-		buf_puts(r->b, "**");
-		md_text(r->b, lead);
-		buf_puts(r->b, "**");
-		if (text != NULL)
-			buf_puts(r->b, " ");
-	}
-	if (text != NULL)
-		md_text(r->b, text);
-	buf_puts(r->b, "\n");
-}
-
-static void
-md_list_end(struct report *r)
-{
-	buf_puts(r->b, "\n");
-}
-
-static void
-md_table_begin(struct report *r, const char **head, size_t n)
-{
-	size_t	i;
-
-	buf_puts(r->b, "|");
-	for (i = 0; i < n; i++) {
-		buf_puts(r->b, " ");
-		md_text(r->b, head[i]);
-		buf_puts(r->b, " |");
-	}
-	buf_puts(r->b, "\n|");
-	for (i = 0; i < n; i++)
-		buf_puts(r->b, "---|");
-	buf_puts(r->b, "\n");
-}
-
-static void
-md_table_row(struct report *r, const char *class, const char **cells,
-    size_t n)
-{
-	size_t	i;
-
-	(void)class;
-	buf_puts(r->b, "|");
-	for (i = 0; i < n; i++) {
-		buf_puts(r->b, " ");
-		md_text(r->b, cells[i] != NULL ? cells[i] : "");
-		buf_puts(r->b, " |");
-	}
-	buf_puts(r->b, "\n");
-}
-
-static void
-md_table_end(struct report *r)
-{
-	buf_puts(r->b, "\n");
-}
-
-static const struct report_ops report_md = {
-	.begin = md_begin,
-	.end = md_end,
-	.heading = md_heading,
-	.para = md_para,
-	.block = md_block,
-	.pre = md_pre,
-	.list_begin = md_list_begin,
-	.list_item = md_list_item,
-	.list_end = md_list_end,
-	.table_begin = md_table_begin,
-	.table_row = md_table_row,
-	.table_end = md_table_end,
-};
-
-/* ---- HTML -------------------------------------------------------------- */
-
-/* Inline style: no external resource of any kind, printable. */
-static const char html_style[] =
-"body{font:15px/1.45 -apple-system,\"Segoe UI\",Helvetica,Arial,sans-serif;"
-"color:#1d2330;max-width:60em;margin:2em auto;padding:0 1.2em}\n"
-"h1{font-size:1.7em;border-bottom:3px solid #1d2330;padding-bottom:.2em}\n"
-"h2{font-size:1.3em;margin-top:2em;border-bottom:1px solid #c8ccd4}\n"
-"h3{font-size:1.1em;margin-top:1.5em}\n"
-"h4{font-size:1em;margin:1.2em 0 .3em}\n"
-"table{border-collapse:collapse;width:100%;margin:.5em 0 1em}\n"
-"th,td{border:1px solid #c8ccd4;padding:.3em .5em;text-align:left;"
-"vertical-align:top}\n"
-"th{background:#eef0f4}\n"
-"tr.pass td:first-child,tr.done td:first-child{color:#17733a}\n"
-"tr.fail td:first-child{color:#b3261e;font-weight:bold}\n"
-"tr.warn td:first-child{color:#9a6700;font-weight:bold}\n"
-"tr.error td:first-child{color:#6b3fa0}\n"
-"tr.skipped td:first-child,tr.pending td:first-child{color:#6a7280}\n"
-"pre{background:#f5f6f8;border:1px solid #dde0e6;padding:.6em;"
-"white-space:pre-wrap;word-break:break-all;font-size:.85em}\n"
-".summary{font-size:1.05em;background:#fff8e6;border-left:4px solid "
-"#d98e04;padding:.6em .9em}\n"
-"footer{margin-top:3em;color:#6a7280;font-size:.85em}\n"
-"@media print{body{margin:0;max-width:none;font-size:11pt}"
-"h2{page-break-after:avoid}h3,h4{page-break-after:avoid}"
-"table,pre{page-break-inside:avoid}"
-"pre{white-space:pre-wrap}.summary{background:none}}\n";
-
-static void
-html_begin(struct report *r, const char *title)
-{
-	buf_puts(r->b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>");
-	buf_html(r->b, title);
-	buf_puts(r->b, "</title>\n<style>\n");
-	buf_puts(r->b, html_style);
-	buf_puts(r->b, "</style>\n</head>\n<body>\n<h1>");
-	buf_html(r->b, title);
-	buf_puts(r->b, "</h1>\n");
-}
-
-static void
-html_end(struct report *r)
-{
-	buf_printf(r->b, "<footer>launchready %s</footer>\n</body>\n</html>\n",
-	    PACKAGE_VERSION);
-}
-
-static void
-html_heading(struct report *r, int level, const char *text)
-{
-	buf_printf(r->b, "<h%d>", level + 1);
-	buf_html(r->b, text);
-	buf_printf(r->b, "</h%d>\n", level + 1);
-}
-
-static void
-html_para(struct report *r, const char *text, bool emphasis)
-{
-	buf_puts(r->b, emphasis ? "<p class=\"summary\">" : "<p>");
-	buf_html(r->b, text);
-	buf_puts(r->b, "</p>\n");
-}
-
-/* Text of several lines: each line escaped, the breaks kept as <br>. */
-static void
-html_block(struct report *r, const char *text)
-{
-	const char	*p = text, *nl;
-	char		*line;
-	size_t		 end = strlen(text);
-
-	/* Trailing empty lines add nothing. */
-	while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
-		end--;
-	buf_puts(r->b, "<p class=\"block\">");
-	while (p < text + end) {
-		nl = memchr(p, '\n', (size_t)(text + end - p));
-		line = xstrndup(p, nl != NULL ? (size_t)(nl - p) :
-		    (size_t)(text + end - p));
-		if (*line != '\0' && line[strlen(line) - 1] == '\r')
-			line[strlen(line) - 1] = '\0';
-		buf_html(r->b, line);
-		free(line);
-		if (nl == NULL)
-			break;
-		buf_puts(r->b, "<br>\n");
-		p = nl + 1;
-	}
-	buf_puts(r->b, "</p>\n");
-}
-
-static void
-html_pre(struct report *r, char **lines, size_t n)
-{
-	size_t	i;
-
-	buf_puts(r->b, "<pre>");
-	for (i = 0; i < n; i++) {
-		buf_html(r->b, lines[i]);
-		buf_puts(r->b, "\n");
-	}
-	buf_puts(r->b, "</pre>\n");
-}
-
-static void
-html_list_begin(struct report *r)
-{
-	buf_puts(r->b, "<ul>\n");
-}
-
-static void
-html_list_item(struct report *r, const char *lead, const char *text)
-{
-	buf_puts(r->b, "<li>");
-	if (lead != NULL) {
-		buf_puts(r->b, "<strong>");
-		buf_html(r->b, lead);
-		buf_puts(r->b, "</strong>");
-		if (text != NULL)
-			buf_puts(r->b, " ");
-	}
-	if (text != NULL)
-		buf_html(r->b, text);
-	buf_puts(r->b, "</li>\n");
-}
-
-static void
-html_list_end(struct report *r)
-{
-	buf_puts(r->b, "</ul>\n");
-}
-
-static void
-html_table_begin(struct report *r, const char **head, size_t n)
-{
-	size_t	i;
-
-	buf_puts(r->b, "<table>\n<tr>");
-	for (i = 0; i < n; i++) {
-		buf_puts(r->b, "<th>");
-		buf_html(r->b, head[i]);
-		buf_puts(r->b, "</th>");
-	}
-	buf_puts(r->b, "</tr>\n");
-}
-
-static void
-html_table_row(struct report *r, const char *class, const char **cells,
-    size_t n)
-{
-	size_t	i;
-
-	if (class != NULL) {
-		buf_puts(r->b, "<tr class=\"");
-		buf_html(r->b, class);
-		buf_puts(r->b, "\">");
-	} else
-		buf_puts(r->b, "<tr>");
-	for (i = 0; i < n; i++) {
-		buf_puts(r->b, "<td>");
-		buf_html(r->b, cells[i] != NULL ? cells[i] : "");
-		buf_puts(r->b, "</td>");
-	}
-	buf_puts(r->b, "</tr>\n");
-}
-
-static void
-html_table_end(struct report *r)
-{
-	buf_puts(r->b, "</table>\n");
-}
-
-static const struct report_ops report_html = {
-	.begin = html_begin,
-	.end = html_end,
-	.heading = html_heading,
-	.para = html_para,
-	.block = html_block,
-	.pre = html_pre,
-	.list_begin = html_list_begin,
-	.list_item = html_list_item,
-	.list_end = html_list_end,
-	.table_begin = html_table_begin,
-	.table_row = html_table_row,
-	.table_end = html_table_end,
-};
-
 /* ---- the sections, for Markdown and HTML -------------------------------- */
 
 /* 1. Client, domain, dates, who ran the sprint. */
@@ -638,41 +166,41 @@ report_section_sprint(struct report *r)
 	char			 t[64], *domain, *v;
 	int			 hour, stage;
 
-	r->ops->heading(r, 1, _("1. The sprint"));
+	report_heading(r, 1, _("1. The sprint"));
 	r->ops->table_begin(r, head, 2);
 	row[0] = _("Client");
 	row[1] = report_or(s->client, _("not recorded"));
-	r->ops->table_row(r, NULL, row, 2);
+	r->ops->table_row(r, NULL, row, 2, 0);
 	domain = report_domain(s);
 	row[0] = _("Domain");
 	row[1] = domain;
-	r->ops->table_row(r, NULL, row, 2);
+	r->ops->table_row(r, NULL, row, 2, 0);
 	free(domain);
 	row[0] = _("Run by");
 	row[1] = report_or(s->consultant, _("not recorded"));
-	r->ops->table_row(r, NULL, row, 2);
+	r->ops->table_row(r, NULL, row, 2, 0);
 	row[0] = _("Sprint started");
 	row[1] = report_time(s->started, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2);
+	r->ops->table_row(r, NULL, row, 2, 0);
 	hour = session_hour(s, s->saved);
 	stage = checklist_stage_at(r->cl, hour);
 	v = xprintf(_("%s (hour %d of 48 · %s)"), report_time(s->saved, t,
 	    sizeof t), hour, r->cl->stages[stage - 1].name);
 	row[0] = _("Last saved");
 	row[1] = v;
-	r->ops->table_row(r, NULL, row, 2);
+	r->ops->table_row(r, NULL, row, 2, 0);
 	free(v);
 	row[0] = _("Final QA run");
 	row[1] = report_time(s->handover.final_qa, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2);
+	r->ops->table_row(r, NULL, row, 2, 0);
 	row[0] = _("Report written");
 	row[1] = report_time(r->generated, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2);
+	r->ops->table_row(r, NULL, row, 2, 0);
 	v = xprintf(_("%zu of %zu items settled (passed, done or skipped)"),
 	    r->sum.settled, r->sum.total);
 	row[0] = _("Progress");
 	row[1] = v;
-	r->ops->table_row(r, NULL, row, 2);
+	r->ops->table_row(r, NULL, row, 2, 0);
 	free(v);
 	r->ops->table_end(r);
 }
@@ -700,7 +228,7 @@ report_counts(struct report *r)
 	for (i = 0; i < nitems(head); i++)
 		cells[i] = xprintf("%zu", values[i]);
 	r->ops->table_begin(r, head, nitems(head));
-	r->ops->table_row(r, NULL, (const char **)cells, nitems(head));
+	r->ops->table_row(r, NULL, (const char **)cells, nitems(head), 0);
 	r->ops->table_end(r);
 	for (i = 0; i < nitems(head); i++)
 		free(cells[i]);
@@ -716,15 +244,15 @@ report_section_summary(struct report *r)
 	int		 sev;
 	enum status	 st;
 
-	r->ops->heading(r, 1, _("2. Launch-risk summary"));
+	report_heading(r, 1, _("2. Launch-risk summary"));
 	summary_write(r->s, r->cl, &text);
-	r->ops->para(r, text.data, true);
+	report_para(r, text.data, true);
 	buf_free(&text);
 
 	report_counts(r);
-	r->ops->heading(r, 2, _("Audit list by severity"));
+	report_heading(r, 2, _("Audit list by severity"));
 	if (r->nfindings == 0)
-		r->ops->para(r, _("No open findings."), false);
+		report_para(r, _("No open findings."), false);
 	for (sev = SEVERITY_CRITICAL; sev >= SEVERITY_NONE; sev--) {
 		for (i = 0, count = 0; i < r->nfindings; i++)
 			count += r->findings[i].severity == (enum severity)sev;
@@ -732,7 +260,7 @@ report_section_summary(struct report *r)
 			continue;
 		line = xprintf("%s (%zu)", _(report_severity_heading[sev]),
 		    count);
-		r->ops->heading(r, 3, line);
+		report_heading(r, 3, line);
 		free(line);
 		r->ops->list_begin(r);
 		for (i = 0; i < r->nfindings; i++) {
@@ -756,7 +284,7 @@ report_section_summary(struct report *r)
 	}
 	/* Errors are not findings, and never passes: listed apart. */
 	if (r->sum.status[STATUS_ERROR] > 0) {
-		r->ops->heading(r, 3, _("Could not be checked"));
+		report_heading(r, 3, _("Could not be checked"));
 		r->ops->list_begin(r);
 		for (i = 0; i < r->cl->nitems; i++) {
 			const struct item_state	*is;
@@ -789,14 +317,14 @@ report_section_changed(struct report *r)
 	size_t			 i;
 	bool			 any = false, worse = false;
 
-	r->ops->heading(r, 1, _("3. What changed during the sprint"));
+	report_heading(r, 1, _("3. What changed during the sprint"));
 	for (i = 0; i < r->cl->nitems; i++) {
 		item = &r->cl->items[i];
 		is = summary_state(r->s, item->id);
 		if (!summary_fixed(is))
 			continue;
 		if (!any) {
-			r->ops->para(r, _("These problems were found at the "
+			report_para(r, _("These problems were found at the "
 			    "first check and are fixed now:"), false);
 			r->ops->list_begin(r);
 			any = true;
@@ -818,7 +346,7 @@ report_section_changed(struct report *r)
 	if (any)
 		r->ops->list_end(r);
 	else
-		r->ops->para(r, _("Nothing that failed at the first check "
+		report_para(r, _("Nothing that failed at the first check "
 		    "passes yet."), false);
 
 	/* And the other way round, which a client must hear about too. */
@@ -830,7 +358,7 @@ report_section_changed(struct report *r)
 		    !status_is_finding(is->latest.status))
 			continue;
 		if (!worse) {
-			r->ops->para(r, _("These passed at the first check and "
+			report_para(r, _("These passed at the first check and "
 			    "fail now:"), false);
 			r->ops->list_begin(r);
 			worse = true;
@@ -889,14 +417,14 @@ report_section_stages(struct report *r)
 	char			*heading, *status_text, *notes;
 	size_t			 i, j;
 
-	r->ops->heading(r, 1, _("4. Every stage's items"));
+	report_heading(r, 1, _("4. Every stage's items"));
 	for (i = 0; i < STAGE_COUNT; i++) {
 		st = &r->cl->stages[i];
 		heading = xprintf(_("Stage %d · %s (hours %d–%d)"), st->number,
 		    st->name, st->hour_from, st->hour_to);
-		r->ops->heading(r, 2, heading);
+		report_heading(r, 2, heading);
 		free(heading);
-		r->ops->para(r, st->goal, false);
+		report_para(r, st->goal, false);
 		r->ops->table_begin(r, head, nitems(head));
 		for (j = st->first; j < st->first + st->nitems; j++) {
 			item = &r->cl->items[j];
@@ -911,7 +439,7 @@ report_section_stages(struct report *r)
 			row[3] = is != NULL && is->owner != NULL ? is->owner :
 			    "";
 			row[4] = notes;
-			r->ops->table_row(r, status_name(status), row, 5);
+			r->ops->table_row(r, status_name(status), row, 5, 0);
 			free(status_text);
 			free(notes);
 		}
@@ -928,17 +456,17 @@ report_evidence(struct report *r, const char *id)
 
 	if (is == NULL || !is->has_latest) {
 		heading = xprintf(_("%s — not checked"), report_title(r, id));
-		r->ops->heading(r, 3, heading);
+		report_heading(r, 3, heading);
 		free(heading);
 		return;
 	}
 	heading = xprintf("%s — %s", report_title(r, id),
 	    status_label(is->latest.status));
-	r->ops->heading(r, 3, heading);
+	report_heading(r, 3, heading);
 	free(heading);
 	line = xprintf(_("%s (checked %s)"), report_or(is->latest.summary,
 	    ""), report_time(is->latest.when, t, sizeof t));
-	r->ops->para(r, line, false);
+	report_para(r, line, false);
 	free(line);
 	if (is->latest.nevidence > 0)
 		r->ops->pre(r, is->latest.evidence, is->latest.nevidence);
@@ -946,7 +474,7 @@ report_evidence(struct report *r, const char *id)
 		line = xprintf(ngettext("(%zu more line not kept)",
 		    "(%zu more lines not kept)", is->latest.dropped),
 		    is->latest.dropped);
-		r->ops->para(r, line, false);
+		report_para(r, line, false);
 		free(line);
 	}
 }
@@ -955,7 +483,7 @@ report_evidence(struct report *r, const char *id)
  * Whether item is a manual item that helps confirm one of g's checks (its
  * hint names one), or for the monitoring group, of the monitoring stage.
  */
-static bool
+bool
 report_related(const struct item *item, const struct report_group *g)
 {
 	size_t	i;
@@ -999,7 +527,8 @@ report_related_items(struct report *r, const struct report_group *g)
 		row[2] = is != NULL && is->owner != NULL ? is->owner :
 		    _("no owner yet");
 		row[3] = notes;
-		r->ops->table_row(r, status_name(summary_status(is)), row, 4);
+		r->ops->table_row(r, status_name(summary_status(is)), row, 4,
+		    0);
 		free(status_text);
 		free(notes);
 	}
@@ -1013,7 +542,7 @@ report_group(struct report *r, const struct report_group *g)
 {
 	size_t	i;
 
-	r->ops->heading(r, 2, _(g->heading));
+	report_heading(r, 2, _(g->heading));
 	for (i = 0; g->checks[i] != NULL; i++)
 		report_evidence(r, g->checks[i]);
 	report_related_items(r, g);
@@ -1023,7 +552,7 @@ report_group(struct report *r, const struct report_group *g)
 static void
 report_section_maps(struct report *r)
 {
-	r->ops->heading(r, 1, _("5. DNS, redirects and certificates"));
+	report_heading(r, 1, _("5. DNS, redirects and certificates"));
 	report_group(r, &report_dns);
 	report_group(r, &report_redirects);
 	report_group(r, &report_certificates);
@@ -1033,8 +562,8 @@ report_section_maps(struct report *r)
 static void
 report_section_secrets(struct report *r)
 {
-	r->ops->heading(r, 1, _("6. Secrets and environment variables"));
-	r->ops->para(r, _("Secret values are never written here: each "
+	report_heading(r, 1, _("6. Secrets and environment variables"));
+	report_para(r, _("Secret values are never written here: each "
 	    "finding shows its rule, file and line, a redacted prefix and a "
 	    "fingerprint. Environment variables are listed by name only."),
 	    false);
@@ -1047,11 +576,11 @@ static void
 report_text(struct report *r, const char *heading, const char *text,
     const char *empty)
 {
-	r->ops->heading(r, 2, heading);
+	report_heading(r, 2, heading);
 	if (text != NULL && *text != '\0')
 		r->ops->block(r, text);
 	else
-		r->ops->para(r, empty, false);
+		report_para(r, empty, false);
 }
 
 /* 7. Access list, deploy steps, rollback, monitoring. */
@@ -1065,11 +594,11 @@ report_section_access(struct report *r)
 	const char		*row[4];
 	size_t			 i;
 
-	r->ops->heading(r, 1, _("7. Access, deploy, rollback and "
+	report_heading(r, 1, _("7. Access, deploy, rollback and "
 	    "monitoring"));
-	r->ops->heading(r, 2, _("Access list"));
+	report_heading(r, 2, _("Access list"));
 	if (h->naccess == 0)
-		r->ops->para(r, _("No access recorded yet."), false);
+		report_para(r, _("No access recorded yet."), false);
 	else {
 		r->ops->table_begin(r, head, nitems(head));
 		for (i = 0; i < h->naccess; i++) {
@@ -1078,7 +607,7 @@ report_section_access(struct report *r)
 			row[2] = report_or(h->access[i].owner,
 			    _("no owner yet"));
 			row[3] = report_or(h->access[i].where, "");
-			r->ops->table_row(r, NULL, row, 4);
+			r->ops->table_row(r, NULL, row, 4, 0);
 		}
 		r->ops->table_end(r);
 	}
@@ -1100,7 +629,7 @@ report_section_risks(struct report *r)
 	size_t	 i;
 	bool	 any = false;
 
-	r->ops->heading(r, 1, _("8. Open risks that can wait until after "
+	report_heading(r, 1, _("8. Open risks that can wait until after "
 	    "launch"));
 	report_text(r, _("Accepted by the team"), r->s->handover.open_risks,
 	    _("None recorded."));
@@ -1110,7 +639,7 @@ report_section_risks(struct report *r)
 		if (f->severity >= SEVERITY_HIGH)
 			continue;
 		if (!any) {
-			r->ops->heading(r, 2, _("Lesser findings still open"));
+			report_heading(r, 2, _("Lesser findings still open"));
 			r->ops->list_begin(r);
 			any = true;
 		}
@@ -1124,9 +653,9 @@ report_section_risks(struct report *r)
 		r->ops->list_end(r);
 }
 
-/* Writes Markdown or HTML. */
-static void
-report_document(struct report *r)
+/* Walks the handover through r->ops (Markdown, HTML). */
+int
+report_walk_handover(struct report *r, char **err)
 {
 	char	*title, *domain;
 
@@ -1148,358 +677,186 @@ report_document(struct report *r)
 	report_section_access(r);
 	report_section_risks(r);
 	r->ops->end(r);
+	(void)err;
+	return 0;
 }
 
-/* ---- JSON -------------------------------------------------------------- */
+/* ---- an audit's results ------------------------------------------------- */
 
-/* "key": "value" or null. */
-static void
-json_member(struct buf *b, const char *key, const char *value)
+int
+report_audit_stage(const struct report *r, const char *id)
 {
-	buf_json(b, key);
-	buf_puts(b, ": ");
-	if (value != NULL)
-		buf_json(b, value);
-	else
-		buf_puts(b, "null");
+	const struct item	*item = checklist_item(r->cl, id);
+
+	return item != NULL ? item->stage : 0;
 }
 
-/* "key": "2026-..." or null for 0. */
-static void
-json_time(struct buf *b, const char *key, time_t t)
+const char *
+report_audit_fix(const struct report *r, const struct check_run *run)
 {
-	json_member(b, key, t != 0 ? time_iso(t) : NULL);
+	const struct item	*item;
+
+	if (run->result.fix != NULL)
+		return run->result.fix;
+	item = checklist_item(r->cl, run->def->id);
+	return item != NULL ? item->fix : "";
 }
 
-static void
-json_strings(struct buf *b, char **v, size_t n)
+bool
+report_audit_show_fix(const struct check_run *run)
+{
+	return status_is_finding(run->result.status);
+}
+
+void
+report_audit_count(const struct report *r, size_t counts[STATUS_COUNT])
 {
 	size_t	i;
 
-	buf_puts(b, "[");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_puts(b, ", ");
-		buf_json(b, v[i]);
-	}
-	buf_puts(b, "]");
+	memset(counts, 0, STATUS_COUNT * sizeof counts[0]);
+	for (i = 0; i < r->audit->nruns; i++)
+		counts[r->audit->runs[i]->result.status]++;
 }
 
-static void
-json_result(struct buf *b, const char *key, const struct result *res,
-    bool has)
+/*
+ * Walks an audit's results through r->ops: the counts, one table row per
+ * check, then a section for each finding or check with evidence.
+ */
+int
+report_walk_audit(struct report *r, char **err)
 {
-	buf_json(b, key);
-	buf_puts(b, ": ");
-	if (!has) {
-		buf_puts(b, "null");
-		return;
+	const struct audit_results	*a = r->audit;
+	const char			*head[] = { _("Status"),
+					    _("Severity"), _("Check"),
+					    _("Summary") }, *row[4];
+	size_t				 i, counts[STATUS_COUNT];
+	char				*line;
+
+	line = xprintf(_("Audit of %s"), a->opt->domain_unicode);
+	r->ops->begin(r, line);
+	free(line);
+	line = xprintf(_("launchready %s, %s to %s."), PACKAGE_VERSION,
+	    time_iso(a->started), time_iso(a->finished));
+	report_para(r, line, false);
+	free(line);
+	report_audit_count(r, counts);
+	line = xprintf(_("%zu checks: %zu pass, %zu warn, %zu fail, %zu could "
+	    "not decide."), a->nruns, counts[STATUS_PASS],
+	    counts[STATUS_WARN], counts[STATUS_FAIL], counts[STATUS_ERROR]);
+	report_para(r, line, false);
+	free(line);
+	r->ops->table_begin(r, head, nitems(head));
+	for (i = 0; i < a->nruns; i++) {
+		const struct result *res = &a->runs[i]->result;
+
+		row[0] = status_name(res->status);
+		row[1] = res->severity != SEVERITY_NONE ?
+		    severity_name(res->severity) : "";
+		row[2] = a->runs[i]->def->id;
+		row[3] = res->summary != NULL ? res->summary : "";
+		r->ops->table_row(r, NULL, row, 4, 1u << 2);
 	}
-	buf_puts(b, "{");
-	json_member(b, "status", status_name(res->status));
-	buf_puts(b, ", ");
-	json_member(b, "severity", severity_name(res->severity));
-	buf_puts(b, ", ");
-	json_member(b, "summary", res->summary);
-	buf_puts(b, ", \"evidence\": ");
-	json_strings(b, res->evidence, res->nevidence);
-	buf_printf(b, ", \"evidence_dropped\": %zu, ", res->dropped);
-	json_member(b, "fix", res->fix);
-	buf_printf(b, ", \"duration_ms\": %u, ", res->duration_ms);
-	json_time(b, "checked", res->when);
-	buf_puts(b, "}");
-}
+	r->ops->table_end(r);
+	for (i = 0; i < a->nruns; i++) {
+		const struct check_run	*run = a->runs[i];
+		const struct result	*res = &run->result;
 
-/* One item of the checklist with its state. */
-static void
-json_item(struct report *r, const struct item *item, const char *indent)
-{
-	const struct item_state	*is = summary_state(r->s, item->id);
-	struct buf		*b = r->b;
-	enum status		 st = summary_status(is);
-
-	buf_printf(b, "%s{", indent);
-	json_member(b, "id", item->id);
-	buf_puts(b, ", ");
-	json_member(b, "kind", item->check != NULL ? "check" : "manual");
-	buf_printf(b, ", \"stage\": %d, ", item->stage);
-	json_member(b, "title", item->title);
-	buf_puts(b, ", ");
-	json_member(b, "status", status_name(st));
-	buf_puts(b, ", ");
-	json_member(b, "severity", severity_name(status_is_finding(st) ?
-	    summary_severity(item, is) : item->severity));
-	buf_puts(b, ", ");
-	json_member(b, "owner", is != NULL ? is->owner : NULL);
-	buf_puts(b, ", ");
-	json_member(b, "note", is != NULL ? is->note : NULL);
-	buf_puts(b, ", ");
-	json_member(b, "skip_reason", is != NULL && st == STATUS_SKIPPED ?
-	    is->skip_reason : NULL);
-	buf_puts(b, ", ");
-	json_time(b, "marked", is != NULL ? is->marked : 0);
-	buf_printf(b, ", \"fixed_during_sprint\": %s,\n%s ",
-	    summary_fixed(is) ? "true" : "false", indent);
-	json_result(b, "first", is != NULL ? &is->first : NULL,
-	    is != NULL && is->has_first);
-	buf_printf(b, ",\n%s ", indent);
-	json_result(b, "latest", is != NULL ? &is->latest : NULL,
-	    is != NULL && is->has_latest);
-	buf_puts(b, "}");
-}
-
-/* A group of checks' latest evidence, with the related manual items. */
-static void
-json_group(struct report *r, const struct report_group *g)
-{
-	const struct item_state	*is;
-	struct buf		*b = r->b;
-	size_t			 i, n = 0;
-
-	buf_printf(b, ",\n \"%s\": {\"checks\": [", g->key);
-	for (i = 0; g->checks[i] != NULL; i++) {
-		is = summary_state(r->s, g->checks[i]);
-		buf_puts(b, i > 0 ? ",\n  {" : "\n  {");
-		json_member(b, "id", g->checks[i]);
-		buf_puts(b, ", ");
-		json_member(b, "title", report_title(r, g->checks[i]));
-		buf_printf(b, ", \"checked\": %s, ", is != NULL &&
-		    is->has_latest ? "true" : "false");
-		json_member(b, "status", status_name(summary_status(is)));
-		buf_puts(b, ", ");
-		json_member(b, "summary", is != NULL && is->has_latest ?
-		    is->latest.summary : NULL);
-		buf_puts(b, ", \"evidence\": ");
-		if (is != NULL && is->has_latest)
-			json_strings(b, is->latest.evidence,
-			    is->latest.nevidence);
-		else
-			buf_puts(b, "[]");
-		buf_puts(b, ", ");
-		json_time(b, "checked_at", is != NULL && is->has_latest ?
-		    is->latest.when : 0);
-		buf_puts(b, "}");
-	}
-	buf_puts(b, "],\n  \"confirmed_by\": [");
-	for (i = 0; i < r->cl->nitems; i++) {
-		if (!report_related(&r->cl->items[i], g))
+		if (!status_is_finding(res->status) && res->nevidence == 0)
 			continue;
-		buf_puts(b, n++ > 0 ? ",\n" : "\n");
-		json_item(r, &r->cl->items[i], "   ");
-	}
-	buf_puts(b, "]}");
-}
-
-static void
-report_json(struct report *r)
-{
-	const struct session	*s = r->s;
-	const struct handover	*h = &s->handover;
-	struct buf		*b = r->b, text = { 0 };
-	struct finding		 blockers[5];
-	size_t			 i, j, n;
-	int			 sev, hour;
-
-	buf_puts(b, "{\"tool\": \"launchready\", ");
-	json_member(b, "version", PACKAGE_VERSION);
-	buf_puts(b, ", \"report\": \"handover\", \"format\": 1, ");
-	json_time(b, "generated", r->generated);
-
-	/* 1. The sprint. */
-	buf_puts(b, ",\n \"sprint\": {");
-	json_member(b, "session", s->name);
-	buf_puts(b, ", ");
-	json_member(b, "client", s->client);
-	buf_puts(b, ", ");
-	json_member(b, "consultant", s->consultant);
-	buf_puts(b, ", ");
-	json_member(b, "domain", s->opt.domain);
-	buf_puts(b, ", ");
-	json_member(b, "domain_unicode", s->opt.domain_unicode);
-	buf_puts(b, ",\n  ");
-	json_time(b, "created", s->created);
-	buf_puts(b, ", ");
-	json_time(b, "started", s->started);
-	buf_puts(b, ", ");
-	json_time(b, "saved", s->saved);
-	buf_puts(b, ", ");
-	json_time(b, "final_qa", h->final_qa);
-	hour = session_hour(s, s->saved);
-	buf_printf(b, ", \"hour_at_save\": %d, \"stage_at_save\": %d}", hour,
-	    checklist_stage_at(r->cl, hour));
-
-	/* 2. The summary and the audit list. */
-	summary_write(s, r->cl, &text);
-	buf_puts(b, ",\n \"summary\": {");
-	json_member(b, "verdict", summary_verdict(&r->sum));
-	buf_puts(b, ", ");
-	json_member(b, "text", text.data);
-	buf_free(&text);
-	buf_printf(b, ",\n  \"settled\": %zu, \"total\": %zu, \"fixed\": %zu, "
-	    "\"manual_open\": %zu, \"not_run\": %zu,\n  \"findings\": {",
-	    r->sum.settled, r->sum.total, r->sum.fixed, r->sum.manual_open,
-	    r->sum.not_run);
-	for (sev = SEVERITY_CRITICAL, n = 0; sev >= SEVERITY_INFO; sev--)
-		buf_printf(b, "%s\"%s\": %zu", n++ > 0 ? ", " : "",
-		    severity_name(sev), r->sum.findings[sev]);
-	buf_puts(b, "}, \"statuses\": {");
-	for (i = 0; i < STATUS_COUNT; i++)
-		buf_printf(b, "%s\"%s\": %zu", i > 0 ? ", " : "",
-		    status_name(i), r->sum.status[i]);
-	buf_puts(b, "},\n  \"blockers\": [");
-	n = summary_blockers(s, r->cl, blockers, nitems(blockers));
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_puts(b, ", ");
-		buf_json(b, blockers[i].item->id);
-	}
-	buf_puts(b, "]},\n \"findings\": [");
-	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
-
-		buf_puts(b, i > 0 ? ",\n  {" : "\n  {");
-		json_member(b, "id", f->item->id);
-		buf_printf(b, ", \"stage\": %d, ", f->item->stage);
-		json_member(b, "title", f->item->title);
-		buf_puts(b, ", ");
-		json_member(b, "status", status_name(f->state->status));
-		buf_puts(b, ", ");
-		json_member(b, "severity", severity_name(f->severity));
-		buf_puts(b, ", ");
-		json_member(b, "summary", f->state->has_latest ?
-		    f->state->latest.summary : NULL);
-		buf_puts(b, ", ");
-		json_member(b, "fix", f->state->has_latest &&
-		    f->state->latest.fix != NULL ? f->state->latest.fix :
-		    f->item->fix);
-		buf_puts(b, "}");
-	}
-
-	/* Errors are no findings and never passes. */
-	buf_puts(b, "],\n \"could_not_check\": [");
-	for (i = 0, n = 0; i < r->cl->nitems; i++) {
-		const struct item_state *is;
-
-		is = summary_state(s, r->cl->items[i].id);
-		if (summary_status(is) != STATUS_ERROR)
-			continue;
-		buf_puts(b, n++ > 0 ? ",\n  {" : "\n  {");
-		json_member(b, "id", r->cl->items[i].id);
-		buf_puts(b, ", ");
-		json_member(b, "title", r->cl->items[i].title);
-		buf_puts(b, ", ");
-		json_member(b, "summary", is->has_latest ?
-		    is->latest.summary : NULL);
-		buf_puts(b, "}");
-	}
-
-	/* 3. What changed. */
-	buf_puts(b, "],\n \"changed\": [");
-	for (i = 0, n = 0; i < r->cl->nitems; i++) {
-		const struct item_state *is;
-
-		is = summary_state(s, r->cl->items[i].id);
-		if (!summary_fixed(is))
-			continue;
-		buf_puts(b, n++ > 0 ? ",\n  {" : "\n  {");
-		json_member(b, "id", r->cl->items[i].id);
-		buf_puts(b, ", ");
-		json_member(b, "title", r->cl->items[i].title);
-		buf_puts(b, ", ");
-		json_member(b, "was", is->first.summary);
-		buf_puts(b, ", ");
-		json_member(b, "was_status", status_name(is->first.status));
-		buf_puts(b, ", ");
-		json_time(b, "was_checked", is->first.when);
-		buf_puts(b, ", ");
-		json_member(b, "now", is->latest.summary);
-		buf_puts(b, ", ");
-		json_time(b, "now_checked", is->latest.when);
-		buf_puts(b, "}");
-	}
-
-	/* 4. Every stage's items. */
-	buf_puts(b, "],\n \"stages\": [");
-	for (i = 0; i < STAGE_COUNT; i++) {
-		const struct stage *st = &r->cl->stages[i];
-
-		buf_printf(b, "%s\n  {\"number\": %d, ", i > 0 ? "," : "",
-		    st->number);
-		json_member(b, "name", st->name);
-		buf_printf(b, ", \"hours\": [%d, %d], ", st->hour_from,
-		    st->hour_to);
-		json_member(b, "goal", st->goal);
-		buf_puts(b, ", \"items\": [");
-		for (j = st->first; j < st->first + st->nitems; j++) {
-			buf_puts(b, j > st->first ? ",\n" : "\n");
-			json_item(r, &r->cl->items[j], "   ");
+		r->ops->heading_begin(r, 1);
+		r->ops->text(r, report_title(r, run->def->id));
+		r->ops->text(r, " (");
+		r->ops->code(r, run->def->id);
+		r->ops->text(r, ")");
+		r->ops->heading_end(r, 1);
+		r->ops->para_begin(r, false);
+		r->ops->strong(r, status_name(res->status));
+		if (res->severity != SEVERITY_NONE) {
+			r->ops->text(r, ", ");
+			r->ops->text(r, severity_name(res->severity));
 		}
-		buf_puts(b, "]}");
+		r->ops->text(r, ": ");
+		r->ops->text(r, res->summary != NULL ? res->summary : "");
+		r->ops->para_end(r, false);
+		if (res->nevidence > 0)
+			r->ops->pre(r, res->evidence, res->nevidence);
+		if (report_audit_show_fix(run)) {
+			line = xprintf(_("Fix: %s"), report_audit_fix(r, run));
+			report_para(r, line, false);
+			free(line);
+		}
 	}
-	buf_puts(b, "]");
+	r->ops->end(r);
+	(void)err;
+	return 0;
+}
 
-	/* 5 and 6. Maps, certificates, secrets, environment. */
-	json_group(r, &report_dns);
-	json_group(r, &report_redirects);
-	json_group(r, &report_certificates);
-	json_group(r, &report_secrets);
-	json_group(r, &report_environment);
-	json_group(r, &report_monitoring);
+/* ---- the front door ----------------------------------------------------- */
 
-	/* 7 and 8. The handover data. */
-	buf_puts(b, ",\n \"access\": [");
-	for (i = 0; i < h->naccess; i++) {
-		buf_puts(b, i > 0 ? ",\n  {" : "\n  {");
-		json_member(b, "account", h->access[i].account);
-		buf_puts(b, ", ");
-		json_member(b, "provider", h->access[i].provider);
-		buf_puts(b, ", ");
-		json_member(b, "owner", h->access[i].owner);
-		buf_puts(b, ", ");
-		json_member(b, "where", h->access[i].where);
-		buf_puts(b, "}");
+void
+report_heading(struct report *r, int level, const char *text)
+{
+	r->ops->heading_begin(r, level);
+	r->ops->text(r, text);
+	r->ops->heading_end(r, level);
+}
+
+void
+report_para(struct report *r, const char *text, bool emphasis)
+{
+	r->ops->para_begin(r, emphasis);
+	r->ops->text(r, text);
+	r->ops->para_end(r, emphasis);
+}
+
+/* The backend of format, or NULL. */
+static const struct report_backend *
+report_backend(enum format format)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(report_backends); i++) {
+		if (report_backends[i]->format == format)
+			return report_backends[i];
 	}
-	buf_puts(b, "],\n ");
-	json_member(b, "deploy_steps", h->deploy_steps);
-	buf_puts(b, ",\n ");
-	json_member(b, "rollback", h->rollback);
-	buf_puts(b, ",\n ");
-	json_member(b, "monitoring", h->monitoring);
-	buf_puts(b, ",\n ");
-	json_member(b, "open_risks", h->open_risks);
-	buf_puts(b, "}\n");
+	return NULL;
 }
 
 int
 report_render(const struct session *s, const struct checklist *cl,
     enum format format, struct buf *b, char **err)
 {
-	struct report	r = { .s = s, .cl = cl, .b = b };
-	int		rc = 0;
+	const struct report_backend	*be = report_backend(format);
+	struct report			 r = { .s = s, .cl = cl, .b = b };
+	int				 rc;
 
 	buf_puts(b, "");
+	if (be == NULL || be->handover == NULL)
+		return set_error(err, _("a report is written as md, html or "
+		    "json"));
+	r.ops = be->ops;
 	r.generated = report_now();
 	summary_count(s, cl, &r.sum);
 	r.nfindings = summary_findings(s, cl, &r.findings);
-	switch (format) {
-	case FORMAT_MD:
-		r.ops = &report_md;
-		report_document(&r);
-		break;
-	case FORMAT_HTML:
-		r.ops = &report_html;
-		report_document(&r);
-		break;
-	case FORMAT_JSON:
-		report_json(&r);
-		break;
-	default:
-		rc = set_error(err, _("a report is written as md, html or "
-		    "json"));
-		break;
-	}
+	rc = be->handover(&r, err);
 	free(r.findings);
 	return rc;
+}
+
+int
+report_audit(const struct audit_results *a, enum format format,
+    struct buf *b, char **err)
+{
+	const struct report_backend	*be = report_backend(format);
+	struct report			 r = { .audit = a, .cl = a->cl, .b = b };
+
+	buf_puts(b, "");
+	if (be == NULL || be->audit == NULL)
+		return set_error(err, _("audit results are written as text, "
+		    "json, md or sarif"));
+	r.ops = be->ops;
+	r.generated = a->finished;
+	return be->audit(&r, err);
 }
 
 int

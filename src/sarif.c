@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "secrets.h"
+#include "report.h"
 
 /* Appends path as a relative URI reference, percent-encoded. */
 static void
@@ -172,3 +173,17 @@ sarif_write(struct buf *b, struct check_run **runs, size_t nruns,
 	strlist_clear(&titles);
 	return 0;
 }
+
+/* The SARIF backend: audit results only. */
+static int
+sarif_audit(struct report *r, char **err)
+{
+	return sarif_write(r->b, r->audit->runs, r->audit->nruns,
+	    r->audit->opt, err);
+}
+
+const struct report_backend report_sarif_backend = {
+	.name = "sarif",
+	.format = FORMAT_SARIF,
+	.audit = sarif_audit,
+};

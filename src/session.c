@@ -405,99 +405,6 @@ session_build(const struct session *s, config_t *cfg, time_t saved)
 	session_put_time(g, "final_qa", s->handover.final_qa);
 }
 
-/* Flushes a directory's entries to disk (after a rename). */
-static void
-session_sync_dir(const char *dir)
-{
-	int	fd;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return;
-	fsync(fd);
-	close(fd);
-}
-
-int
-session_write_atomic(const char *path, const void *data, size_t len,
-    bool no_clobber, bool keep_backup, char **err)
-{
-	char		*tmp, *dir, *bak, *baktmp;
-	const char	*p = data;
-	int		 fd, saved_errno;
-	ssize_t		 n;
-
-	dir = session_dirname(path);
-	tmp = xprintf("%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1) {
-		set_error(err, _("cannot save %s: %s"), path, strerror(errno));
-		goto fail;
-	}
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = ENOSPC;
-			goto fail_write;
-		}
-		p += n;
-		len -= n;
-	}
-	if (fsync(fd) == -1)
-		goto fail_write;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail_write;
-	}
-	fd = -1;
-
-	/* Keep the current file as the backup (atomically replaced). */
-	if (keep_backup && session_exists(path)) {
-		bak = xprintf("%s.bak", path);
-		baktmp = xprintf("%s.bak.tmp.%ld", path, (long)getpid());
-		unlink(baktmp);
-		if (link(path, baktmp) == 0 && rename(baktmp, bak) == -1)
-			unlink(baktmp);
-		free(baktmp);
-		free(bak);
-	}
-	if (no_clobber) {
-		/* A first save never replaces a file someone else made. */
-		if (link(tmp, path) == -1) {
-			if (errno == EEXIST)
-				set_error(err, _("cannot save %s: a file of "
-				    "that name appeared; it is left as it is"),
-				    path);
-			else
-				set_error(err, _("cannot save %s: %s"), path,
-				    strerror(errno));
-			goto fail;
-		}
-		unlink(tmp);
-	} else if (rename(tmp, path) == -1) {
-		set_error(err, _("cannot save %s: %s"), path, strerror(errno));
-		goto fail;
-	}
-	session_sync_dir(dir);
-	free(tmp);
-	free(dir);
-	return 0;
-
-fail_write:
-	saved_errno = errno;
-	set_error(err, _("cannot save %s: %s"), path, strerror(saved_errno));
-fail:
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	free(dir);
-	return -1;
-}
-
 int
 session_save(struct session *s, char **err)
 {
@@ -526,7 +433,7 @@ session_save(struct session *s, char **err)
 		fatal("open_memstream: %s", strerror(errno));
 	config_destroy(&cfg);
 
-	rc = session_write_atomic(s->path, data, len, s->saved == 0, true, err);
+	rc = file_write_atomic(s->path, data, len, s->saved == 0, true, err);
 	free(data);
 	if (rc == 0)
 		s->saved = now;

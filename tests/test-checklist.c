@@ -132,15 +132,16 @@ test_real_registry(void **state)
 	struct checklist	*cl = load_real();
 	size_t			 i, j, n, checks = 0;
 
-	for (i = 0; check_ids[i] != NULL; i++) {
+	for (i = 0; i < check_count(); i++) {
 		n = 0;
 		for (j = 0; j < cl->nitems; j++) {
 			if (cl->items[j].check != NULL &&
-			    strcmp(cl->items[j].check, check_ids[i]) == 0)
+			    strcmp(cl->items[j].check, check_at(i)->id) == 0)
 				n++;
 		}
 		if (n != 1)
-			fail_msg("check %s is on %zu items", check_ids[i], n);
+			fail_msg("check %s is on %zu items", check_at(i)->id,
+			    n);
 	}
 	for (j = 0; j < cl->nitems; j++) {
 		if (cl->items[j].check != NULL)

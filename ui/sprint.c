@@ -374,8 +374,8 @@ sprint_export(struct sprint *sp, enum format format, char **err)
 	const char	*ext = format == FORMAT_HTML ? "html" :
 			    format == FORMAT_JSON ? "json" : "md";
 	char		*base, *path, *werr = NULL;
+	struct buf	 b = { 0 };
 	size_t		 len;
-	FILE		*f;
 
 	base = xstrdup(sp->s->path);
 	len = strlen(base);
@@ -383,23 +383,15 @@ sprint_export(struct sprint *sp, enum format format, char **err)
 		base[len - 4] = '\0';
 	path = xprintf("%s-handover.%s", base, ext);
 	free(base);
-	if ((f = fopen(path, "w")) == NULL) {
-		set_error(err, "%s: %s", path, strerror(errno));
-		free(path);
-		return NULL;
-	}
-	if (report_write(sp->s, sp->cl, format, f, &werr) == -1) {
-		fclose(f);
-		set_error(err, "%s: %s", path, werr != NULL ? werr : "?");
+	if (report_render(sp->s, sp->cl, format, &b, &werr) == -1 ||
+	    file_write_atomic(path, b.data, b.len, false, false, &werr) == -1) {
+		set_error(err, "%s", werr != NULL ? werr : "?");
 		free(werr);
+		buf_free(&b);
 		free(path);
 		return NULL;
 	}
-	if (fclose(f) == EOF) {
-		set_error(err, "%s: %s", path, strerror(errno));
-		free(path);
-		return NULL;
-	}
+	buf_free(&b);
 	return path;
 }
 
