@@ -358,20 +358,220 @@ struct check_mail_tlsa_wait {
 	size_t			 index;
 };
 
+/* The TLSA answer of one MX host came. */
+static void
+check_mail_tlsa_got(void *arg, enum resolve_status status,
+    const unsigned char *abuf, int alen)
+{
+	struct check_mail_tlsa_wait	*w = arg;
+	struct check_mail		*cm = w->cm;
+	struct check_mail_tlsa		*t;
+	struct dnsmsg			 m;
+	char				*err = NULL;
+	size_t				 i;
+
+	if (cm == NULL) {
+		free(w);
+		return;
+	}
+	t = &cm->tlsa[w->index];
+	t->wait = NULL;
+	free(w);
+	t->status = status;
+	t->done = true;
+	if (status == RESOLVE_OK && abuf != NULL) {
+		if (dnsmsg_parse(&m, abuf, (size_t)alen, &err) != 0) {
+			t->status = RESOLVE_BADRESP;
+			free(err);
+		} else {
+			t->ad = m.ad;
+			t->rr = xcalloc(m.nan + 1, sizeof *t->rr);
+			for (i = 0; i < m.nan; i++) {
+				if (m.an[i].type != DNS_T_TLSA)
+					continue;
+				if (dane_tlsa_parse(&t->rr[t->nrr],
+				    m.an[i].text, &err) == 0)
+					t->nrr++;
+				else {
+					strlist_add(&t->bad, err);
+					free(err);
+					err = NULL;
+				}
+			}
+			if (t->nrr == 0 && t->bad.n == 0)
+				t->status = RESOLVE_NODATA;
+			dnsmsg_free(&m);
+		}
+	}
+	cm->pending--;
+	check_mail_settle(cm);
+}
+
 static void
 check_mail_tlsa_want(struct check_mail *cm, size_t i)
 {
-	(void)cm;
-	(void)i;
+	struct check_mail_tlsa_wait	*w = xcalloc(1, sizeof *w);
+	char				*name;
+
+	w->cm = cm;
+	w->index = i;
+	cm->tlsa[i].wait = w;
+	name = xprintf("_25._tcp.%s", cm->mx.v[i]);
+	resolver_query_ad(cm->audit->resolver, name, DNS_T_TLSA,
+	    check_mail_tlsa_got, w);
+	free(name);
 }
 
 static void
 check_mail_tlsa_cancel(struct check_mail *cm)
 {
-	(void)cm;
+	size_t	i;
+
+	if (cm->tlsa == NULL)
+		return;
+	for (i = 0; i < cm->mx.n; i++) {
+		if (cm->tlsa[i].wait != NULL) {
+			cm->tlsa[i].wait->cm = NULL;
+			cm->tlsa[i].wait = NULL;
+		}
+	}
 }
+
+/* Judges one MX host's TLSA records against its certificate. */
+static void
+check_mail_dane_host(struct check_mail *cm, size_t i, size_t *with)
+{
+	struct result		*r = &cm->run->result;
+	struct check_mail_tlsa	*t = &cm->tlsa[i];
+	const struct smtp_probe	*p = cm->probes[i];
+	const char		*mx = cm->mx.v[i], *what;
+	size_t			 j, matched = 0, usable = 0;
+	char			*text;
+
+	if (check_dns_undecided(t->status)) {
+		result_evidence(r, _("_25._tcp.%s: TLSA lookup: %s"), mx,
+		    resolve_status_text(t->status));
+		result_raise(r, STATUS_ERROR, SEVERITY_NONE,
+		    _("could not look up the TLSA records of %s: %s (a "
+		    "validating resolver also says SERVFAIL when the "
+		    "signatures do not verify)"), mx,
+		    resolve_status_text(t->status));
+		return;
+	}
+	if (t->nrr == 0 && t->bad.n == 0) {
+		result_evidence(r, _("_25._tcp.%s: no TLSA records (%s)"), mx,
+		    resolve_status_text(t->status));
+		return;
+	}
+	(*with)++;
+	result_evidence(r, t->ad ? _("_25._tcp.%s: DNSSEC: validated (the "
+	    "resolver set the AD bit)") : _("_25._tcp.%s: DNSSEC: not "
+	    "validated (the resolver did not set the AD bit)"), mx);
+	for (j = 0; j < t->bad.n; j++)
+		result_evidence(r, "_25._tcp.%s: %s", mx, t->bad.v[j]);
+	for (j = 0; j < t->nrr; j++) {
+		enum dane_match dm = DANE_UNUSABLE;
+
+		text = dane_tlsa_text(&t->rr[j]);
+		if (p->state == SMTP_TLS)
+			dm = dane_match(&t->rr[j], p->chain, p->chain_ok,
+			    &what);
+		else
+			what = _("no certificate to compare");
+		if (t->rr[j].usage <= 3 && t->rr[j].selector <= 1 &&
+		    t->rr[j].mtype <= 2)
+			usable++;
+		if (dm == DANE_MATCH)
+			matched++;
+		result_evidence(r, "_25._tcp.%s TLSA %s (%s): %s", mx, text,
+		    dane_usage_name(t->rr[j].usage), what);
+		free(text);
+	}
+	if (p->state != SMTP_TLS && p->state != SMTP_NO_STARTTLS &&
+	    p->state != SMTP_STARTTLS_REFUSED && p->state != SMTP_HANDSHAKE) {
+		result_evidence(r, _("%s: could not be checked: %s"), mx,
+		    p->reason);
+		result_raise(r, STATUS_ERROR, SEVERITY_NONE,
+		    _("%s could not be checked: %s"), mx, p->reason);
+		return;
+	}
+	if (!t->ad) {
+		result_raise(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("%s has TLSA records without DNSSEC: senders ignore "
+		    "them, so DANE does not protect its mail"), mx);
+		result_set_fix(r, _("Sign the zone of %s with DNSSEC (and "
+		    "publish the DS at the registrar), or remove the TLSA "
+		    "records that no sender can trust."), mx);
+		return;
+	}
+	if (p->state != SMTP_TLS) {
+		result_evidence(r, "%s: %s", mx, p->reason);
+		result_raise(r, STATUS_FAIL, SEVERITY_HIGH,
+		    _("%s publishes TLSA records but offers no working "
+		    "STARTTLS: DANE senders will not deliver to it (%s)"), mx,
+		    p->reason);
+		result_set_fix(r, _("Turn STARTTLS on for %s with the "
+		    "certificate the TLSA records name, or remove the TLSA "
+		    "records until it is on."), mx);
+		return;
+	}
+	if (matched > 0)
+		return;
+	if (usable == 0) {
+		result_raise(r, STATUS_WARN, SEVERITY_MEDIUM,
+		    _("no TLSA record of %s is usable (unknown usage, "
+		    "selector or matching type): senders fall back to "
+		    "unauthenticated TLS"), mx);
+		return;
+	}
+	result_raise(r, STATUS_FAIL, SEVERITY_HIGH,
+	    _("the TLSA records of %s do not match the certificate it "
+	    "presents: DANE senders will not deliver mail to it"), mx);
+	result_set_fix(r, _("Publish a TLSA record for the certificate %s "
+	    "serves now (for a key kept across renewals: 3 1 1 and the "
+	    "SHA-256 of its public key: openssl x509 -pubkey -noout | "
+	    "openssl pkey -pubin -outform DER | sha256sum), and publish "
+	    "the next key's record before each key change."), mx);
+}
+
+/* Judges every MX host's TLSA records. */
+static void
+check_mail_dane_verdict(struct check_mail *cm)
+{
+	struct result	*r = &cm->run->result;
+	size_t		 i, with = 0;
+
+	for (i = 0; i < cm->mx.n; i++)
+		check_mail_dane_host(cm, i, &with);
+	if (with == 0 && r->status != STATUS_ERROR)
+		result_set(r, STATUS_PASS, SEVERITY_INFO, "%s",
+		    _("no TLSA records for any MX host: DANE is not used "
+		    "(optional; with DNSSEC it stops downgrade attacks on "
+		    "mail)"));
+	else if (with > 0 && r->summary == NULL)
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    ngettext("the TLSA records match the MX host's "
+		    "certificate under DNSSEC", "the TLSA records of %zu MX "
+		    "hosts match their certificates under DNSSEC", with),
+		    with);
+	check_finish(cm->run);
+}
+
+static void
+check_mail_dane_start(struct check_run *run)
+{
+	check_mail_start(run, check_mail_dane_verdict, true);
+}
+
+static const struct check_def check_mail_dane_def = {
+	.id = "email.dane",
+	.start = check_mail_dane_start,
+	.cancel = check_mail_cancel,
+	.free = check_mail_free,
+};
 
 const struct check_def *const check_mail_defs[] = {
 	&check_mail_starttls_def,
+	&check_mail_dane_def,
 	NULL
 };

@@ -11,19 +11,34 @@
 #include "mail.h"
 
 int
-dane_tlsa_parse(struct dane_tlsa *t, const unsigned char *rdata, size_t len,
-    char **err)
+dane_tlsa_parse(struct dane_tlsa *t, const char *text, char **err)
 {
+	unsigned	 u, sel, mt;
+	int		 n = 0;
+	size_t		 i, hex;
+	const char	*h;
+
 	memset(t, 0, sizeof *t);
-	if (len < 4)
-		return set_error(err, _("a TLSA record of %zu bytes is too "
-		    "short"), len);
-	t->usage = rdata[0];
-	t->selector = rdata[1];
-	t->mtype = rdata[2];
-	t->len = len - 3;
+	if (sscanf(text, "%u %u %u %n", &u, &sel, &mt, &n) != 3 || n == 0 ||
+	    u > 255 || sel > 255 || mt > 255)
+		return set_error(err, _("not a TLSA record: %.40s"), text);
+	h = text + n;
+	hex = strlen(h);
+	if (hex == 0 || hex % 2 != 0 || strspn(h, "0123456789abcdefABCDEF") !=
+	    hex)
+		return set_error(err, _("a TLSA record without its data: "
+		    "%.40s"), text);
+	t->usage = u;
+	t->selector = sel;
+	t->mtype = mt;
+	t->len = hex / 2;
 	t->data = xmalloc(t->len);
-	memcpy(t->data, rdata + 3, t->len);
+	for (i = 0; i < t->len; i++) {
+		unsigned b;
+
+		sscanf(h + 2 * i, "%2x", &b);
+		t->data[i] = (unsigned char)b;
+	}
 	return 0;
 }
 

@@ -247,6 +247,15 @@ typedef void (*resolver_cb)(void *arg, enum resolve_status,
 void resolver_query(struct resolver *, const char *name, int type,
 	    resolver_cb, void *arg);
 /*
+ * Like resolver_query, with the AD bit set in the query so that a
+ * validating resolver says whether it validated the answer (RFC 6840 5.7;
+ * the answer's AD bit, see dnsmsg). The status comes from the answer's
+ * RCODE; abuf is NULL for statuses without an answer. A name that cannot
+ * be encoded gets RESOLVE_OTHER before this returns.
+ */
+void resolver_query_ad(struct resolver *, const char *name, int type,
+	    resolver_cb, void *arg);
+/*
  * Resolves name to IPv4 and IPv6 addresses (following CNAMEs). cb gets a
  * list of numeric address strings, valid during the call. A CNAME chain
  * that loops or is longer than 10 hops gives RESOLVE_LOOP.

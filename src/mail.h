@@ -106,11 +106,10 @@ struct dane_tlsa {
 };
 
 /*
- * Decodes the RDATA of a TLSA record. -1 with *err set when it is too
- * short.
+ * Reads a TLSA record in presentation form ("3 1 1 0a1b...", as dnsmsg
+ * gives it). -1 with *err set when it is not one.
  */
-int dane_tlsa_parse(struct dane_tlsa *, const unsigned char *rdata,
-	    size_t len, char **err);
+int dane_tlsa_parse(struct dane_tlsa *, const char *text, char **err);
 void dane_tlsa_clear(struct dane_tlsa *);
 /* "3 1 1 0a1b..." (the data cut after 32 hex digits). Newly allocated. */
 char *dane_tlsa_text(const struct dane_tlsa *);

@@ -13,7 +13,7 @@ LAUNCHREADY=${LAUNCHREADY:-$top_builddir/launchready}
 export LAUNCHREADY_DATADIR=${LAUNCHREADY_DATADIR:-$top_srcdir/data}
 . "$top_srcdir/tests/lab/lib.sh"
 
-for tool in postfix nsd jq openssl python3; do
+for tool in postfix nsd unbound ldns-signzone ldns-keygen jq openssl python3; do
 	command -v "$tool" >/dev/null 2>&1 || lab_skip "$tool is not installed"
 done
 [ "$(id -u)" -eq 0 ] || lab_skip "the lab's Postfix needs root"
@@ -27,15 +27,16 @@ bash "$top_srcdir/tests/lab/mail/start.sh" "$state" >"$state/start.log" 2>&1 ||
 failures=0
 checked=0
 
-# audit NAME DOMAIN PORT [ARGS...]: runs the mail checks into NAME.json;
-# sets rc and ms.
+# audit NAME DOMAIN PORT [ARGS...]: runs the mail checks into NAME.json
+# (through NSD, or Unbound when $resolver says so); sets rc and ms.
+resolver=$LAB_MAIL_DNS_PORT
 audit() {
 	name=$1 domain=$2 port=$3
 	shift 3
 	t0=$(date +%s%N)
-	"$LAUNCHREADY" audit "$domain" --resolver "127.0.0.1:$LAB_MAIL_DNS_PORT" \
-	    --port-map "25:$port" --only email.starttls --format json \
-	    --timeout 2 "$@" >"$state/$name.json" 2>"$state/$name.err"
+	"$LAUNCHREADY" audit "$domain" --resolver "127.0.0.1:$resolver" \
+	    --port-map "25:$port" --only email.starttls,email.dane \
+	    --format json --timeout 2 "$@" >"$state/$name.json" 2>"$state/$name.err"
 	rc=$?
 	t1=$(date +%s%N)
 	ms=$(( (t1 - t0) / 1000000 ))
@@ -102,8 +103,11 @@ shows ok email.starttls '^MX 10 mx\.mail-ok\.test$'
 shows ok email.starttls "^mx\\.mail-ok\\.test: connected to 127\\.0\\.0\\.1 port $LAB_MAIL_OK_PORT$"
 shows ok email.starttls '^mx\.mail-ok\.test: greeting: 220 mx\.mail-ok\.test ESMTP launchready lab$'
 shows ok email.starttls '^mx\.mail-ok\.test: EHLO offers: .*STARTTLS'
-shows ok email.starttls '^mx\.mail-ok\.test: TLSv1\.3, TLS_[A-Z0-9_]+; 1 certificate\(s\) sent$'
-shows ok email.starttls '^mx\.mail-ok\.test: SANs: DNS:mx\.mail-ok\.test, DNS:mx\.clean\.test$'
+shows ok email.starttls '^mx\.mail-ok\.test: TLSv1\.3, TLS_[A-Z0-9_]+; 2 certificate\(s\) sent$'
+shows ok email.starttls '^mx\.mail-ok\.test: SANs: DNS:mx\.mail-ok\.test, DNS:mx\.clean\.test, DNS:\*\.dane\.test$'
+# No TLSA records: DANE is not in use, said as information.
+expect ok email.dane pass info
+shows ok email.dane '^_25\._tcp\.mx\.mail-ok\.test: no TLSA records'
 shows ok email.starttls '^mx\.mail-ok\.test: valid until .* \((89|90) days left\)$'
 shows ok email.starttls '^mx\.mail-ok\.test: certificate verification: ok$'
 
@@ -111,7 +115,7 @@ shows ok email.starttls '^mx\.mail-ok\.test: certificate verification: ok$'
 # does not verify: a warning, not a failure (senders still deliver).
 audit noca mail-ok.test "$LAB_MAIL_OK_PORT"
 expect noca email.starttls warn medium
-shows noca email.starttls 'certificate does not verify: unable to get local issuer certificate'
+shows noca email.starttls 'certificate does not verify: self-signed certificate in certificate chain'
 fixes noca email.starttls 'public CA'
 
 # Postfix with a certificate for other.test.
@@ -174,6 +178,59 @@ expect nullmx email.starttls skipped none
 shows nullmx email.starttls 'null MX'
 audit noemail mail-ok.test "$LAB_MAIL_OK_PORT" $ca --email no
 expect noemail email.starttls skipped none
+
+# ---- email.dane, through a validating Unbound in front of NSD ----------
+resolver=$LAB_MAIL_RESOLVER_PORT
+# Signed zone, TLSA 3 1 1 of the server's public key.
+audit dane-ok ok.dane.test "$LAB_MAIL_OK_PORT" $ca
+expect dane-ok email.dane pass none
+shows dane-ok email.dane '^_25\._tcp\.mx-ok\.dane\.test: DNSSEC: validated \(the resolver set the AD bit\)$'
+shows dane-ok email.dane '^_25\._tcp\.mx-ok\.dane\.test TLSA 3 1 1 [0-9a-f]{32}\.\.\. \(DANE-EE\): matches the leaf.s public key$'
+expect dane-ok email.starttls pass none
+# TLSA 2 0 1 of the CA the server sends along.
+audit dane-ta ta.dane.test "$LAB_MAIL_OK_PORT" $ca
+expect dane-ta email.dane pass none
+shows dane-ta email.dane '\(DANE-TA\): matches a CA certificate the server sends$'
+# A record for another key: DANE senders would not deliver.
+audit dane-bad bad.dane.test "$LAB_MAIL_OK_PORT" $ca
+exits dane-bad 1
+expect dane-bad email.dane fail high
+shows dane-bad email.dane '^the TLSA records of mx-bad\.dane\.test do not match the certificate it presents'
+shows dane-bad email.dane '\(DANE-EE\): does not match the leaf.s public key$'
+fixes dane-bad email.dane 'sha256sum'
+# TLSA published, but the server offers no STARTTLS.
+audit dane-plain ok.dane.test "$LAB_MAIL_PLAIN_PORT" $ca
+expect dane-plain email.dane fail high
+shows dane-plain email.dane 'publishes TLSA records but offers no working STARTTLS'
+expect dane-plain email.starttls fail high
+# No TLSA in a signed zone.
+audit dane-none none.dane.test "$LAB_MAIL_OK_PORT" $ca
+expect dane-none email.dane pass info
+# The same records in an unsigned zone: a warning, matching or not.
+audit insecure ok.insecure-dane.test "$LAB_MAIL_OK_PORT" $ca
+expect insecure email.dane warn medium
+shows insecure email.dane 'DNSSEC: not validated \(the resolver did not set the AD bit\)$'
+shows insecure email.dane 'has TLSA records without DNSSEC'
+audit insecure-bad bad.insecure-dane.test "$LAB_MAIL_OK_PORT" $ca
+expect insecure-bad email.dane warn medium
+# A signed TLSA record changed after signing: the resolver refuses it.
+audit bogus ok.bogus-dane.test "$LAB_MAIL_OK_PORT" $ca
+expect bogus email.dane error none
+shows bogus email.dane 'SERVFAIL'
+# Straight at NSD (it does not validate): the same signed records come
+# without the AD bit, so they count as unsigned.
+resolver=$LAB_MAIL_DNS_PORT
+audit nsd-ad ok.dane.test "$LAB_MAIL_OK_PORT" $ca
+expect nsd-ad email.dane warn medium
+
+# The two checks share one conversation per MX host.
+before=$(cat "$state/badtls.count")
+audit shared badtls.test "$LAB_MAIL_BADTLS_PORT" $ca
+expect shared email.starttls fail high
+expect shared email.dane pass info
+checked=$((checked + 1))
+[ $(( $(cat "$state/badtls.count") - before )) -eq 1 ] ||
+    bad "shared: $(( $(cat "$state/badtls.count") - before )) connections for two checks, expected 1"
 
 # A name that does not exist: the MX lookup says so; nothing to talk to.
 audit nxdomain no-such-domain.test "$LAB_MAIL_OK_PORT" $ca

@@ -22,6 +22,10 @@
 #   closed-mx.test    nothing listens (LAB_MAIL_CLOSED_PORT)
 #   nomx.test         no MX record
 #   nullmx.test       MX 0 .
+#   DANE, through Unbound (LAB_MAIL_RESOLVER_PORT), all with the clean
+#   server's port: {ok,ta,bad,none}.dane.test (signed: TLSA 3 1 1 of its
+#   key, 2 0 1 of the CA, a wrong key, none), the same names under
+#   insecure-dane.test (unsigned) and bogus-dane.test (signature broken).
 set -e
 state=${1:?usage: start.sh STATEDIR}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,7 +46,7 @@ fi
 lab_ca "$state"
 ca=$state/ca
 # The clean server's certificate also names the other labs' clean MX.
-lab_cert "$state" mx-ok "DNS:mx.mail-ok.test,DNS:mx.clean.test"
+lab_cert "$state" mx-ok "DNS:mx.mail-ok.test,DNS:mx.clean.test,DNS:*.dane.test"
 lab_cert "$state" mx-wrong "DNS:other.test"
 
 taken=" "
@@ -65,7 +69,9 @@ chmod 755 "$pf"
 echo "$pf" >"$state/postfix.dir"
 mkdir -p "$pf/conf" "$pf/queue" "$pf/data" "$pf/tls"
 chown postfix "$pf/data"
-cp "$ca/mx-ok.pem" "$ca/mx-ok.key" "$ca/mx-wrong.pem" "$ca/mx-wrong.key" "$pf/tls/"
+cp "$ca/mx-ok.key" "$ca/mx-wrong.pem" "$ca/mx-wrong.key" "$pf/tls/"
+# The clean server sends its chain: the leaf and the CA (for DANE-TA).
+cat "$ca/mx-ok.pem" "$LAB_CA" >"$pf/tls/mx-ok.pem"
 ca=$pf/tls
 cat >"$pf/conf/main.cf" <<CF
 compatibility_level = 3.6
@@ -208,12 +214,103 @@ mx	IN A 127.0.0.1
 ZONE
 	zones="$zones $c.test=$z"
 done
+# DANE: TLSA records for the clean server's certificate (its public key:
+# 3 1 1; the CA it sends along: 2 0 1) in a DNSSEC-signed zone, a wrong
+# one, the same in an unsigned zone, and a signed zone whose TLSA record
+# was changed after signing (bogus: a validating resolver says SERVFAIL).
+spki=$(openssl x509 -in "$ca/mx-ok.pem" -pubkey -noout |
+    openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+cahash=$(openssl x509 -in "$LAB_CA" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+wrong=$(printf 'another key' | openssl dgst -sha256 -r | cut -d' ' -f1)
+[ ${#spki} -eq 64 ] && [ ${#cahash} -eq 64 ] || lab_die "cannot hash the certificate"
+dane_zone() { # NAME: the zone text of a DANE case domain
+	cat <<ZONE
+\$ORIGIN $1.
+\$TTL 300
+@	IN SOA ns1 hostmaster 1 3600 600 86400 300
+@	IN NS ns1
+ns1	IN A 127.0.0.1
+ok	IN MX 10 mx-ok
+mx-ok	IN A 127.0.0.1
+_25._tcp.mx-ok	IN TLSA 3 1 1 $spki
+ta	IN MX 10 mx-ta
+mx-ta	IN A 127.0.0.1
+_25._tcp.mx-ta	IN TLSA 2 0 1 $cahash
+bad	IN MX 10 mx-bad
+mx-bad	IN A 127.0.0.1
+_25._tcp.mx-bad	IN TLSA 3 1 1 $wrong
+none	IN MX 10 mx-none
+mx-none	IN A 127.0.0.1
+ZONE
+}
+dane_zone dane.test >"$state/zones/dane.test.zone"
+dane_zone insecure-dane.test >"$state/zones/insecure-dane.test.zone"
+dane_zone bogus-dane.test >"$state/zones/bogus-dane.test.zone"
+zones="$zones insecure-dane.test=$state/zones/insecure-dane.test.zone"
+anchors=$state/unbound/anchors
+mkdir -p "$state/unbound" "$state/keys"
+: >"$anchors"
+for z in dane.test bogus-dane.test; do
+	(
+		cd "$state/keys" || exit 1
+		ksk=$(ldns-keygen -k -a ECDSAP256SHA256 "$z") &&
+		    zsk=$(ldns-keygen -a ECDSAP256SHA256 "$z") &&
+		    ldns-signzone -f "$state/zones/$z.signed" "$state/zones/$z.zone" \
+		    "$ksk" "$zsk" && grep -v '^;' "$ksk.key" >>"$anchors"
+	) || lab_die "cannot sign $z"
+	zones="$zones $z=$state/zones/$z.signed"
+done
+# Bogus: the signed TLSA of mx-ok now says another key.
+sed -i "s/$spki/$wrong/" "$state/zones/bogus-dane.test.signed"
+
 # shellcheck disable=SC2086
 lab_nsd_start "$state/maildns" $zones
 cat "$state/maildns/nsd/nsd.pid" >>"$state/mail.pids"
 
+# Unbound in front of NSD, validating with the two signed zones' keys as
+# trust anchors (and no others: the rest of the lab is unsigned).
+LAB_MAIL_RESOLVER_PORT=$(lab_free_port)
+while [ "$LAB_MAIL_RESOLVER_PORT" = "$LAB_DNS_PORT" ] || [ -z "$LAB_MAIL_RESOLVER_PORT" ]; do
+	LAB_MAIL_RESOLVER_PORT=$(lab_free_port)
+done
+{
+	cat <<CONF
+server:
+	interface: 127.0.0.1
+	port: $LAB_MAIL_RESOLVER_PORT
+	do-daemonize: no
+	username: ""
+	chroot: ""
+	directory: "$state/unbound"
+	pidfile: "$state/unbound/unbound.pid"
+	use-syslog: no
+	logfile: "$state/unbound/unbound.log"
+	verbosity: 1
+	val-log-level: 2
+	do-ip6: no
+	do-not-query-localhost: no
+	access-control: 127.0.0.0/8 allow
+	module-config: "validator iterator"
+	trust-anchor-file: "$anchors"
+	local-zone: "test." nodefault
+	qname-minimisation: no
+remote-control:
+	control-enable: no
+CONF
+	for z in $zones; do
+		printf 'stub-zone:\n\tname: "%s"\n\tstub-addr: 127.0.0.1@%s\n' "${z%%=*}" "$LAB_DNS_PORT"
+	done
+} >"$state/unbound/unbound.conf"
+unbound-checkconf "$state/unbound/unbound.conf" >/dev/null ||
+    lab_die "unbound.conf: $(unbound-checkconf "$state/unbound/unbound.conf" 2>&1 | tail -2)"
+unbound -d -c "$state/unbound/unbound.conf" >/dev/null 2>&1 </dev/null &
+echo $! >>"$state/mail.pids"
+lab_wait_port "$LAB_MAIL_RESOLVER_PORT" ||
+    lab_die "unbound is not answering: $(tail -3 "$state/unbound/unbound.log")"
+
 cat >"$state/mail.env" <<ENV
 LAB_MAIL_DNS_PORT=$LAB_DNS_PORT
+LAB_MAIL_RESOLVER_PORT=$LAB_MAIL_RESOLVER_PORT
 LAB_MAIL_OK_PORT=$LAB_MAIL_OK_PORT
 LAB_MAIL_WRONG_PORT=$LAB_MAIL_WRONG_PORT
 LAB_MAIL_PLAIN_PORT=$LAB_MAIL_PLAIN_PORT
