@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "app.h"
 
 /*
  * The engines' tables, in catalogue order: the registry is their
@@ -19,6 +20,7 @@ static const struct check_def *const *const engines[] = {
 	check_perf_defs,
 	check_tls_defs,
 	check_secrets_defs,
+	check_app_defs,
 };
 
 size_t

@@ -10,13 +10,14 @@
 #include <sys/stat.h>
 
 #include "launchready.h"
+#include "app.h"
 
 enum {
 	OPT_RESOLVER = 256, OPT_PORT_MAP, OPT_CACERT, OPT_SUBDOMAINS,
 	OPT_DKIM, OPT_REPO, OPT_TIMEOUT, OPT_SESSION_DIR, OPT_NO_COLOR,
 	OPT_LOGIN_URL, OPT_HEALTH_URL, OPT_API_URL, OPT_EMAIL, OPT_SENDER_IP,
 	OPT_ALLOW_ACTIVE, OPT_FORMAT, OPT_ONLY, OPT_FAIL_ON, OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION, OPT_SMOKE
 };
 
 static const struct option long_options[] = {
@@ -35,6 +36,7 @@ static const struct option long_options[] = {
 	{ "email",		required_argument, NULL, OPT_EMAIL },
 	{ "sender-ip",		required_argument, NULL, OPT_SENDER_IP },
 	{ "allow-active",	no_argument,	   NULL, OPT_ALLOW_ACTIVE },
+	{ "smoke",		required_argument, NULL, OPT_SMOKE },
 	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "only",		required_argument, NULL, OPT_ONLY },
 	{ "fail-on",		required_argument, NULL, OPT_FAIL_ON },
@@ -83,6 +85,7 @@ cmdline_usage(void)
 "  --email yes|no                the product sends email (default: from MX/SPF)\n"
 "  --sender-ip IP                evaluate SPF for this sending address\n"
 "  --allow-active                opt in to the login rate-limit probe\n"
+"  --smoke FILE                  the smoke plan (checked before anything runs)\n"
 "\n"
 "audit:\n"
 "  --format text|json|md|sarif   output format (default text)\n"
@@ -309,6 +312,11 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		break;
 	case OPT_ALLOW_ACTIVE:
 		opt->allow_active = true;
+		break;
+	case OPT_SMOKE:
+		if (smoke_check_file(arg, err) == -1)
+			return EXIT_USAGE;
+		set_string(&opt->smoke, arg);
 		break;
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") == 0)

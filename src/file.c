@@ -128,7 +128,10 @@ file_write_atomic(const char *path, const void *data, size_t len,
 		bak = xprintf("%s.bak", path);
 		baktmp = xprintf("%s.bak.tmp.%ld", path, (long)getpid());
 		unlink(baktmp);
-		if (link(path, baktmp) == 0 && rename(baktmp, bak) == -1)
+		/* Nor is a backup replaced unless it is a file of ours. */
+		if ((lstat(bak, &st) == -1 ||
+		    file_replaceable(bak, &st, NULL) == 0) &&
+		    link(path, baktmp) == 0 && rename(baktmp, bak) == -1)
 			unlink(baktmp);
 		free(baktmp);
 		free(bak);
@@ -178,7 +181,7 @@ fail:
 static bool
 file_is_stream(mode_t mode)
 {
-	return S_ISFIFO(mode) || S_ISCHR(mode) || S_ISSOCK(mode);
+	return S_ISFIFO(mode) || S_ISCHR(mode);
 }
 
 /*

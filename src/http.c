@@ -43,6 +43,8 @@ struct entry {
 	char			*post;
 	bool			 fresh;
 	bool			 nobody;
+	void			*cookies;	/* CURLSH or NULL */
+	unsigned		 timeout_ms;	/* 0: --timeout */
 	size_t			 max;		/* body cap */
 	size_t			 received;	/* body bytes seen */
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -611,7 +613,8 @@ http_start(struct entry *e)
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout * 1000);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, e->timeout_ms > 0 ?
+	    (long)e->timeout_ms : timeout * 1000);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout * 1000);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "launchready/" PACKAGE_VERSION);
@@ -643,9 +646,16 @@ http_start(struct entry *e)
 	}
 	if (e->hdrs != NULL)
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, e->hdrs);
-	if (e->post != NULL) {
+	if (e->cookies != NULL) {
+		curl_easy_setopt(c, CURLOPT_SHARE, e->cookies);
+		curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
+	}
+	if (e->post != NULL)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, e->post);
-	} else if (e->method != NULL && strcmp(e->method, "GET") != 0)
+	if (e->method != NULL && strcmp(e->method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	else if (e->method != NULL && strcmp(e->method, "GET") != 0 &&
+	    (e->post == NULL || strcmp(e->method, "POST") != 0))
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, e->method);
 	curl_multi_add_handle(web->multi, c);
 }
@@ -716,6 +726,7 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	char		*key;
 	CURLU		*u;
 	char		*host = NULL, *port = NULL, *scheme = NULL;
+	size_t		 i;
 
 	if (req->nocache)
 		key = xprintf("#%u", web->seq++);
@@ -749,6 +760,10 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	e->post = req->post ? xstrdup(req->post) : NULL;
 	e->fresh = req->fresh;
 	e->nobody = req->nobody;
+	e->cookies = req->cookies;
+	e->timeout_ms = req->timeout_ms;
+	for (i = 0; req->headers != NULL && i < req->headers->n; i++)
+		e->hdrs = curl_slist_append(e->hdrs, req->headers->v[i]);
 	e->max = req->max > 0 && req->max < WEB_BODY_MAX ? req->max :
 	    WEB_BODY_MAX;
 	e->next = web->entries;

@@ -120,8 +120,8 @@ int file_write_atomic(const char *path, const void *, size_t,
 	    bool no_clobber, bool keep_backup, char **err);
 /*
  * Writes an output the user asked for (report -o, audit -o, an export):
- * "-" is standard output; a FIFO, character device or socket (directly
- * or at the end of symbolic links) is opened and written into, waiting at
+ * "-" is standard output; a FIFO or a character device (directly or at
+ * the end of symbolic links) is opened and written into, waiting at
  * most 10 s for a FIFO's reader; anything else goes through
  * file_write_atomic (so a link to a regular file is refused). -1 with
  * *err set when the data could not all be written (ENOSPC from /dev/full).
@@ -284,6 +284,7 @@ struct options {
 	struct strlist	 api_urls;
 	int		 email;		/* -1 decide from MX/SPF, 0 no, 1 yes */
 	char		*sender_ip;
+	char		*smoke;		/* smoke plan file or NULL */
 	bool		 allow_active;
 };
 

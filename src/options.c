@@ -30,6 +30,7 @@ options_clear(struct options *opt)
 	free(opt->health_url);
 	strlist_clear(&opt->api_urls);
 	free(opt->sender_ip);
+	free(opt->smoke);
 	options_init(opt);
 }
 
@@ -53,6 +54,7 @@ options_copy(struct options *dst, const struct options *src)
 	dst->login_url = dup_or_null(src->login_url);
 	dst->health_url = dup_or_null(src->health_url);
 	dst->sender_ip = dup_or_null(src->sender_ip);
+	dst->smoke = dup_or_null(src->smoke);
 	memset(&dst->resolvers, 0, sizeof dst->resolvers);
 	memset(&dst->subdomains, 0, sizeof dst->subdomains);
 	memset(&dst->dkim_selectors, 0, sizeof dst->dkim_selectors);

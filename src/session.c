@@ -356,6 +356,7 @@ session_build(const struct session *s, config_t *cfg, time_t saved)
 	session_put_list(g, "api_urls", &opt->api_urls);
 	session_put_int(g, "email", opt->email);
 	session_put_string(g, "sender_ip", opt->sender_ip);
+	session_put_string(g, "smoke", opt->smoke);
 	config_setting_set_bool(config_setting_add(g, "allow_active",
 	    CONFIG_TYPE_BOOL), opt->allow_active);
 	session_put_list(g, "resolvers", &opt->resolvers);
@@ -713,6 +714,7 @@ session_get_form(struct session_reader *r, config_setting_t *g,
 	    SESSION_MAX_LIST, 8192) == -1 ||
 	    session_get_int(r, g, "email", &opt->email, -1, 1) == -1 ||
 	    session_get_string(r, g, "sender_ip", &opt->sender_ip, 256) == -1 ||
+	    session_get_string(r, g, "smoke", &opt->smoke, PATH_MAX) == -1 ||
 	    session_get_list(r, g, "resolvers", &opt->resolvers,
 	    SESSION_MAX_LIST, 256) == -1 ||
 	    session_get_string(r, g, "cacert", &opt->cacert, PATH_MAX) == -1 ||

@@ -34,6 +34,10 @@ struct http_req {
 	bool		 fresh;		/* a new connection (timing) */
 	bool		 nobody;	/* do not keep the body */
 	size_t		 max;		/* body cap; 0: WEB_BODY_MAX */
+	const struct strlist *headers;	/* more "Name: value" lines, or NULL */
+	void		*cookies;	/* a CURLSH sharing cookies between
+					   requests (the smoke plan), or NULL */
+	unsigned	 timeout_ms;	/* 0: --timeout */
 };
 
 struct http_resp {

@@ -150,10 +150,11 @@ keys q
 expect "EXIT=0"
 
 # Keys answered while checks run: a silent server holds the TLS checks
-# until their timeout; the screen moves on meanwhile.
+# until their timeout (10 s: keys and screen captures take seconds on a
+# loaded machine); the screen moves on meanwhile.
 # shellcheck disable=SC2086
 screen_start 80 24 new silent.test --resolver "127.0.0.1:$LAB_TLS_DNS_PORT" \
-    --port-map "443:$LAB_TLS_SILENT_PORT" --cacert "$LAB_TLS_CA" --timeout 3
+    --port-map "443:$LAB_TLS_SILENT_PORT" --cacert "$LAB_TLS_CA" --timeout 10
 expect "New sprint"
 type_text "Silent Ltd"
 keys F10

@@ -33,7 +33,7 @@ static const struct {
 	{ "manual.uptime-checks",	 5, "mon.health" },
 	{ "manual.alerts-routed",	 5, NULL },
 	{ "manual.error-tracking",	 5, NULL },
-	{ "manual.request-ids",		 5, NULL },
+	{ "manual.request-ids",		 5, "mon.request-id" },
 	{ "manual.ssl-renewal-path",	 5, "tls.renewal" },
 	{ "manual.admin-access",	 6, NULL },
 	{ "manual.rollback-tested",	 6, NULL },

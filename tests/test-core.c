@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -400,6 +402,89 @@ test_xmalloc(void **state)
 	assert_true(now_ms() > 0);
 }
 
+/* Reads a small file into a static buffer ("" when it cannot). */
+static const char *
+slurp_small(const char *path)
+{
+	static char	 buf[256];
+	FILE		*f = fopen(path, "r");
+	size_t		 n = 0;
+
+	if (f != NULL) {
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* file.c: only a regular file of ours is replaced; the rest is refused. */
+static void
+test_file_write(void **state)
+{
+	char		 dir[] = "/tmp/lr-file-XXXXXX", *path, *link_, *fifo;
+	char		*err = NULL;
+	struct stat	 st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xprintf("%s/out", dir);
+	link_ = xprintf("%s/link", dir);
+	fifo = xprintf("%s/fifo", dir);
+
+	/* New and existing files of ours: written, mode 0600, a backup. */
+	assert_int_equal(file_write_atomic(path, "one", 3, true, false, &err),
+	    0);
+	assert_int_equal(file_write_atomic(path, "two", 3, true, false, &err),
+	    -1);
+	assert_non_null(strstr(err, "appeared"));
+	assert_int_equal(file_write_atomic(path, "two", 3, false, true, &err),
+	    0);
+	assert_string_equal(slurp_small(path), "two");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	free(err);
+	err = xprintf("%s.bak", path);
+	assert_string_equal(slurp_small(err), "one");
+	unlink(err);
+	free(err);
+	err = NULL;
+
+	/* A link is not replaced, nor written through. */
+	assert_int_equal(symlink("out", link_), 0);
+	assert_int_equal(file_write_atomic(link_, "x", 1, false, false, &err),
+	    -1);
+	assert_non_null(strstr(err, "symbolic link"));
+	assert_int_equal(file_write(link_, "x", 1, &err), -1);
+	assert_int_equal(lstat(link_, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_string_equal(slurp_small(path), "two");
+
+	/* A FIFO is not replaced by the atomic write. */
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(file_write_atomic(fifo, "x", 1, false, false, &err),
+	    -1);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+
+	/* A full device: the error says so, the device stays. */
+	if (stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode)) {
+		assert_int_equal(file_write("/dev/full", "x", 1, &err), -1);
+		assert_non_null(strstr(err, "/dev/full"));
+		assert_int_equal(stat("/dev/full", &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+	}
+	free(err);
+	unlink(fifo);
+	unlink(link_);
+	unlink(path);
+	rmdir(dir);
+	free(fifo);
+	free(link_);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -415,6 +500,7 @@ main(void)
 		cmocka_unit_test(test_port_map),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_xmalloc),
+		cmocka_unit_test(test_file_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "engine.h"
 #include "launchready.h"
 #include "testutil.h"
 
@@ -631,6 +632,309 @@ test_engine_skip(void **state)
 	session_free(s);
 }
 
+/* ---- hostile text: the one sanitiser on every terminal and Markdown path - */
+
+/* Fails when out holds a raw control, a C1 control, a bidirectional
+   override or a byte that is not valid UTF-8 (newlines are fine). */
+static void
+assert_clean(const char *out)
+{
+	const unsigned char	*p = (const unsigned char *)out;
+	unsigned		 cp;
+	size_t			 n, i;
+
+	for (; *p != '\0'; p += n) {
+		n = 1;
+		if (*p == '\n')
+			continue;
+		if (*p < 0x20 || *p == 0x7f)
+			fail_msg("raw control 0x%02x at offset %zu: %.40s", *p,
+			    (size_t)(p - (const unsigned char *)out),
+			    (const char *)p);
+		if (*p < 0x80)
+			continue;
+		if (*p >= 0xc2 && *p <= 0xdf)
+			n = 2;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 3;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 4;
+		else
+			fail_msg("invalid UTF-8 byte 0x%02x", *p);
+		cp = *p & (0xff >> (n + 1));
+		for (i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				fail_msg("invalid UTF-8 after 0x%02x", *p);
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a &&
+		    cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+			fail_msg("raw U+%04X", cp);
+	}
+}
+
+/* Lines of s that start with prefix. */
+static size_t
+count_lines(const char *s, const char *prefix)
+{
+	size_t		 n = 0, len = strlen(prefix);
+	const char	*p = s;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, prefix, len) == 0)
+			n++;
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return n;
+}
+
+/*
+ * The Markdown md with the contents of its fenced blocks left out (the
+ * fence lines kept): what a renderer reads as structure.
+ */
+static char *
+unfenced(const char *md)
+{
+	struct buf	 b = { 0 };
+	const char	*p = md, *nl;
+	size_t		 len, fence = 0, run;
+
+	buf_puts(&b, "");
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		run = strspn(p, "`");
+		if (fence == 0 && run >= 3)
+			fence = run;
+		else if (fence > 0 && run >= fence && run == len)
+			fence = 0;
+		else if (fence > 0) {
+			p += len + (nl != NULL);
+			continue;
+		}
+		buf_add(&b, p, len);
+		buf_puts(&b, "\n");
+		p += len + (nl != NULL);
+	}
+	assert_int_equal(fence, 0);	/* every fence closed */
+	return b.data;
+}
+
+/* Lines of s in all. */
+static size_t
+count_all_lines(const char *s)
+{
+	return count_lines(s, "");
+}
+
+/* Appends s through the sanitiser into a new string. */
+static char *
+sanitised(const char *s, int flags)
+{
+	struct buf	b = { 0 };
+
+	buf_puts(&b, "");
+	buf_text(&b, s, flags);
+	return b.data;
+}
+
+/* The sanitiser itself: every kind of hostile byte, shown escaped. */
+static void
+test_sanitiser(void **state)
+{
+	char	*out;
+
+	(void)state;
+#define SAN(in, flags, want) do {					\
+	out = sanitised(in, flags);					\
+	assert_string_equal(out, want);					\
+	free(out);							\
+} while (0)
+	SAN("plain ASCII, é ✔", 0, "plain ASCII, é ✔");
+	SAN("\x1b[31mred\x1b[0m", 0, "\\x1b[31mred\\x1b[0m");
+	SAN("title\x1b]0;owned\x07", 0, "title\\x1b]0;owned\\x07");
+	SAN("del\x7f nul-free \x01", 0, "del\\x7f nul-free \\x01");
+	SAN("raw C1 \x85 and \x9b[2J", 0, "raw C1 \\x85 and \\x9b[2J");
+	SAN("UTF-8 C1 \xc2\x85 \xc2\x9b", 0, "UTF-8 C1 \\u0085 \\u009b");
+	SAN("bidi \xe2\x80\xae gnp.exe", 0, "bidi \\u202e gnp.exe");
+	SAN("bad \xff\xfe \xe2\x80", 0, "bad \\xff\\xfe \\xe2\\x80");
+	SAN("one\nline\r\twith", 0, "one\\nline\\r\\twith");
+	SAN("two\nlines\x1b", TEXT_LINES, "two\nlines\\x1b");
+	SAN("<script>a_b*c*[d](e) `f` | # ~g~ &amp; & h\\", TEXT_MD,
+	    "\\<script\\>a\\_b\\*c\\*\\[d\\](e) \\`f\\` \\| \\# \\~g\\~ "
+	    "\\&amp; & h\\\\");
+	SAN("esc\x1b in md\n", TEXT_MD, "esc\\\\x1b in md\\\\n");
+#undef SAN
+}
+
+/* The hostile strings the writers are fed, and a benign twin of each. */
+static const char *const hostile[] = {
+	"\x1b[2J\x1b]0;owned\x07 ESC sequences in a header value",
+	"raw C1 \x85 and \x9b" "31m bytes, UTF-8 C1 \xc2\x85\xc2\x9b",
+	"file\nname.env with a newline\n```\n# Injected heading\n<h1>x</h1>",
+	"v=DKIM1; p=<script>alert(1)</script>",
+	"- list? 1. list? | cell | `code` ```` fence ****",
+};
+static const char *const benign[] = {
+	"plain value one",
+	"plain value two",
+	"plain\nvalue\nthree\nin\nlines",
+	"plain value four",
+	"plain value five",
+};
+
+/* A session whose every free-text field and result carries s[]. */
+static struct session *
+hostile_session(const char *const *s)
+{
+	struct session		*ss = session_new("/nonexistent", NULL);
+	struct result		 r;
+	struct item_state	*is;
+	size_t			 i;
+
+	ss->client = xstrdup(s[0]);
+	ss->consultant = xstrdup(s[1]);
+	result_init(&r);
+	result_set(&r, STATUS_FAIL, SEVERITY_HIGH, "%s", s[3]);
+	for (i = 0; i < nitems(hostile); i++)
+		result_evidence(&r, "%s", s[i]);
+	result_set_fix(&r, "%s", s[0]);
+	session_record(ss, "email.dkim", &r);
+	session_record(ss, "secrets.worktree", &r);
+	result_clear(&r);
+	is = session_item(ss, "dns.apex");
+	is->owner = xstrdup(s[4]);
+	is->note = xstrdup(s[2]);
+	ss->handover.open_risks = xstrdup(s[2]);
+	ss->handover.deploy_steps = xstrdup(s[1]);
+	ss->handover.access = xcalloc(1, sizeof *ss->handover.access);
+	ss->handover.naccess = 1;
+	ss->handover.access[0].account = xstrdup(s[4]);
+	ss->handover.access[0].where = xstrdup(s[0]);
+	return ss;
+}
+
+/* The handover Markdown: no raw control, the same structure as benign. */
+static void
+test_hostile_handover(void **state)
+{
+	struct session	*h = hostile_session(hostile);
+	struct session	*b = hostile_session(benign);
+	char		*ho, *bo, *hu, *bu;
+
+	(void)state;
+	ho = render(h, FORMAT_MD);
+	bo = render(b, FORMAT_MD);
+	assert_clean(ho);
+	assert_int_equal(count_all_lines(ho), count_all_lines(bo));
+	hu = unfenced(ho);
+	bu = unfenced(bo);
+	assert_int_equal(count_all_lines(hu), count_all_lines(bu));
+	assert_int_equal(count_lines(hu, "#"), count_lines(bu, "#"));
+	assert_int_equal(count_lines(hu, "```"), count_lines(bu, "```"));
+	assert_int_equal(count_lines(hu, "|"), count_lines(bu, "|"));
+	assert_int_equal(count_lines(hu, "- "), count_lines(bu, "- "));
+	assert_null(strstr(hu, "<script>"));
+	assert_null(strstr(hu, "<h1>"));
+	free(hu);
+	free(bu);
+	assert_non_null(strstr(ho, "\\\\x1b\\[2J"));	/* shown, escaped */
+	assert_non_null(strstr(ho, "\\\\u0085"));
+	/* In the evidence fence: escaped once, fence longer than ````. */
+	assert_non_null(strstr(ho, "\n`````\n\\x1b[2J"));
+	assert_non_null(strstr(ho, "raw C1 \\x85 and \\x9b31m"));
+	free(ho);
+	free(bo);
+	session_free(h);
+	session_free(b);
+}
+
+/* An audit's results with s[] in every field a site controls. */
+static char *
+hostile_audit(const char *const *s, enum format format)
+{
+	static const struct check_def	 defs[] = {
+		{ .id = "dns.apex" }, { .id = "email.dkim" },
+		{ .id = "secrets.worktree" },
+	};
+	struct check_run		 runs[nitems(defs)], *rp[nitems(defs)];
+	struct options			 opt;
+	struct audit_results		 a;
+	struct buf			 b = { 0 };
+	char				*err = NULL;
+	size_t				 i, j;
+
+	options_init(&opt);
+	opt.domain = xstrdup("acme.test");
+	opt.domain_unicode = xstrdup("acme.test");
+	memset(runs, 0, sizeof runs);
+	for (i = 0; i < nitems(defs); i++) {
+		runs[i].def = &defs[i];
+		rp[i] = &runs[i];
+		result_init(&runs[i].result);
+		result_set(&runs[i].result, i == 0 ? STATUS_PASS :
+		    STATUS_FAIL, i == 0 ? SEVERITY_NONE : SEVERITY_HIGH, "%s",
+		    s[(i + 2) % nitems(hostile)]);
+		for (j = 0; j < nitems(hostile); j++)
+			result_evidence(&runs[i].result, "%s", s[j]);
+		result_set_fix(&runs[i].result, "%s", s[0]);
+	}
+	a = (struct audit_results){ .opt = &opt, .cl = cl, .runs = rp,
+	    .nruns = nitems(defs), .started = 1795507200,
+	    .finished = 1795507203 };
+	if (report_audit(&a, format, &b, &err) != 0)
+		fail_msg("audit: %s", err);
+	for (i = 0; i < nitems(defs); i++)
+		result_clear(&runs[i].result);
+	options_clear(&opt);
+	return b.data;
+}
+
+/* audit --format text and md: no raw control, the structure of benign. */
+static void
+test_hostile_audit(void **state)
+{
+	char	*ho, *bo, *hu, *bu;
+
+	(void)state;
+	ho = hostile_audit(hostile, FORMAT_TEXT);
+	bo = hostile_audit(benign, FORMAT_TEXT);
+	assert_clean(ho);
+	assert_int_equal(count_all_lines(ho), count_all_lines(bo));
+	assert_int_equal(count_lines(ho, "      "), count_lines(bo, "      "));
+	assert_non_null(strstr(ho, "\n      file\\nname.env with a newline"
+	    "\\n```\\n# Injected heading\\n<h1>x</h1>\n"));
+	assert_non_null(strstr(ho, "\n    fix: \\x1b[2J\\x1b]0;owned\\x07 "));
+	free(ho);
+	free(bo);
+
+	ho = hostile_audit(hostile, FORMAT_MD);
+	bo = hostile_audit(benign, FORMAT_MD);
+	assert_clean(ho);
+	assert_int_equal(count_all_lines(ho), count_all_lines(bo));
+	hu = unfenced(ho);
+	bu = unfenced(bo);
+	assert_int_equal(count_all_lines(hu), count_all_lines(bu));
+	assert_int_equal(count_lines(hu, "#"), count_lines(bu, "#"));
+	assert_int_equal(count_lines(hu, "## "), 3);
+	assert_int_equal(count_lines(hu, "```"), count_lines(bu, "```"));
+	assert_int_equal(count_lines(hu, "|"), count_lines(bu, "|"));
+	assert_null(strstr(hu, "<script>"));
+	free(hu);
+	free(bu);
+	assert_non_null(strstr(ho, "| fail | high | `email.dkim` | v=DKIM1; "
+	    "p=\\<script\\>alert(1)\\</script\\> |\n"));
+	free(ho);
+	free(bo);
+
+	/* JSON keeps the values, escaped by its own rules. */
+	ho = hostile_audit(hostile, FORMAT_JSON);
+	assert_true(json_valid(ho));
+	assert_non_null(strstr(ho, "\\u001b[2J"));
+	free(ho);
+}
+
 int
 main(void)
 {
@@ -643,6 +947,9 @@ main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_multiline),
 		cmocka_unit_test(test_engine_skip),
+		cmocka_unit_test(test_sanitiser),
+		cmocka_unit_test(test_hostile_handover),
+		cmocka_unit_test(test_hostile_audit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
