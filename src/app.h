@@ -96,7 +96,8 @@ char *smoke_redact(const char *text, size_t len, const struct smoke_vars *);
 int smoke_json_path(const char *json, size_t len, const char *path,
 	    char **out);
 
-/* check-app.c's checks. */
+/* check-app.c's checks (lighthouse.c's among them). */
 extern const struct check_def *const check_app_defs[];
+extern const struct check_def check_lighthouse_def;
 
 #endif

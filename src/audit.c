@@ -92,12 +92,18 @@ audit_dispatch(struct check_run *run, void *arg)
 		done(run, done_arg);
 }
 
-/* A check's deadline: twice the network timeout, plus 5 seconds. */
+/*
+ * A check's deadline: twice the network timeout plus 5 seconds, or its
+ * own multiple of the timeout (plus 5 s) when it asks for one.
+ */
 static unsigned
-audit_limit_ms(const struct audit *audit)
+audit_limit_ms(const struct audit *audit, const struct check_def *def)
 {
-	return (unsigned)(audit->opt->timeout > 0 ? audit->opt->timeout :
-	    OPTIONS_DEFAULT_TIMEOUT) * 2000 + 5000;
+	unsigned	t = (unsigned)(audit->opt->timeout > 0 ?
+			    audit->opt->timeout : OPTIONS_DEFAULT_TIMEOUT);
+
+	return t * 1000 * (def->timeout_factor > 0 ? def->timeout_factor :
+	    2) + 5000;
 }
 
 /* The check overran its deadline: cancel it and report why. */
@@ -113,7 +119,7 @@ audit_deadline(void *arg)
 		run->def->cancel(run);
 	result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
 	    _("no verdict within %u seconds: the check was stopped"),
-	    audit_limit_ms(run->audit) / 1000);
+	    audit_limit_ms(run->audit, run->def) / 1000);
 	check_finish(run);
 }
 
@@ -150,7 +156,7 @@ audit_start_def(struct audit *audit, const struct check_def *def,
 	    sizeof *audit->runs);
 	audit->runs[audit->nruns++] = run;
 	audit->running++;
-	run->deadline = loop_timer(audit->loop, audit_limit_ms(audit),
+	run->deadline = loop_timer(audit->loop, audit_limit_ms(audit, def),
 	    audit_deadline, run);
 	def->start(run);
 	return run;

@@ -1177,6 +1177,7 @@ static const struct check_def def_api_target = {
 const struct check_def *const check_app_defs[] = {
 	&def_smoke,
 	&def_cold_start,
+	&check_lighthouse_def,
 	&def_request_id,
 	&def_api_target,
 	NULL

@@ -441,8 +441,9 @@ check_dns_subdomains_done(struct check_dns *cd)
 	if (missing.n > 0) {
 		list = check_dns_short_list(&missing);
 		result_set(r, STATUS_FAIL, SEVERITY_HIGH,
-		    _("%zu of %zu subdomains do not resolve: %s"), missing.n,
-		    cd->hosts.n - 2, list);
+		    ngettext("%zu of %zu subdomains does not resolve: %s",
+		    "%zu of %zu subdomains do not resolve: %s", missing.n),
+		    missing.n, cd->hosts.n - 2, list);
 		result_set_fix(r, _("Add the missing records (%s) or remove "
 		    "the names from the launch list if they are not used."),
 		    list);

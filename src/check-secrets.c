@@ -97,22 +97,26 @@ check_secrets_evidence(struct result *r, const struct gitscan_finding *g)
 {
 	char	 where[64] = "";
 	char	 date[32];
+	char	 kind[80] = "";
 
 	if (g->commit != NULL) {
 		strftime(date, sizeof date, "%Y-%m-%d", gmtime(&g->date));
 		snprintf(where, sizeof where, _(" first in commit %.12s (%s)"),
 		    g->commit, date);
 	}
+	/* The key's kind where known, after the fingerprint. */
+	if (g->f.kind[0] != '\0')
+		snprintf(kind, sizeof kind, " (%s)", g->f.kind);
 	if (g->f.allowed)
-		result_evidence(r, _("allowed (%s): %s %s:%zu %s fp:%s%s"),
+		result_evidence(r, _("allowed (%s): %s %s:%zu %s fp:%s%s%s"),
 		    g->allow_reason != NULL ? g->allow_reason : "",
 		    g->f.rule, g->path, g->f.line, g->f.preview,
-		    g->f.fingerprint, where);
+		    g->f.fingerprint, where, kind);
 	else
-		result_evidence(r, "%s %s %s:%zu %s fp:%s%s",
+		result_evidence(r, "%s %s %s:%zu %s fp:%s%s%s",
 		    g->f.publishable ? _("info (publishable)") :
 		    severity_name(g->f.severity), g->f.rule, g->path,
-		    g->f.line, g->f.preview, g->f.fingerprint, where);
+		    g->f.line, g->f.preview, g->f.fingerprint, where, kind);
 }
 
 /* Builds the result of a worktree or history scan. */
@@ -217,7 +221,9 @@ check_secrets_envfiles(struct check_run *run, struct gitscan_report *rep)
 	    _(".gitignore does not cover .env"));
 	if (rep->env_tracked.n + rep->env_template_secrets.n > 0) {
 		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
-		    _("%zu tracked .env files hold values"),
+		    ngettext("%zu tracked .env file holds values",
+		    "%zu tracked .env files hold values", rep->env_tracked.n +
+		    rep->env_template_secrets.n),
 		    rep->env_tracked.n + rep->env_template_secrets.n);
 		result_set_fix(r, "%s", _("git rm --cached the .env file, add "
 		    ".env to .gitignore, rotate the values it held, and keep "
@@ -231,8 +237,10 @@ check_secrets_envfiles(struct check_run *run, struct gitscan_report *rep)
 		    "then !.env.example) to .gitignore."));
 	} else
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
-		    _("no .env file with values is tracked; .gitignore covers "
-		    ".env (%zu templates)"), rep->env_templates.n);
+		    ngettext("no .env file with values is tracked; .gitignore "
+		    "covers .env (%zu template)", "no .env file with values is "
+		    "tracked; .gitignore covers .env (%zu templates)",
+		    rep->env_templates.n), rep->env_templates.n);
 }
 
 /* Builds the inventory: names and environments, never values. */
@@ -270,6 +278,8 @@ check_secrets_done_cb(void *arg, struct gitscan_report *rep)
 	switch (st->kind) {
 	case GITSCAN_WORKTREE:
 	case GITSCAN_HISTORY:
+	case GITSCAN_STAGED:	/* `launchready scan`, not a check */
+	case GITSCAN_RANGE:
 		check_secrets_findings(run, rep);
 		break;
 	case GITSCAN_ENVFILES:

@@ -27,10 +27,9 @@ cmd_audit_done(struct check_run *run, void *arg)
 	struct cmd_audit	*ca = arg;
 	const struct item	*item;
 
-	/* The checklist sets the severity of a failure. */
+	/* The same recording policy as the wizard's (sprint.c). */
 	item = checklist_item(ca->checklist, run->def->id);
-	if (item != NULL && run->result.status == STATUS_FAIL)
-		run->result.severity = item->severity;
+	sprint_policy(item, &run->result);
 	if (ca->audit->running == 0)
 		loop_break(ca->audit->loop);
 }

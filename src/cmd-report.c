@@ -2,8 +2,6 @@
 
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,30 +150,6 @@ cmd_list(struct cmdline *cmd)
 	return EXIT_OK;
 }
 
-/* The file of a session NAME (or a path); NULL when there is none. */
-static char *
-cmd_report_path(const struct cmdline *cmd, const char *dir)
-{
-	struct stat	 sb;
-	char		*path;
-
-	if (strchr(cmd->arg, '/') != NULL) {
-		if (stat(cmd->arg, &sb) == 0)
-			return xstrdup(cmd->arg);
-		return NULL;
-	}
-	path = xprintf("%s/%s.cfg", dir, cmd->arg);
-	if (stat(path, &sb) == 0)
-		return path;
-	free(path);
-	/* "name.cfg" given as a file name in the current directory. */
-	if (stat(cmd->arg, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    strlen(cmd->arg) > 4 &&
-	    strcmp(cmd->arg + strlen(cmd->arg) - 4, ".cfg") == 0)
-		return xstrdup(cmd->arg);
-	return NULL;
-}
-
 int
 cmd_report(struct cmdline *cmd)
 {
@@ -186,9 +160,10 @@ cmd_report(struct cmdline *cmd)
 	int			 status = EXIT_OK;
 
 	dir = session_dir(&cmd->opt);
-	if ((path = cmd_report_path(cmd, dir)) == NULL) {
-		fprintf(stderr, _("launchready: no session named \"%s\" in %s "
-		    "(see `launchready list`)\n"), cmd->arg, dir);
+	/* The same resolver as `resume` (sprint.c). */
+	if ((path = sprint_find(dir, NULL, cmd->arg, &err)) == NULL) {
+		fprintf(stderr, "launchready: %s\n", err);
+		free(err);
 		free(dir);
 		return EXIT_USAGE;
 	}

@@ -69,6 +69,9 @@ cmdline_usage(void)
 "  launchready list                    saved sessions, one per line\n"
 "  launchready audit DOMAIN [opts]     run checks with no terminal UI\n"
 "  launchready report NAME [--format md|html|json] [-o FILE]\n"
+"  launchready scan [PATH] [opts]      the secret scanner alone (scan --help)\n"
+"  launchready hook install|uninstall [--repo DIR] [--force]\n"
+"                                      a pre-commit hook running scan --staged\n"
 "  launchready --help | --version\n"
 "\n"
 "Options for every mode:\n"
@@ -225,6 +228,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 
 	switch (c) {
 	case OPT_RESOLVER:
+		cl->given |= OPTION_RESOLVERS;
 		strlist_clear(&opt->resolvers);
 		strlist_split(&opt->resolvers, arg);
 		if (opt->resolvers.n == 0) {
@@ -237,10 +241,12 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		break;
 	case OPT_PORT_MAP:
+		cl->given |= OPTION_PORT_MAP;
 		if (options_parse_port_map(opt, arg, err) == -1)
 			return EXIT_USAGE;
 		break;
 	case OPT_CACERT:
+		cl->given |= OPTION_CACERT;
 		if (stat(arg, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 			set_error(err, _("--cacert %s: no such file"), arg);
 			return EXIT_USAGE;
@@ -248,14 +254,17 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		set_string(&opt->cacert, arg);
 		break;
 	case OPT_SUBDOMAINS:
+		cl->given |= OPTION_SUBDOMAINS;
 		if (check_names("--subdomains", arg, &opt->subdomains,
 		    err) == -1)
 			return EXIT_USAGE;
 		break;
 	case OPT_DKIM:
+		cl->given |= OPTION_DKIM;
 		strlist_split(&opt->dkim_selectors, arg);
 		break;
 	case OPT_REPO:
+		cl->given |= OPTION_REPO;
 		if (stat(arg, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
 			set_error(err, _("--repo %s: no such directory"), arg);
 			return EXIT_USAGE;
@@ -263,6 +272,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		set_string(&opt->repo, arg);
 		break;
 	case OPT_TIMEOUT:
+		cl->given |= OPTION_TIMEOUT;
 		n = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || n < 1 || n > 600) {
 			set_error(err, _("--timeout %s: give a number of "
@@ -278,21 +288,25 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		opt->no_color = true;
 		break;
 	case OPT_LOGIN_URL:
+		cl->given |= OPTION_LOGIN_URL;
 		if (check_url("--login-url", arg, err) == -1)
 			return EXIT_USAGE;
 		set_string(&opt->login_url, arg);
 		break;
 	case OPT_HEALTH_URL:
+		cl->given |= OPTION_HEALTH_URL;
 		if (check_url("--health-url", arg, err) == -1)
 			return EXIT_USAGE;
 		set_string(&opt->health_url, arg);
 		break;
 	case OPT_API_URL:
+		cl->given |= OPTION_API_URL;
 		if (check_url("--api-url", arg, err) == -1)
 			return EXIT_USAGE;
 		strlist_add(&opt->api_urls, arg);
 		break;
 	case OPT_EMAIL:
+		cl->given |= OPTION_EMAIL;
 		if (strcmp(arg, "yes") == 0)
 			opt->email = 1;
 		else if (strcmp(arg, "no") == 0)
@@ -303,6 +317,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		break;
 	case OPT_SENDER_IP:
+		cl->given |= OPTION_SENDER_IP;
 		if (!is_ip(arg)) {
 			set_error(err, _("--sender-ip %s: give an IPv4 or IPv6 "
 			    "address"), arg);
@@ -311,6 +326,7 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		set_string(&opt->sender_ip, arg);
 		break;
 	case OPT_ALLOW_ACTIVE:
+		cl->given |= OPTION_ALLOW_ACTIVE;
 		opt->allow_active = true;
 		break;
 	case OPT_SMOKE:
@@ -388,6 +404,14 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
 		cl->opt.no_color = true;
 
+	/* scan and hook parse their own arguments (cmd-scan.c, hook.c). */
+	if (argc > 1 && (strcmp(argv[1], "scan") == 0 ||
+	    strcmp(argv[1], "hook") == 0)) {
+		cl->command = argv[1][0] == 's' ? COMMAND_SCAN : COMMAND_HOOK;
+		cl->rest_argc = argc - 1;
+		cl->rest_argv = argv + 1;
+		return 0;
+	}
 	if (argc > 1 && argv[1][0] != '-') {
 		for (i = 0; i < nitems(commands); i++) {
 			if (strcmp(argv[1], commands[i].name) == 0)

@@ -81,6 +81,12 @@ struct check_def {
 	void		(*cancel)(struct check_run *run);
 	/* Frees run->state. May be NULL. */
 	void		(*free)(struct check_run *run);
+	/*
+	 * The check's time limit in multiples of --timeout, for a check that
+	 * drives a slow tool (perf.lighthouse); 0: the usual limit of twice
+	 * --timeout plus 5 s.
+	 */
+	unsigned	  timeout_factor;
 };
 
 struct check_run {

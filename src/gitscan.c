@@ -38,6 +38,7 @@ struct gitscan {
 	struct loop		*loop;
 	enum gitscan_kind	 kind;
 	char			*repo;
+	char			*range;		/* GITSCAN_RANGE */
 	const struct secrets_rules *rules;
 	pthread_t		 thread;
 	bool			 running;	/* thread not joined yet */
@@ -64,6 +65,7 @@ struct gitscan_ctx {
 	struct gitscan		*gs;		/* NULL when run inline */
 	enum gitscan_kind	 kind;
 	const char		*repo;
+	const char		*range;		/* GITSCAN_RANGE */
 	char			*root;		/* realpath of repo */
 	const struct secrets_rules *rules;
 	struct secrets_scanner	*sc;
@@ -258,7 +260,7 @@ gitscan_found(void *arg, const struct secrets_finding *f)
 	struct gitscan_finding	*g;
 	size_t			 i;
 
-	if (cx->kind == GITSCAN_HISTORY) {
+	if (cx->kind == GITSCAN_HISTORY || cx->kind == GITSCAN_RANGE) {
 		for (i = 0; i < rep->nfindings; i++) {
 			if (strcmp(rep->findings[i].f.fingerprint,
 			    f->fingerprint) == 0 &&
@@ -360,7 +362,8 @@ gitscan_read(struct gitscan_ctx *cx, const char *rel)
 	close(fd);
 	cx->buf[got] = '\0';
 	if (memchr(cx->buf, '\0', got < GITSCAN_BINARY_PEEK ? got :
-	    GITSCAN_BINARY_PEEK) != NULL) {
+	    GITSCAN_BINARY_PEEK) != NULL &&
+	    !keys_binary_candidate(cx->buf, got)) {
 		cx->rep->skipped_binary++;
 		return -1;
 	}
@@ -667,10 +670,19 @@ gitscan_combined_line(struct gitscan_ctx *cx, struct gitscan_patch *p,
 static void
 gitscan_history(struct gitscan_ctx *cx)
 {
-	static const char *const args[] = { "log", "--all", "--reverse",
+	static const char *const all[] = { "log", "--all", "--reverse",
 	    "-p", "--cc", "--no-color", "--no-ext-diff", "--no-renames",
 	    "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "-U0",
 	    "--format=%x01%H %at", NULL };
+	static const char *const staged[] = { "diff", "--cached", "-p",
+	    "--no-color", "--no-ext-diff", "--no-renames", "--no-textconv",
+	    "--src-prefix=a/", "--dst-prefix=b/", "-U0", NULL };
+	const char *range[] = { "log", "--reverse", "-p", "--cc",
+	    "--no-color", "--no-ext-diff", "--no-renames", "--no-textconv",
+	    "--src-prefix=a/", "--dst-prefix=b/", "-U0",
+	    "--format=%x01%H %at", cx->range, "--", NULL };
+	const char *const *args = cx->kind == GITSCAN_STAGED ? staged :
+	    cx->kind == GITSCAN_RANGE ? range : all;
 	struct gitscan_reader	 r;
 	struct gitscan_patch	 p;
 	char			 commit[65] = "", *line;
@@ -1064,6 +1076,8 @@ gitscan_do(struct gitscan_ctx *cx)
 		gitscan_worktree(cx);
 		break;
 	case GITSCAN_HISTORY:
+	case GITSCAN_STAGED:
+	case GITSCAN_RANGE:
 		if (!cx->rep->is_git)
 			cx->rep->error = xstrdup(_("not a git repository: "
 			    "there is no history to scan"));
@@ -1127,6 +1141,7 @@ gitscan_thread(void *arg)
 	cx.gs = gs;
 	cx.kind = gs->kind;
 	cx.repo = gs->repo;
+	cx.range = gs->range;
 	cx.rules = gs->rules;
 	cx.rep = gs->report;
 	gitscan_do(&cx);
@@ -1189,12 +1204,23 @@ gitscan_start(struct loop *loop, enum gitscan_kind kind, const char *repo,
     void (*progress_cb)(void *, const struct gitscan_progress *),
     void (*done_cb)(void *, struct gitscan_report *), void *arg)
 {
+	return gitscan_start_range(loop, kind, repo, NULL, rules, progress_cb,
+	    done_cb, arg);
+}
+
+struct gitscan *
+gitscan_start_range(struct loop *loop, enum gitscan_kind kind,
+    const char *repo, const char *range, const struct secrets_rules *rules,
+    void (*progress_cb)(void *, const struct gitscan_progress *),
+    void (*done_cb)(void *, struct gitscan_report *), void *arg)
+{
 	struct gitscan	*gs;
 
 	gs = xcalloc(1, sizeof *gs);
 	gs->loop = loop;
 	gs->kind = kind;
 	gs->repo = xstrdup(repo);
+	gs->range = range != NULL ? xstrdup(range) : NULL;
 	gs->rules = rules;
 	gs->progress_cb = progress_cb;
 	gs->done_cb = done_cb;
@@ -1234,6 +1260,7 @@ gitscan_free(struct gitscan *gs)
 	pthread_mutex_destroy(&gs->lock);
 	gitscan_report_free(gs->report);
 	free(gs->repo);
+	free(gs->range);
 	free(gs);
 }
 

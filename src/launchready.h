@@ -337,14 +337,91 @@ struct access_entry {
 	char	*where;		/* where the credentials live, never them */
 };
 
+/* The launch decision a person records: id, name in files, label. */
+#define DECISION_TABLE(X)						\
+	X(NONE,       "none",            N_("not recorded"))		\
+	X(SHIP,       "ship",            N_("ship"))			\
+	X(CONDITIONS, "ship-conditions", N_("ship with conditions"))	\
+	X(STOP,       "stop",            N_("stop"))
+
+enum decision {
+#define X(id, name, label) DECISION_##id,
+	DECISION_TABLE(X)
+#undef X
+	DECISION_COUNT
+};
+
+struct launch_decision {
+	enum decision	 kind;
+	char		*conditions;	/* what must hold (ship with conditions) */
+	char		*who;		/* who decided */
+	time_t		 when;		/* when it was recorded, 0: never */
+};
+
+/* The alert types whose owner the handover names: id, key, label. */
+#define ALERT_TABLE(X)							\
+	X(SITE_DOWN,     "site_down",     N_("Site down"))		\
+	X(CERT_EXPIRY,   "cert_expiring", N_("Certificate expiring"))	\
+	X(ERROR_RATE,    "error_rate",    N_("Error rate"))		\
+	X(EMAIL_BOUNCES, "email_bounces", N_("Email bounces"))		\
+	X(FAILED_DEPLOY, "failed_deploy", N_("Failed deploy"))
+
+enum alert {
+#define X(id, key, label) ALERT_##id,
+	ALERT_TABLE(X)
+#undef X
+	ALERT_COUNT
+};
+
+/* What became of a secret found in the repository. */
+#define SECRET_STATUS_TABLE(X)					\
+	X(EXPOSED, "exposed", N_("exposed"))			\
+	X(ROTATED, "rotated", N_("rotated"))			\
+	X(ALLOWED, "allowed", N_("allowed"))
+
+enum secret_status {
+#define X(id, name, label) SECRET_##id,
+	SECRET_STATUS_TABLE(X)
+#undef X
+	SECRET_STATUS_COUNT
+};
+
+#define INVENTORY_FP_HEX	16	/* as secrets.h's SECRETS_FP_HEX */
+#define INVENTORY_MAX_PATHS	32	/* places kept per secret */
+
+/* One row of the secret inventory: a distinct value, by fingerprint. */
+struct secret_row {
+	char		 fingerprint[INVENTORY_FP_HEX + 1];
+	char		*kind;		/* the rule that found it */
+	char		*path;		/* file where first found */
+	unsigned	 line;		/* its line there (0: unknown) */
+	char		*commit;	/* first commit holding it, or NULL */
+	time_t		 commit_date;
+	struct strlist	 paths;		/* every file it was seen in */
+	char		*owner;		/* who rotates it */
+	enum secret_status status;
+	time_t		 rotated;	/* ROTATED: when */
+	char		*reason;	/* ALLOWED: why */
+	time_t		 first_seen;	/* first scan that found it */
+	time_t		 last_seen;	/* latest scan that found it */
+	time_t		 reappeared;	/* found again after its rotation in a
+					   new place: flagged, 0 when not */
+};
+
 struct handover {
 	struct access_entry	*access;
 	size_t			 naccess;
 	char			*deploy_steps;
 	char			*rollback;
+	int			 rollback_minutes;/* rehearsed rollback time,
+						    0: not rehearsed */
 	char			*monitoring;	/* monitoring and alert routing */
 	char			*open_risks;
 	time_t			 final_qa;	/* last final QA run, 0: never */
+	struct launch_decision	 decision;
+	char			*alert_owner[ALERT_COUNT];
+	struct secret_row	*secrets;	/* the secret inventory */
+	size_t			 nsecrets;
 };
 
 struct session {
@@ -448,6 +525,138 @@ void session_info_free(struct session_info *, size_t);
 int session_remove(const char *path, char **err);
 /* A status that counts as settled for progress: pass, done or skipped. */
 bool session_settled(enum status);
+/* ---- handover.c: the handover data in a session ---------------------- */
+
+#define HANDOVER_MAX_ROLLBACK_MINUTES	(7 * 24 * 60)
+
+const char *decision_name(enum decision);	/* "ship-conditions" */
+const char *decision_label(enum decision);	/* translated */
+int decision_parse(const char *, enum decision *);	/* 0 or -1 */
+const char *alert_key(enum alert);		/* "site_down" */
+const char *alert_label(enum alert);		/* translated */
+const char *secret_status_name(enum secret_status);
+const char *secret_status_label(enum secret_status);
+int secret_status_parse(const char *, enum secret_status *);
+/* Frees what a handover holds and zeroes it. */
+void handover_clear(struct handover *);
+/* Removes access entry i (the caller asked the user first). */
+void handover_remove_access(struct handover *, size_t i);
+
+/*
+ * The "handover" group of a session file. handover_build adds its members
+ * to g (a libconfig group); handover_read reads them from g, with path
+ * for messages: -1 with *err "PATH:LINE: message" on a bad value.
+ */
+struct config_setting_t;
+void handover_build(struct config_setting_t *g, const struct handover *);
+int handover_read(struct config_setting_t *g, struct handover *,
+	    const char *path, char **err);
+
+/* ---- guard.c: free text never holds a credential ---------------------- */
+
+struct secrets_rules;
+/*
+ * Checks text a person typed (a note, an access entry, a handover text)
+ * against the secret rules. Returns 0 when it holds nothing that looks
+ * like a credential; -1 with *why set (translated, naming the kind of
+ * secret and saying "store where it lives, not the key") when it does,
+ * or when rules is NULL (nothing can be checked, so nothing is taken).
+ */
+int guard_text(const struct secrets_rules *rules, const char *text,
+	    char **why);
+/*
+ * Checks every free text of a session (notes, owners, skip reasons, the
+ * handover's texts, access list, decision, alert owners, inventory rows).
+ * 0 when clean; -1 with *why naming the first field that holds one.
+ */
+int guard_session(const struct secrets_rules *rules, const struct session *,
+	    char **why);
+
+/* ---- inventory.c: the secret inventory -------------------------------- */
+
+struct gitscan_report;
+/*
+ * Folds a finished secrets.worktree or secrets.history scan into the
+ * session's secret inventory: one row per distinct fingerprint (the
+ * publishable keys are left out). A new fingerprint gets a row (exposed,
+ * or allowed with the ignore file's reason); a known one keeps its owner
+ * and status, gains the new places; a rotated one found after its
+ * rotation in a place not seen before (or in a commit made after it) is
+ * exposed again with reappeared set. Rows a scan no longer finds stay.
+ * Returns how many rows were added or flagged again.
+ */
+size_t inventory_sync(struct session *, const struct gitscan_report *,
+	    time_t now);
+/* The row of a fingerprint, or NULL. */
+struct secret_row *inventory_find(struct session *, const char *fp);
+/* Rows still to act on: exposed (including those flagged again). */
+size_t inventory_open(const struct session *);
+/*
+ * Sets a row's status: ROTATED on when (now when 0); ALLOWED needs a
+ * reason (-1 with *err without one); EXPOSED clears both.
+ */
+int inventory_set_status(struct secret_row *, enum secret_status,
+	    time_t when, const char *reason, char **err);
+
+/* ---- appendix.c: Part 2 of the handover, built from the results ------ */
+
+#define APPENDIX_TARGET_MS	300	/* p95 target of a route */
+#define APPENDIX_MAX_COLS	6
+#define APPENDIX_RUNBOOKS	5
+
+struct appendix_row {
+	char	*cell[APPENDIX_MAX_COLS];
+};
+
+/* A table of ncols columns; rows own their cells. */
+struct appendix_table {
+	size_t			 ncols;
+	struct appendix_row	*rows;
+	size_t			 n;
+};
+
+/* A runbook: what to do, filled in with this client's names. */
+struct runbook {
+	const char	*key;		/* "certificate", "dns"... (JSON) */
+	char		*title;
+	struct strlist	 steps;
+};
+
+struct appendix {
+	struct appendix_table	 dns;	/* name, type, target, TTL,
+					   provider or CDN, purpose */
+	struct strlist		 redirects; /* one sentence per entry URL */
+	struct appendix_table	 certs;	/* host, issuer, expiry (date), days
+					   left, renewal path */
+	struct appendix_table	 routes;/* route, p50 ms, p95 ms, against the
+					   target; slowest first */
+	struct appendix_table	 cache;	/* route, kind, Cache-Control */
+	struct appendix_table	 env;	/* variable, where it is used */
+	struct runbook		 runbooks[APPENDIX_RUNBOOKS];
+};
+
+/*
+ * Builds the appendices from the session's latest results (evidence
+ * lines read by their shape; what does not fit stays in the full
+ * evidence). Free with appendix_clear.
+ */
+void appendix_build(const struct session *, struct appendix *);
+void appendix_clear(struct appendix *);
+
+/* ---- handbook.c: the handover document's own parts ------------------- */
+
+struct summary;
+/* Appends the tool's verdict as one sentence (translated). */
+void handbook_verdict(const struct summary *, struct buf *);
+struct checklist;
+/*
+ * The end of a final QA pass: the verdict, then what changed against
+ * before (the status of each checklist item, by index, when the pass
+ * began): the checks fixed since and the new problems, named.
+ */
+void handbook_qa(const struct session *, const struct checklist *,
+	    const enum status *before, struct buf *);
+
 /* ---- summary.c: the launch-risk summary (report and summary screen) --- */
 
 struct summary {
@@ -483,6 +692,13 @@ bool summary_fixed(const struct item_state *);
 void summary_count(const struct session *, const struct checklist *,
 	    struct summary *);
 /*
+ * Adds one item to sum, with status st (the session's, or the wizard's
+ * "running"): the one place that says what is settled, a finding of which
+ * severity, a manual item still open, not run yet, or fixed.
+ */
+void summary_add(struct summary *, const struct item *,
+	    const struct item_state *, enum status st);
+/*
  * Every finding, most serious first (severity, fail before warn, then
  * checklist order). *out is newly allocated (NULL when there is none);
  * its pointers point into the session and the checklist.
@@ -500,6 +716,118 @@ const char *summary_verdict(const struct summary *);
  */
 void summary_write(const struct session *, const struct checklist *,
 	    struct buf *);
+
+/* ---- sprint.c: an open session and its checks ------------------------ */
+
+/*
+ * The sprint controller the wizard (and the tests) drive: it owns the
+ * session while open (its lock, its saves), runs the checklist's checks
+ * on the loop and records their results under sprint_policy. It never
+ * draws: it tells its user through notify.
+ */
+struct sprint;
+struct loop;
+
+enum sprint_event {
+	SPRINT_CHANGED,		/* the model changed (redraw) */
+	SPRINT_RUNNING,		/* the number of checks in flight changed */
+	SPRINT_MESSAGE,		/* text is news for the user */
+	SPRINT_ERROR,		/* text is an error for the user */
+};
+/* text is NULL for SPRINT_CHANGED and SPRINT_RUNNING. */
+typedef void (*sprint_notify_cb)(void *arg, enum sprint_event,
+	    const char *text);
+
+/*
+ * The recording policy, for the wizard and `audit` alike: a failure takes
+ * the checklist item's severity (item may be NULL: a check outside the
+ * checklist); a warning without one is info; a pass, an error or a skip
+ * has none.
+ */
+void sprint_policy(const struct item *, struct result *);
+/*
+ * Opens session s (takes ownership) for checklist cl (which must outlive
+ * the sprint): takes its lock, sets up the audit on loop and saves. NULL
+ * with *err set when the lock is held elsewhere (s is freed then). An
+ * audit that cannot start (a bad resolver) is not an error here: see
+ * sprint_audit_error.
+ */
+struct sprint *sprint_open(struct session *s, const struct checklist *cl,
+	    struct loop *loop, sprint_notify_cb notify, void *arg, char **err);
+/*
+ * Saves, unlocks, then cancels running checks and frees everything.
+ * Returns -1 (with *err set when err is not NULL) when the last save
+ * failed: the changes since the last good save are lost.
+ */
+int sprint_close(struct sprint *, char **err);
+struct session *sprint_session(struct sprint *);
+const struct checklist *sprint_checklist(struct sprint *);
+/* Saves now; -1 when it failed (the error is kept until a save works). */
+int sprint_save(struct sprint *);
+/* The last save's error ("NOT SAVED: ..."), or NULL when it worked. */
+const char *sprint_save_error(struct sprint *);
+/* The audit set-up error (bad resolver), or NULL. */
+const char *sprint_audit_error(struct sprint *);
+/* Remembers the selected stage and item i (checklist index; not saved
+   until the next save). */
+void sprint_select(struct sprint *, int stage, size_t i);
+/* The index within the selected stage of the selected item (0: none). */
+size_t sprint_selected(struct sprint *);
+/* The state of checklist item i (never NULL). */
+struct item_state *sprint_state(struct sprint *, size_t i);
+/* The status shown for item i (running while its check runs). */
+enum status sprint_status(struct sprint *, size_t i);
+/* True when item i failed (or warned) at first and passes now. */
+bool sprint_fixed(struct sprint *, size_t i);
+/* The severity of item i's current finding (NONE when not a finding). */
+enum severity sprint_severity(struct sprint *, size_t i);
+/* Counts a stage's items (stage 0: all) as the summary does. */
+void sprint_count(struct sprint *, int stage, struct summary *);
+/* Records a result of item i's check under sprint_policy (not saved). */
+void sprint_record(struct sprint *, size_t i, const struct result *);
+/* Starts item i's check (a skip is taken back); -1 for a manual item. */
+int sprint_run_item(struct sprint *, size_t i, char **err);
+/* Starts a stage's checks; only those never run unless all. */
+void sprint_run_stage(struct sprint *, int stage, bool all);
+/* Starts every check (the final QA pass when final is set). */
+void sprint_run_all(struct sprint *, bool final);
+/* Number of checks in flight. */
+size_t sprint_running(struct sprint *);
+/* Marks manual item i done, or not done again; -1 for an automated one. */
+int sprint_mark(struct sprint *, size_t i, char **err);
+/* Skips item i for reason (-1 when there is none), or takes it back. */
+int sprint_skip(struct sprint *, size_t i, const char *reason, char **err);
+void sprint_unskip(struct sprint *, size_t i);
+/*
+ * Checks text a person typed against the secret rules (guard_text):
+ * 0 when it may be kept; -1 with *why when it holds a credential.
+ */
+int sprint_guard(struct sprint *, const char *text, char **why);
+/* How the last final QA pass ended (verdict, what changed), or NULL. */
+const char *sprint_qa_text(struct sprint *);
+/* Sets item i's owner or note (NULL or empty: none) and saves; text that
+   holds a credential is refused (told as SPRINT_ERROR), nothing kept. */
+void sprint_set_owner(struct sprint *, size_t i, const char *);
+void sprint_set_note(struct sprint *, size_t i, const char *);
+/*
+ * The options given on the command line (given: OPTION_* bits of
+ * struct cmdline) win over a resumed session's saved ones.
+ */
+void sprint_overrides(struct options *saved, const struct options *,
+	    unsigned given);
+/*
+ * The file of the session name in dir: NAME, NAME.cfg, a path (with a
+ * '/'), or NAME.cfg in the current directory; name NULL: the newest
+ * session that can be read. Newly allocated, or NULL with *err set
+ * ("no session named ..."). `resume` and `report` both use it.
+ */
+char *sprint_find(const char *dir, const struct checklist *,
+	    const char *name, char **err);
+/*
+ * Writes the handover in format next to the session file; returns the
+ * newly allocated path, or NULL with *err set.
+ */
+char *sprint_export(struct sprint *, enum format, char **err);
 
 /* ---- report.c: the handover checklist --------------------------------- */
 
@@ -528,7 +856,9 @@ enum command {
 	COMMAND_AUDIT,
 	COMMAND_REPORT,
 	COMMAND_HELP,
-	COMMAND_VERSION
+	COMMAND_VERSION,
+	COMMAND_SCAN,		/* launchready scan: parsed by cmd-scan.c */
+	COMMAND_HOOK		/* launchready hook: parsed by hook.c */
 };
 
 /* Exit statuses of SPEC.md. */
@@ -547,7 +877,25 @@ struct cmdline {
 	struct strlist	 only;		/* audit --only */
 	enum severity	 fail_on;	/* default SEVERITY_HIGH */
 	char		*output;	/* report -o FILE */
+	unsigned	 given;		/* OPTION_* bits: options given */
+	int		 rest_argc;	/* scan, hook: their own arguments */
+	char		**rest_argv;	/* (argv[0] is the command) */
 };
+
+/* Which options the command line gave (for resume's overrides). */
+#define OPTION_RESOLVERS	0x0001u
+#define OPTION_PORT_MAP		0x0002u
+#define OPTION_CACERT		0x0004u
+#define OPTION_SUBDOMAINS	0x0008u
+#define OPTION_DKIM		0x0010u
+#define OPTION_REPO		0x0020u
+#define OPTION_TIMEOUT		0x0040u
+#define OPTION_LOGIN_URL	0x0080u
+#define OPTION_HEALTH_URL	0x0100u
+#define OPTION_API_URL		0x0200u
+#define OPTION_EMAIL		0x0400u
+#define OPTION_SENDER_IP	0x0800u
+#define OPTION_ALLOW_ACTIVE	0x1000u
 
 /*
  * Parses the command line. Returns 0, or EXIT_USAGE with *err set to a
@@ -563,5 +911,10 @@ int cmd_audit(struct cmdline *);
 /* cmd-report.c: `launchready list` and `launchready report`. */
 int cmd_list(struct cmdline *);
 int cmd_report(struct cmdline *);
+/* cmd-scan.c: `launchready scan`; its usage text. */
+int cmd_scan(struct cmdline *);
+const char *cmd_scan_usage(void);
+/* hook.c: `launchready hook install|uninstall`. */
+int cmd_hook(struct cmdline *);
 
 #endif

@@ -32,10 +32,22 @@ static const char html_style[] =
 ".summary{font-size:1.05em;background:#fff8e6;border-left:4px solid "
 "#d98e04;padding:.6em .9em}\n"
 "footer{margin-top:3em;color:#6a7280;font-size:.85em}\n"
-"@media print{body{margin:0;max-width:none;font-size:11pt}"
+".part1 h2{font-size:1.15em;margin:1.1em 0 .3em}\n"
+".part1 h3{font-size:1em;margin:.7em 0 .2em}\n"
+".part2{break-before:page;page-break-before:always}\n"
+"@page{size:A4;margin:11mm 12mm}\n"
+"@media print{body{margin:0;max-width:none;font-size:10pt;line-height:1.3}"
 "h2{page-break-after:avoid}h3,h4{page-break-after:avoid}"
 "table,pre{page-break-inside:avoid}"
-"pre{white-space:pre-wrap}.summary{background:none}}\n";
+"pre{white-space:pre-wrap}.summary{background:none}"
+".part1{font-size:8.4pt;line-height:1.22}"
+".part1 h2{font-size:1.12em;margin:.55em 0 .15em}"
+".part1 h3{font-size:1em;margin:.35em 0 .1em}"
+".part1 p{margin:.15em 0}.part1 table{margin:.15em 0 .3em}"
+".part1 th,.part1 td{padding:.1em .35em}"
+".part1 ul,.part1 ol{margin:.1em 0;padding-left:1.3em}"
+".part1 ul{columns:2;column-gap:1.6em}"
+".part1 li{break-inside:avoid}}\n";
 
 static void
 html_begin(struct report *r, const char *title)
@@ -105,32 +117,55 @@ html_strong(struct report *r, const char *s)
 	buf_puts(r->b, "</strong>");
 }
 
-/* Text of several lines: each line escaped, the breaks kept as <br>. */
+/*
+ * Text of several lines, read as the Markdown backend reads it: steps
+ * become a list (numbered when typed so), other text keeps its breaks.
+ */
 static void
 html_block(struct report *r, const char *text)
 {
-	const char	*p = text, *nl;
+	const char	*p = text, *nl, *step;
 	char		*line;
 	size_t		 end = strlen(text);
+	unsigned long	 num, first = 0;
+	bool		 list = report_steps(text), any = false;
 
 	/* Trailing empty lines add nothing. */
 	while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
 		end--;
-	buf_puts(r->b, "<p class=\"block\">");
+	if (list) {
+		(void)report_step(text + strspn(text, " \t\r\n"), &first);
+		if (first > 1)
+			buf_printf(r->b, "<ol start=\"%lu\">\n", first);
+		else
+			buf_puts(r->b, first > 0 ? "<ol>\n" : "<ul>\n");
+	} else
+		buf_puts(r->b, "<p class=\"block\">");
 	while (p < text + end) {
 		nl = memchr(p, '\n', (size_t)(text + end - p));
 		line = xstrndup(p, nl != NULL ? (size_t)(nl - p) :
 		    (size_t)(text + end - p));
 		if (*line != '\0' && line[strlen(line) - 1] == '\r')
 			line[strlen(line) - 1] = '\0';
-		buf_html(r->b, line);
+		if (list && (step = report_step(line, &num)) != NULL) {
+			buf_puts(r->b, "<li>");
+			buf_html(r->b, step);
+			buf_puts(r->b, "</li>\n");
+		} else if (!list) {
+			if (any)
+				buf_puts(r->b, "<br>\n");
+			buf_html(r->b, line);
+			any = true;
+		}
 		free(line);
 		if (nl == NULL)
 			break;
-		buf_puts(r->b, "<br>\n");
 		p = nl + 1;
 	}
-	buf_puts(r->b, "</p>\n");
+	if (list)
+		buf_puts(r->b, first > 0 ? "</ol>\n" : "</ul>\n");
+	else
+		buf_puts(r->b, "</p>\n");
 }
 
 static void
@@ -217,6 +252,20 @@ html_table_end(struct report *r)
 	buf_puts(r->b, "</table>\n");
 }
 
+static void
+html_part_begin(struct report *r, const char *class)
+{
+	buf_puts(r->b, "<section class=\"");
+	buf_html(r->b, class);
+	buf_puts(r->b, "\">\n");
+}
+
+static void
+html_part_end(struct report *r)
+{
+	buf_puts(r->b, "</section>\n");
+}
+
 static const struct report_ops html_ops = {
 	.begin = html_begin,
 	.end = html_end,
@@ -235,6 +284,8 @@ static const struct report_ops html_ops = {
 	.table_begin = html_table_begin,
 	.table_row = html_table_row,
 	.table_end = html_table_end,
+	.part_begin = html_part_begin,
+	.part_end = html_part_end,
 };
 
 /* Handover only: `audit` offers no HTML. */

@@ -95,7 +95,12 @@ json_item(struct report *r, const struct item *item, const char *indent)
 	json_member(b, "skip_reason", is != NULL && st == STATUS_SKIPPED ?
 	    is->skip_reason : NULL);
 	buf_puts(b, ", ");
-	json_time(b, "marked", is != NULL ? is->marked : 0);
+	/* "marked": when a person confirmed (done) or skipped it; an owner
+	   or a note alone is an "updated", not a confirmation. */
+	json_time(b, "marked", is != NULL && (st == STATUS_DONE ||
+	    st == STATUS_SKIPPED) ? is->marked : 0);
+	buf_puts(b, ", ");
+	json_time(b, "updated", is != NULL ? is->marked : 0);
 	buf_printf(b, ", \"fixed_during_sprint\": %s,\n%s ",
 	    summary_fixed(is) ? "true" : "false", indent);
 	json_result(b, "first", is != NULL ? &is->first : NULL,
@@ -155,7 +160,7 @@ json_handover(struct report *r, char **err)
 	const struct session	*s = r->s;
 	const struct handover	*h = &s->handover;
 	struct buf		*b = r->b, text = { 0 };
-	struct finding		 blockers[5];
+	struct finding		*blockers;
 	size_t			 i, j, n;
 	int			 sev, hour;
 
@@ -205,13 +210,16 @@ json_handover(struct report *r, char **err)
 	for (i = 0; i < STATUS_COUNT; i++)
 		buf_printf(b, "%s\"%s\": %zu", i > 0 ? ", " : "",
 		    status_name(i), r->sum.status[i]);
+	/* Every open critical and high finding, as the summary screen. */
 	buf_puts(b, "},\n  \"blockers\": [");
-	n = summary_blockers(s, r->cl, blockers, nitems(blockers));
+	blockers = xcalloc(r->nfindings + 1, sizeof *blockers);
+	n = summary_blockers(s, r->cl, blockers, r->nfindings);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_puts(b, ", ");
 		buf_json(b, blockers[i].item->id);
 	}
+	free(blockers);
 	buf_puts(b, "]},\n \"findings\": [");
 	for (i = 0; i < r->nfindings; i++) {
 		const struct finding *f = &r->findings[i];
@@ -322,6 +330,7 @@ json_handover(struct report *r, char **err)
 	json_member(b, "monitoring", h->monitoring);
 	buf_puts(b, ",\n ");
 	json_member(b, "open_risks", h->open_risks);
+	handbook_json(r);
 	buf_puts(b, "}\n");
 	(void)err;
 	return 0;

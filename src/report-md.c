@@ -12,9 +12,66 @@
 
 #include "report.h"
 
+/* Whether c is an ASCII letter or digit. */
+static bool
+md_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/*
+ * Whether the metacharacter at s (prev before it) is plain text where it
+ * stands, so that no backslash is written a reader would see: ">" and
+ * "#" inside a line ("a -> b", "#alerts"), "_" inside a word
+ * (snake_case), "<" not opening a tag, a lone "~"; a ">" after a "<"
+ * stays escaped.
+ */
+static bool
+md_plain(const char *s, char prev, bool lt)
+{
+	switch (*s) {
+	case '>':
+		/* After a "<" it may close a tag: escaped, as the "<". */
+		return !lt;
+	case '#':
+		return true;
+	case '_':
+		return md_alnum(prev) && md_alnum(s[1]);
+	case '<':
+		return !md_alnum(s[1]) && s[1] != '/' && s[1] != '!' &&
+		    s[1] != '?';
+	case '~':
+		return prev != '~' && s[1] != '~';
+	default:
+		return false;
+	}
+}
+
+/* Appends s through the sanitiser, leaving plain metacharacters be. */
+static void
+md_inline(struct report *r, const char *s)
+{
+	const char	*run = s, *p;
+	char		*seg, prev = ' ';
+	bool		 lt = false;
+
+	for (p = s; *p != '\0'; prev = *p, p++) {
+		lt = lt || *p == '<';
+		if (!md_plain(p, prev, lt))
+			continue;
+		seg = xstrndup(run, (size_t)(p - run));
+		buf_text(r->b, seg, TEXT_MD);
+		free(seg);
+		buf_add(r->b, p, 1);
+		run = p + 1;
+	}
+	buf_text(r->b, run, TEXT_MD);
+}
+
 /*
  * Appends inline text, escaped. At the start of a block, what would make
- * the line a list, a heading underline or indented code is escaped too.
+ * the line a list, a heading, a quote or indented code is escaped too.
  */
 static void
 md_text(struct report *r, const char *s)
@@ -35,9 +92,12 @@ md_text(struct report *r, const char *s)
 			buf_add(r->b, "\\", 1);
 			buf_add(r->b, s + digits, 1);
 			s += digits + 1;
+		} else if (*s == '#' || *s == '>') {
+			buf_add(r->b, "\\", 1);
+			buf_add(r->b, s++, 1);
 		}
 	}
-	buf_text(r->b, s, TEXT_MD);
+	md_inline(r, s);
 }
 
 /* The longest run of backquotes in s. */
@@ -143,62 +203,6 @@ md_strong(struct report *r, const char *s)
 }
 
 /*
- * The text of a step ("1. Build", "2) Test", "- Deploy", "* Check"): the
- * number (or 0 for a bullet) in *num and what follows the marker; NULL
- * when the line is not a step.
- */
-static const char *
-md_step(const char *line, unsigned long *num)
-{
-	const char	*p = line;
-	char		*end;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	*num = 0;
-	if (*p >= '0' && *p <= '9') {
-		*num = strtoul(p, &end, 10);
-		if (end - p > 4 || (*end != '.' && *end != ')'))
-			return NULL;
-		p = end + 1;
-	} else if (*p == '-' || *p == '*' || *p == '+')
-		p++;
-	else if (strncmp(p, "•", strlen("•")) == 0)
-		p += strlen("•");
-	else
-		return NULL;
-	if (*p != ' ' && *p != '\t')
-		return NULL;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return *p != '\0' ? p : NULL;
-}
-
-/* Whether every line of text with something on it is a step. */
-static bool
-md_steps(const char *text)
-{
-	const char	*p = text, *nl;
-	char		*line;
-	unsigned long	 num;
-	bool		 steps = true, any = false;
-
-	while (steps && *p != '\0') {
-		nl = strchr(p, '\n');
-		line = nl != NULL ? xstrndup(p, nl - p) : xstrdup(p);
-		if (line[strspn(line, " \t\r")] != '\0') {
-			any = true;
-			steps = md_step(line, &num) != NULL;
-		}
-		free(line);
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	return steps && any;
-}
-
-/*
  * Text of several lines: steps stay a list (numbered or not, as typed),
  * any other text one paragraph a line, so no renderer joins the lines.
  */
@@ -208,12 +212,12 @@ md_block(struct report *r, const char *text)
 	const char	*p = text, *nl, *step;
 	char		*line;
 	unsigned long	 num;
-	bool		 list = md_steps(text);
+	bool		 list = report_steps(text);
 
 	while (*p != '\0') {
 		nl = strchr(p, '\n');
 		line = nl != NULL ? xstrndup(p, nl - p) : xstrdup(p);
-		if (list && (step = md_step(line, &num)) != NULL) {
+		if (list && (step = report_step(line, &num)) != NULL) {
 			if (num > 0)
 				buf_printf(r->b, "%lu. ", num);
 			else
@@ -331,6 +335,14 @@ md_table_end(struct report *r)
 	buf_puts(r->b, "\n");
 }
 
+/* The end of a part: a thematic break (Part 2 follows it). */
+static void
+md_part_end(struct report *r)
+{
+	buf_puts(r->b, "* * *\n\n");
+	r->bol = true;
+}
+
 static const struct report_ops md_ops = {
 	.begin = md_begin,
 	.end = md_end,
@@ -349,6 +361,7 @@ static const struct report_ops md_ops = {
 	.table_begin = md_table_begin,
 	.table_row = md_table_row,
 	.table_end = md_table_end,
+	.part_end = md_part_end,
 };
 
 const struct report_backend report_md_backend = {

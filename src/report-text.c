@@ -29,6 +29,8 @@ text_audit(struct report *r, char **err)
 	struct buf			*b = r->b;
 	size_t				 i, j, counts[STATUS_COUNT];
 	char				*line;
+	struct summary			 sum = { 0 };
+	struct buf			 verdict = { 0 };
 
 	line = xprintf(_("launchready %s: audit of %s"), PACKAGE_VERSION,
 	    a->opt->domain_unicode);
@@ -67,10 +69,20 @@ text_audit(struct report *r, char **err)
 		}
 	}
 	report_audit_count(r, counts);
-	buf_printf(b, _("\n%zu checks: %zu pass, %zu warn, %zu fail, "
-	    "%zu could not decide (error)\n"), a->nruns,
-	    counts[STATUS_PASS], counts[STATUS_WARN], counts[STATUS_FAIL],
-	    counts[STATUS_ERROR]);
+	buf_printf(b, ngettext("\n%zu check: %zu pass, %zu warn, %zu fail, "
+	    "%zu could not decide (error)\n", "\n%zu checks: %zu pass, %zu "
+	    "warn, %zu fail, %zu could not decide (error)\n", a->nruns),
+	    a->nruns, counts[STATUS_PASS], counts[STATUS_WARN],
+	    counts[STATUS_FAIL], counts[STATUS_ERROR]);
+	/* The verdict in one sentence, as the handover says it. */
+	for (i = 0; i < a->nruns; i++) {
+		if (status_is_finding(a->runs[i]->result.status))
+			sum.findings[a->runs[i]->result.severity]++;
+	}
+	sum.status[STATUS_ERROR] = counts[STATUS_ERROR];
+	handbook_verdict(&sum, &verdict);
+	buf_printf(b, "%s\n", verdict.data);
+	buf_free(&verdict);
 	(void)err;
 	return 0;
 }

@@ -85,7 +85,7 @@ report_now(void)
 }
 
 /* A time for people ("2026-11-24 13:05 UTC"), or the word for none. */
-static const char *
+const char *
 report_time(time_t t, char *out, size_t len)
 {
 	struct tm	tm;
@@ -100,7 +100,7 @@ report_time(time_t t, char *out, size_t len)
 }
 
 /* The domain as shown: Unicode form, with the ASCII one when it differs. */
-static char *
+char *
 report_domain(const struct session *s)
 {
 	const char	*a = s->opt.domain, *u = s->opt.domain_unicode;
@@ -130,7 +130,7 @@ static const char *report_severity_heading[SEVERITY_COUNT] = {
 };
 
 /* A sentence: s with a full stop added when it has no end mark. */
-static char *
+char *
 report_sentence(const char *s)
 {
 	size_t	len = strlen(s);
@@ -141,69 +141,20 @@ report_sentence(const char *s)
 }
 
 /* "none" for an absent string. */
-static const char *
+const char *
 report_or(const char *s, const char *none)
 {
 	return s != NULL && *s != '\0' ? s : none;
 }
 
 /* The text of a status for tables: UTF-8 glyph and label. */
-static char *
+char *
 report_status(enum status st)
 {
 	return xprintf("%s %s", status_glyph(st, true), status_label(st));
 }
 
 /* ---- the sections, for Markdown and HTML -------------------------------- */
-
-/* 1. Client, domain, dates, who ran the sprint. */
-static void
-report_section_sprint(struct report *r)
-{
-	const struct session	*s = r->s;
-	const char		*head[] = { _("Sprint"), _("Details") };
-	const char		*row[2];
-	char			 t[64], *domain, *v;
-	int			 hour, stage;
-
-	report_heading(r, 1, _("1. The sprint"));
-	r->ops->table_begin(r, head, 2);
-	row[0] = _("Client");
-	row[1] = report_or(s->client, _("not recorded"));
-	r->ops->table_row(r, NULL, row, 2, 0);
-	domain = report_domain(s);
-	row[0] = _("Domain");
-	row[1] = domain;
-	r->ops->table_row(r, NULL, row, 2, 0);
-	free(domain);
-	row[0] = _("Run by");
-	row[1] = report_or(s->consultant, _("not recorded"));
-	r->ops->table_row(r, NULL, row, 2, 0);
-	row[0] = _("Sprint started");
-	row[1] = report_time(s->started, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2, 0);
-	hour = session_hour(s, s->saved);
-	stage = checklist_stage_at(r->cl, hour);
-	v = xprintf(_("%s (hour %d of 48 · %s)"), report_time(s->saved, t,
-	    sizeof t), hour, r->cl->stages[stage - 1].name);
-	row[0] = _("Last saved");
-	row[1] = v;
-	r->ops->table_row(r, NULL, row, 2, 0);
-	free(v);
-	row[0] = _("Final QA run");
-	row[1] = report_time(s->handover.final_qa, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2, 0);
-	row[0] = _("Report written");
-	row[1] = report_time(r->generated, t, sizeof t);
-	r->ops->table_row(r, NULL, row, 2, 0);
-	v = xprintf(_("%zu of %zu items settled (passed, done or skipped)"),
-	    r->sum.settled, r->sum.total);
-	row[0] = _("Progress");
-	row[1] = v;
-	r->ops->table_row(r, NULL, row, 2, 0);
-	free(v);
-	r->ops->table_end(r);
-}
 
 /* The counts behind the summary, as one table row. */
 static void
@@ -244,7 +195,7 @@ report_section_summary(struct report *r)
 	int		 sev;
 	enum status	 st;
 
-	report_heading(r, 1, _("2. Launch-risk summary"));
+	report_heading(r, 2, _("Launch-risk summary and audit list"));
 	summary_write(r->s, r->cl, &text);
 	report_para(r, text.data, true);
 	buf_free(&text);
@@ -317,7 +268,7 @@ report_section_changed(struct report *r)
 	size_t			 i;
 	bool			 any = false, worse = false;
 
-	report_heading(r, 1, _("3. What changed during the sprint"));
+	report_heading(r, 2, _("What changed during the sprint, in detail"));
 	for (i = 0; i < r->cl->nitems; i++) {
 		item = &r->cl->items[i];
 		is = summary_state(r->s, item->id);
@@ -378,7 +329,7 @@ report_section_changed(struct report *r)
 }
 
 /* The notes column of an item: note, skip reason, when it was marked. */
-static char *
+char *
 report_notes(const struct item_state *is)
 {
 	struct buf	b = { 0 };
@@ -397,9 +348,17 @@ report_notes(const struct item_state *is)
 		    _("no reason given")));
 	if (is->note != NULL && *is->note != '\0')
 		buf_printf(&b, "%s%s", b.len > 0 ? ". " : "", is->note);
-	if (is->marked != 0)
-		buf_printf(&b, _("%s(marked %s)"), b.len > 0 ? " " : "",
+	/* Only a done or skipped item was confirmed by its mark. */
+	if (is->marked != 0 && is->status == STATUS_DONE)
+		buf_printf(&b, _("%s(confirmed %s)"), b.len > 0 ? " " : "",
 		    report_time(is->marked, t, sizeof t));
+	else if (is->marked != 0 && is->status == STATUS_SKIPPED)
+		buf_printf(&b, _("%s(skipped %s)"), b.len > 0 ? " " : "",
+		    report_time(is->marked, t, sizeof t));
+	else if (is->marked != 0)
+		buf_printf(&b, _("%s(not confirmed; updated %s)"),
+		    b.len > 0 ? " " : "", report_time(is->marked, t,
+		    sizeof t));
 	return b.data;
 }
 
@@ -417,7 +376,7 @@ report_section_stages(struct report *r)
 	char			*heading, *status_text, *notes;
 	size_t			 i, j;
 
-	report_heading(r, 1, _("4. Every stage's items"));
+	report_heading(r, 1, _("H. Stage items"));
 	for (i = 0; i < STAGE_COUNT; i++) {
 		st = &r->cl->stages[i];
 		heading = xprintf(_("Stage %d · %s (hours %d–%d)"), st->number,
@@ -552,7 +511,7 @@ report_group(struct report *r, const struct report_group *g)
 static void
 report_section_maps(struct report *r)
 {
-	report_heading(r, 1, _("5. DNS, redirects and certificates"));
+	report_heading(r, 2, _("DNS, redirects and certificates"));
 	report_group(r, &report_dns);
 	report_group(r, &report_redirects);
 	report_group(r, &report_certificates);
@@ -562,7 +521,7 @@ report_section_maps(struct report *r)
 static void
 report_section_secrets(struct report *r)
 {
-	report_heading(r, 1, _("6. Secrets and environment variables"));
+	report_heading(r, 2, _("Secrets and environment variables"));
 	report_para(r, _("Secret values are never written here: each "
 	    "finding shows its rule, file and line, a redacted prefix and a "
 	    "fingerprint. Environment variables are listed by name only."),
@@ -571,89 +530,11 @@ report_section_secrets(struct report *r)
 	report_group(r, &report_environment);
 }
 
-/* A free-text handover field, or what to say when it is empty. */
-static void
-report_text(struct report *r, const char *heading, const char *text,
-    const char *empty)
-{
-	report_heading(r, 2, heading);
-	if (text != NULL && *text != '\0')
-		r->ops->block(r, text);
-	else
-		report_para(r, empty, false);
-}
-
-/* 7. Access list, deploy steps, rollback, monitoring. */
-static void
-report_section_access(struct report *r)
-{
-	const struct handover	*h = &r->s->handover;
-	const char		*head[] = { _("Account"), _("Provider"),
-				    _("Owner"), _("Where the credentials "
-				    "live") };
-	const char		*row[4];
-	size_t			 i;
-
-	report_heading(r, 1, _("7. Access, deploy, rollback and "
-	    "monitoring"));
-	report_heading(r, 2, _("Access list"));
-	if (h->naccess == 0)
-		report_para(r, _("No access recorded yet."), false);
-	else {
-		r->ops->table_begin(r, head, nitems(head));
-		for (i = 0; i < h->naccess; i++) {
-			row[0] = report_or(h->access[i].account, "");
-			row[1] = report_or(h->access[i].provider, "");
-			row[2] = report_or(h->access[i].owner,
-			    _("no owner yet"));
-			row[3] = report_or(h->access[i].where, "");
-			r->ops->table_row(r, NULL, row, 4, 0);
-		}
-		r->ops->table_end(r);
-	}
-	report_text(r, _("Deploy steps"), h->deploy_steps,
-	    _("No deploy steps recorded yet."));
-	report_text(r, _("Rollback notes"), h->rollback,
-	    _("No rollback notes recorded yet."));
-	report_text(r, _("Monitoring and alert routing"), h->monitoring,
-	    _("No monitoring notes recorded yet."));
-	report_evidence(r, "mon.health");
-	report_related_items(r, &report_monitoring);
-}
-
-/* 8. Open risks that can wait, and the lesser findings still open. */
-static void
-report_section_risks(struct report *r)
-{
-	char	*lead;
-	size_t	 i;
-	bool	 any = false;
-
-	report_heading(r, 1, _("8. Open risks that can wait until after "
-	    "launch"));
-	report_text(r, _("Accepted by the team"), r->s->handover.open_risks,
-	    _("None recorded."));
-	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
-
-		if (f->severity >= SEVERITY_HIGH)
-			continue;
-		if (!any) {
-			report_heading(r, 2, _("Lesser findings still open"));
-			r->ops->list_begin(r);
-			any = true;
-		}
-		lead = xprintf("%s:", f->item->title);
-		r->ops->list_item(r, lead, f->state->has_latest &&
-		    f->state->latest.summary != NULL ?
-		    f->state->latest.summary : status_label(f->state->status));
-		free(lead);
-	}
-	if (any)
-		r->ops->list_end(r);
-}
-
-/* Walks the handover through r->ops (Markdown, HTML). */
+/*
+ * Walks the handover through r->ops (Markdown, HTML): Part 1, the page
+ * break, the appendices built from the results, the stage items, then
+ * the full evidence.
+ */
 int
 report_walk_handover(struct report *r, char **err)
 {
@@ -661,21 +542,28 @@ report_walk_handover(struct report *r, char **err)
 
 	domain = report_domain(r->s);
 	if (r->s->client != NULL && *r->s->client != '\0')
-		title = xprintf(_("Handover checklist: %s — %s"), r->s->client,
-		    domain);
+		title = xprintf(_("Handover: %s — %s"), r->s->client, domain);
 	else
-		title = xprintf(_("Handover checklist: %s"), domain);
+		title = xprintf(_("Handover: %s"), domain);
 	r->ops->begin(r, title);
 	free(title);
 	free(domain);
-	report_section_sprint(r);
+	if (r->ops->part_begin != NULL)
+		r->ops->part_begin(r, "part1");
+	handbook_part1(r);
+	r->ops->part_end(r);
+	if (r->ops->part_begin != NULL)
+		r->ops->part_begin(r, "part2");
+	report_heading(r, 1, _("Part 2 — Appendices"));
+	handbook_appendices(r);
+	report_section_stages(r);
+	report_heading(r, 1, _("I. Full evidence"));
 	report_section_summary(r);
 	report_section_changed(r);
-	report_section_stages(r);
 	report_section_maps(r);
 	report_section_secrets(r);
-	report_section_access(r);
-	report_section_risks(r);
+	report_group(r, &report_monitoring);
+	r->ops->part_end(r);
 	r->ops->end(r);
 	(void)err;
 	return 0;
@@ -791,6 +679,64 @@ report_walk_audit(struct report *r, char **err)
 	return 0;
 }
 
+/* ---- typed text ------------------------------------------------------- */
+
+/*
+ * The text of a step ("1. Build", "2) Test", "- Deploy", "* Check"): the
+ * number (or 0 for a bullet) in *num and what follows the marker; NULL
+ * when the line is not a step.
+ */
+const char *
+report_step(const char *line, unsigned long *num)
+{
+	const char	*p = line;
+	char		*end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*num = 0;
+	if (*p >= '0' && *p <= '9') {
+		*num = strtoul(p, &end, 10);
+		if (end - p > 4 || (*end != '.' && *end != ')'))
+			return NULL;
+		p = end + 1;
+	} else if (*p == '-' || *p == '*' || *p == '+')
+		p++;
+	else if (strncmp(p, "•", strlen("•")) == 0)
+		p += strlen("•");
+	else
+		return NULL;
+	if (*p != ' ' && *p != '\t')
+		return NULL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p != '\0' ? p : NULL;
+}
+
+/* Whether every line of text with something on it is a step. */
+bool
+report_steps(const char *text)
+{
+	const char	*p = text, *nl;
+	char		*line;
+	unsigned long	 num;
+	bool		 steps = true, any = false;
+
+	while (steps && *p != '\0') {
+		nl = strchr(p, '\n');
+		line = nl != NULL ? xstrndup(p, nl - p) : xstrdup(p);
+		if (line[strspn(line, " \t\r")] != '\0') {
+			any = true;
+			steps = report_step(line, &num) != NULL;
+		}
+		free(line);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return steps && any;
+}
+
 /* ---- the front door ----------------------------------------------------- */
 
 void
@@ -838,7 +784,9 @@ report_render(const struct session *s, const struct checklist *cl,
 	r.generated = report_now();
 	summary_count(s, cl, &r.sum);
 	r.nfindings = summary_findings(s, cl, &r.findings);
+	appendix_build(s, &r.app);
 	rc = be->handover(&r, err);
+	appendix_clear(&r.app);
 	free(r.findings);
 	return rc;
 }

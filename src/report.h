@@ -28,6 +28,7 @@ struct report {
 	const struct report_ops		*ops;
 	bool				 table;	/* md: inside a table */
 	bool				 bol;	/* md: at the start of a block */
+	struct appendix			 app;	/* handover: Part 2, built once */
 };
 
 /*
@@ -67,6 +68,11 @@ struct report_ops {
 	void	(*table_row)(struct report *, const char *class,
 		    const char **cells, size_t n, unsigned code);
 	void	(*table_end)(struct report *);
+	/* A part of the handover (class "part1", "part2"; begin may be
+	   NULL); the end of Part 1 is a page break in print, a thematic
+	   break in Markdown. */
+	void	(*part_begin)(struct report *, const char *class);
+	void	(*part_end)(struct report *);
 };
 
 /* One output format. */
@@ -97,6 +103,32 @@ void report_para(struct report *, const char *text, bool emphasis);
 
 /* The title of a check: the checklist's, else its id. */
 const char *report_title(const struct report *, const char *id);
+/* A time for people ("2026-11-24 13:05 UTC"), or "never" for 0. */
+const char *report_time(time_t, char *out, size_t len);
+/* The domain as shown (newly allocated). */
+char *report_domain(const struct session *);
+/* s, or none when s is NULL or empty. */
+const char *report_or(const char *s, const char *none);
+/* Glyph and label of a status (newly allocated). */
+char *report_status(enum status);
+/* The notes cell of an item (newly allocated). */
+char *report_notes(const struct item_state *);
+/*
+ * The text of a step of typed text ("1. Build", "2) Test", "- Deploy"):
+ * the number (0 for a bullet) in *num and what follows the marker; NULL
+ * when line is not a step. report_steps: every line with something on it
+ * is a step (the text is then written as a list).
+ */
+const char *report_step(const char *line, unsigned long *num);
+bool report_steps(const char *text);
+/* s ending with a full stop (newly allocated). */
+char *report_sentence(const char *s);
+
+/* handbook.c: Part 1 and the appendices of the handover, through r->ops. */
+void handbook_part1(struct report *);
+void handbook_appendices(struct report *);
+/* handbook.c: the same data as JSON members (each starting ",\n "). */
+void handbook_json(struct report *);
 
 /* A section built from the latest evidence of some checks. */
 struct report_group {

@@ -63,8 +63,9 @@ sarif_result(struct buf *b, const char *check, const struct gitscan_finding *g,
 		    " rotate it"), g->f.title, g->f.preview, g->f.fingerprint,
 		    g->commit);
 	else
-		msg = xprintf(_("%s (%s, fingerprint %s)"), g->f.title,
-		    g->f.preview, g->f.fingerprint);
+		msg = xprintf(_("%s (%s, fingerprint %s)"), g->f.kind[0] !=
+		    '\0' ? g->f.kind : g->f.title, g->f.preview,
+		    g->f.fingerprint);
 	buf_json(b, msg);
 	free(msg);
 	buf_puts(b, "},\n         \"locations\": [{\"physicalLocation\": "
@@ -101,15 +102,35 @@ int
 sarif_write(struct buf *b, struct check_run **runs, size_t nruns,
     const struct options *opt, char **err)
 {
+	const struct gitscan_report	**reps;
+	const char			**ids;
+	size_t				 i, n = 0;
+
+	(void)err;
+	reps = xcalloc(nruns + 1, sizeof *reps);
+	ids = xcalloc(nruns + 1, sizeof *ids);
+	for (i = 0; i < nruns; i++) {
+		if ((reps[n] = check_secrets_report(runs[i])) != NULL)
+			ids[n++] = runs[i]->def->id;
+	}
+	sarif_write_reports(b, reps, ids, n, opt->repo);
+	free(reps);
+	free(ids);
+	return 0;
+}
+
+void
+sarif_write_reports(struct buf *b, const struct gitscan_report **reps,
+    const char **ids, size_t nreps, const char *repo)
+{
 	const struct gitscan_report	*rep;
 	struct strlist			 rules = { 0 }, titles = { 0 };
 	size_t				 i, j, k;
 	bool				 first = true;
 
-	(void)err;
 	/* The rules that found something, in order of first use. */
-	for (i = 0; i < nruns; i++) {
-		if ((rep = check_secrets_report(runs[i])) == NULL)
+	for (i = 0; i < nreps; i++) {
+		if ((rep = reps[i]) == NULL)
 			continue;
 		for (j = 0; j < rep->nfindings; j++) {
 			if (strlist_has(&rules, rep->findings[j].f.rule))
@@ -139,13 +160,13 @@ sarif_write(struct buf *b, struct check_run **runs, size_t nruns,
 		buf_puts(b, "}}");
 	}
 	buf_puts(b, "]}},\n");
-	if (opt->repo != NULL) {
+	if (repo != NULL) {
 		buf_puts(b, "      \"originalUriBaseIds\": {\"%SRCROOT%\": "
 		    "{\"uri\": ");
 		{
-			char *real = realpath(opt->repo, NULL);
+			char *real = realpath(repo, NULL);
 			char *u = xprintf("file://%s/", real != NULL ? real :
-			    opt->repo);
+			    repo);
 
 			buf_json(b, u);
 			free(u);
@@ -154,8 +175,8 @@ sarif_write(struct buf *b, struct check_run **runs, size_t nruns,
 		buf_puts(b, "}},\n");
 	}
 	buf_puts(b, "      \"results\": [");
-	for (i = 0; i < nruns; i++) {
-		if ((rep = check_secrets_report(runs[i])) == NULL)
+	for (i = 0; i < nreps; i++) {
+		if ((rep = reps[i]) == NULL)
 			continue;
 		for (j = 0; j < rep->nfindings; j++) {
 			for (k = 0; k < rules.n; k++) {
@@ -163,15 +184,13 @@ sarif_write(struct buf *b, struct check_run **runs, size_t nruns,
 				    rep->findings[j].f.rule) == 0)
 					break;
 			}
-			sarif_result(b, runs[i]->def->id, &rep->findings[j], k,
-			    first);
+			sarif_result(b, ids[i], &rep->findings[j], k, first);
 			first = false;
 		}
 	}
 	buf_puts(b, first ? "]\n    }\n  ]\n}\n" : "\n      ]\n    }\n  ]\n}\n");
 	strlist_clear(&rules);
 	strlist_clear(&titles);
-	return 0;
 }
 
 /* The SARIF backend: audit results only. */

@@ -23,6 +23,7 @@ struct scan_rule {
 	char		*id;
 	char		*title;
 	pcre2_code	*re;
+	pcre2_code	*only_path;	/* NULL: every path */
 	pcre2_code	*exclude_path;	/* NULL: none */
 	pcre2_code	*exclude_value;	/* NULL: none */
 	double		 entropy;	/* floor in bits per byte, 0: none */
@@ -32,6 +33,8 @@ struct scan_rule {
 	bool		 require_digit;	/* value needs a digit and a letter */
 	bool		 no_placeholder_check;
 	bool		 fallback;	/* loses to any other rule on a span */
+	bool		 key_kind;	/* describe the key (keys.c) */
+	bool		 pkcs12;	/* structure rule: whole PKCS#12 files */
 };
 
 /* A state of the keyword automaton: a dense transition row and outputs. */
@@ -115,6 +118,33 @@ scan_has(const char *s, size_t len, const char *word)
 	return false;
 }
 
+/*
+ * True when v holds seven characters in alphabetical or counting order,
+ * up or down ("abcdefg", "1234567", "zyxwvut"), ignoring case: typed by
+ * hand, never drawn at random.
+ */
+static bool
+scan_sequence(const char *v, size_t len)
+{
+	size_t	i, up = 1, down = 1;
+	int	a, b;
+
+	for (i = 1; i < len; i++) {
+		a = scan_lower[(unsigned char)v[i - 1]];
+		b = scan_lower[(unsigned char)v[i]];
+		if (!((a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z') ||
+		    (a >= '0' && a <= '9' && b >= '0' && b <= '9'))) {
+			up = down = 1;
+			continue;
+		}
+		up = b == a + 1 ? up + 1 : 1;
+		down = b == a - 1 ? down + 1 : 1;
+		if (up >= 7 || down >= 7)
+			return true;
+	}
+	return false;
+}
+
 bool
 secrets_placeholder(const char *v, size_t len)
 {
@@ -127,20 +157,30 @@ secrets_placeholder(const char *v, size_t len)
 		"not_a_secret", "secret_key_base", "process.env", "os.environ",
 		"getenv", "env(", "env.", NULL
 	};
-	size_t	i, run = 1;
+	size_t	i, run = 1, inruns = 0;
 
 	scan_init_tables();
 	for (i = 0; words[i] != NULL; i++) {
 		if (scan_has(v, len, words[i]))
 			return true;
 	}
-	/* Six times the same character: "000000", "aaaaaa". */
+	/*
+	 * Six times the same character ("000000", "aaaaaa") in a short
+	 * value, or such runs making up a quarter of a long one (encoded
+	 * keys hold runs of "A" from their zero length bytes).
+	 */
 	for (i = 1; i < len; i++) {
 		run = (v[i] == v[i - 1]) ? run + 1 : 1;
-		if (run >= 6)
+		if (run == 6)
+			inruns += 6;
+		else if (run > 6)
+			inruns++;
+		if (run >= 6 && len < 64)
 			return true;
 	}
-	return false;
+	if (inruns * 4 >= len && len > 0)
+		return true;
+	return scan_sequence(v, len);
 }
 
 void
@@ -294,14 +334,22 @@ scan_load_rule(struct secrets_rules *rs, const char *where,
 {
 	struct scan_rule	*r = &rs->rules[rs->nrules];
 	config_setting_t	*kw;
-	const char		*id, *title, *pattern, *sev, *xp, *xv;
+	const char		*id, *title, *pattern, *sev, *xp, *xv, *op;
+	const char		*st = NULL;
 	int			 line = config_setting_source_line(s), b, i;
 	double			 e;
 
 	memset(r, 0, sizeof *r);
+	if (config_setting_lookup_string(s, "structure", &st) &&
+	    strcmp(st, "pkcs12") != 0)
+		return set_error(err, _("%s:%d: unknown structure \"%s\""),
+		    where, line, st);
+	if (st != NULL && !config_setting_lookup_string(s, "pattern",
+	    &pattern))
+		pattern = "(?!)";
 	if (!config_setting_lookup_string(s, "id", &id) || *id == '\0' ||
-	    !config_setting_lookup_string(s, "pattern", &pattern) ||
-	    !config_setting_lookup_string(s, "severity", &sev))
+	    (st == NULL && !config_setting_lookup_string(s, "pattern",
+	    &pattern)) || !config_setting_lookup_string(s, "severity", &sev))
 		return set_error(err, _("%s:%d: a rule needs \"id\", "
 		    "\"pattern\" and \"severity\""), where, line);
 	if (!config_setting_lookup_string(s, "title", &title))
@@ -310,17 +358,22 @@ scan_load_rule(struct secrets_rules *rs, const char *where,
 		return set_error(err, _("%s:%d: unknown severity \"%s\""),
 		    where, line, sev);
 	kw = config_setting_get_member(s, "keywords");
-	if (kw == NULL || config_setting_length(kw) == 0)
+	if (st == NULL && (kw == NULL || config_setting_length(kw) == 0))
 		return set_error(err, _("%s:%d: rule %s needs \"keywords\" "
 		    "(at least one literal)"), where, line, id);
 	r->id = xstrdup(id);
 	r->title = xstrdup(title);
+	r->pkcs12 = st != NULL;
 	rs->nrules++;
 	if ((r->re = scan_compile(where, line, pattern, &rs->jit, err)) ==
 	    NULL)
 		return -1;
 	if (config_setting_lookup_string(s, "exclude_paths", &xp) &&
 	    (r->exclude_path = scan_compile(where, line, xp, &rs->jit,
+	    err)) == NULL)
+		return -1;
+	if (config_setting_lookup_string(s, "paths", &op) &&
+	    (r->only_path = scan_compile(where, line, op, &rs->jit,
 	    err)) == NULL)
 		return -1;
 	if (config_setting_lookup_string(s, "exclude_values", &xv) &&
@@ -339,7 +392,9 @@ scan_load_rule(struct secrets_rules *rs, const char *where,
 		r->fallback = b;
 	if (config_setting_lookup_bool(s, "keep_placeholders", &b))
 		r->no_placeholder_check = b;
-	for (i = 0; i < config_setting_length(kw); i++) {
+	if (config_setting_lookup_bool(s, "key_kind", &b))
+		r->key_kind = b;
+	for (i = 0; kw != NULL && i < config_setting_length(kw); i++) {
 		const char *k = config_setting_get_string_elem(kw, i);
 
 		if (k == NULL || *k == '\0')
@@ -443,6 +498,7 @@ secrets_rules_free(struct secrets_rules *rs)
 		free(rs->rules[i].id);
 		free(rs->rules[i].title);
 		pcre2_code_free(rs->rules[i].re);
+		pcre2_code_free(rs->rules[i].only_path);
 		pcre2_code_free(rs->rules[i].exclude_path);
 		pcre2_code_free(rs->rules[i].exclude_value);
 	}
@@ -536,6 +592,7 @@ struct scan_pending {
 	const char		*start;
 	const char		*end;
 	bool			 fallback;
+	int			 ri;		/* rule index: earlier wins ties */
 };
 
 /* Per-buffer state for line bookkeeping. */
@@ -584,7 +641,7 @@ scan_line_of(struct scan_ctx *cx, const char *p)
 /* Holds f; a span found twice is kept once, a fallback rule's loses. */
 static void
 scan_add_pending(struct scan_ctx *cx, const struct secrets_finding *f,
-    const char *start, const char *end, bool fallback)
+    const char *start, const char *end, bool fallback, int ri)
 {
 	struct scan_pending	*q;
 	size_t			 i;
@@ -593,11 +650,14 @@ scan_add_pending(struct scan_ctx *cx, const struct secrets_finding *f,
 		q = &cx->pending[i];
 		if (start >= q->end || end <= q->start)
 			continue;
-		if (q->fallback && !fallback) {
+		/* A fallback rule loses; of two, the one listed first wins. */
+		if ((q->fallback && !fallback) || (q->fallback && fallback &&
+		    ri < q->ri)) {
 			q->f = *f;
 			q->start = start;
 			q->end = end;
-			q->fallback = false;
+			q->fallback = fallback;
+			q->ri = ri;
 		}
 		return;
 	}
@@ -608,6 +668,7 @@ scan_add_pending(struct scan_ctx *cx, const struct secrets_finding *f,
 	q->start = start;
 	q->end = end;
 	q->fallback = fallback;
+	q->ri = ri;
 }
 
 /* Reports the held findings in buffer order. */
@@ -641,13 +702,19 @@ scan_run_rule(struct scan_ctx *cx, int ri)
 	PCRE2_SIZE		*ov, off = 0, vs, ve;
 	struct secrets_finding	 f;
 	const char		*v, *ls, *q;
-	int			 rc;
+	int			 rc, g;
 
-	if (r->exclude_path != NULL && cx->path != NULL) {
+	if (r->only_path != NULL && cx->path == NULL)
+		return;
+	if ((r->exclude_path != NULL || r->only_path != NULL) &&
+	    cx->path != NULL) {
 		if (!cx->path_checked[ri]) {
 			cx->path_checked[ri] = true;
-			cx->path_excluded[ri] = scan_matches(cx->sc,
-			    r->exclude_path, cx->path, strlen(cx->path));
+			cx->path_excluded[ri] = (r->exclude_path != NULL &&
+			    scan_matches(cx->sc, r->exclude_path, cx->path,
+			    strlen(cx->path))) || (r->only_path != NULL &&
+			    !scan_matches(cx->sc, r->only_path, cx->path,
+			    strlen(cx->path)));
 		}
 		if (cx->path_excluded[ri])
 			return;
@@ -663,12 +730,15 @@ scan_run_rule(struct scan_ctx *cx, int ri)
 		if (rc < 0)
 			break;
 		ov = pcre2_get_ovector_pointer(cx->sc->md);
-		if (rc >= 2 && ov[2] != PCRE2_UNSET) {
-			vs = ov[2];
-			ve = ov[3];
-		} else {
-			vs = ov[0];
-			ve = ov[1];
+		/* The value: the first group that matched, else the match. */
+		vs = ov[0];
+		ve = ov[1];
+		for (g = 1; g < rc; g++) {
+			if (ov[2 * g] != PCRE2_UNSET) {
+				vs = ov[2 * g];
+				ve = ov[2 * g + 1];
+				break;
+			}
 		}
 		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		v = subj + vs;
@@ -695,9 +765,12 @@ scan_run_rule(struct scan_ctx *cx, int ri)
 			f.allowed = memmem(ls, (size_t)(le - ls),
 			    "launchready:allow", 17) != NULL;
 		}
+		if (r->key_kind)
+			keys_describe(subj + ov[0], ov[1] - ov[0], v, ve - vs,
+			    f.kind, sizeof f.kind);
 		secrets_fingerprint(v, ve - vs, f.fingerprint);
 		secrets_preview(v, ve - vs, f.preview, sizeof f.preview);
-		scan_add_pending(cx, &f, v, v + (ve - vs), r->fallback);
+		scan_add_pending(cx, &f, v, v + (ve - vs), r->fallback, ri);
 	}
 }
 
@@ -736,6 +809,37 @@ scan_hit(struct scan_ctx *cx, const struct scan_state *st, const char *p)
 	}
 }
 
+/* Runs the structure rules (PKCS#12) on the whole buffer. */
+static void
+scan_structures(struct scan_ctx *cx)
+{
+	const struct secrets_rules	*rs = cx->sc->rules;
+	struct secrets_finding		 f;
+	size_t				 i;
+
+	if (!keys_binary_candidate(cx->buf, cx->len))
+		return;
+	for (i = 0; i < rs->nrules; i++) {
+		if (!rs->rules[i].pkcs12)
+			continue;
+		memset(&f, 0, sizeof f);
+		if (!keys_pkcs12(cx->buf, cx->len, f.kind, sizeof f.kind))
+			return;
+		f.rule = rs->rules[i].id;
+		f.title = rs->rules[i].title;
+		f.severity = rs->rules[i].severity;
+		f.line = 1;
+		f.column = 1;
+		secrets_fingerprint(cx->buf, cx->len, f.fingerprint);
+		f.preview[0] = '\0';
+		memcpy(f.preview, "\xe2\x80\xa6", 4);
+		cx->found++;
+		if (cx->cb != NULL)
+			cx->cb(cx->arg, &f);
+		return;
+	}
+}
+
 size_t
 secrets_scan(struct secrets_scanner *sc, const char *path, const char *buf,
     size_t len, secrets_found_cb cb, void *arg)
@@ -770,7 +874,7 @@ secrets_scan(struct secrets_scanner *sc, const char *path, const char *buf,
 	memset(cx.path_checked, 0, rs->nrules <= 64 ? sizeof small2 :
 	    rs->nrules * sizeof (bool));
 	memset(sc->done_line, 0, rs->nrules * sizeof *sc->done_line);
-	/* A sentinel before the buffer: done_line never equals it. */
+	scan_structures(&cx);
 	p = (const unsigned char *)buf;
 	e = p + len;
 	for (; p < e; p++) {

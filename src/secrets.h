@@ -35,6 +35,8 @@ struct secrets_finding {
 	char		 preview[24];	/* first <= 4 characters then "…" */
 	char		 fingerprint[SECRETS_FP_HEX + 1];
 	bool		 allowed;	/* inline launchready:allow on the line */
+	char		 kind[64];	/* key kind, "OpenSSH private key
+					   (ed25519)"; "" for other rules */
 };
 
 /*
@@ -95,13 +97,34 @@ void secrets_fingerprint(const char *value, size_t len,
 void secrets_preview(const char *value, size_t len, char *out,
 	    size_t outlen);
 
+/* ---- keys.c: what kind of private key a finding is ------------------- */
+
+/*
+ * Describes the private key in match (the whole match: its BEGIN line or
+ * PuTTY header) whose encoded body is body, e.g. "OpenSSH private key
+ * (ed25519)". False when match is not a key this knows.
+ */
+bool keys_describe(const char *match, size_t len, const char *body,
+	    size_t blen, char *out, size_t outlen);
+/* True when a binary buffer may be a PKCS#12 store (worth a scan). */
+bool keys_binary_candidate(const char *buf, size_t len);
+/*
+ * True when buf is a whole PKCS#12 store (by its ASN.1 structure) whose
+ * MAC verifies with no password or a shipped default one ("notasecret",
+ * "changeit", "password"): its key is readable by anyone. out gets the
+ * kind, e.g. "PKCS#12 key store (RSA 2048, no password)".
+ */
+bool keys_pkcs12(const char *buf, size_t len, char *out, size_t outlen);
+
 /* ---- gitscan.c: the repository walks, on the worker thread ----------- */
 
 enum gitscan_kind {
 	GITSCAN_WORKTREE,	/* tracked + untracked-not-ignored files */
 	GITSCAN_HISTORY,	/* added lines of every commit on every ref */
 	GITSCAN_ENVFILES,	/* tracked .env files, .gitignore coverage */
-	GITSCAN_INVENTORY	/* environment variable names in use */
+	GITSCAN_INVENTORY,	/* environment variable names in use */
+	GITSCAN_STAGED,		/* added lines of `git diff --cached` */
+	GITSCAN_RANGE		/* added lines of each commit of BASE..HEAD */
 };
 
 /* One finding of a repository scan (strings owned by the report). */
@@ -161,6 +184,14 @@ struct gitscan *gitscan_start(struct loop *, enum gitscan_kind,
 	    const char *repo, const struct secrets_rules *,
 	    void (*progress_cb)(void *, const struct gitscan_progress *),
 	    void (*done_cb)(void *, struct gitscan_report *), void *arg);
+/*
+ * Like gitscan_start() with a revision range for GITSCAN_RANGE
+ * ("BASE..HEAD"; the caller checks it is not an option).
+ */
+struct gitscan *gitscan_start_range(struct loop *, enum gitscan_kind,
+	    const char *repo, const char *range, const struct secrets_rules *,
+	    void (*progress_cb)(void *, const struct gitscan_progress *),
+	    void (*done_cb)(void *, struct gitscan_report *), void *arg);
 /* Stops the worker (killing git if running) and waits for it; no
    callback runs afterwards. */
 void gitscan_cancel(struct gitscan *);
@@ -170,6 +201,14 @@ void gitscan_free(struct gitscan *);
 void gitscan_get_progress(struct gitscan *, struct gitscan_progress *);
 
 void gitscan_report_free(struct gitscan_report *);
+
+/*
+ * sarif.c: appends a SARIF 2.1.0 log of the findings of nreps reports,
+ * report i under the check (or scope) id ids[i]; repo, when given, is
+ * the %SRCROOT% of the paths. (`audit --format sarif`, `scan`.)
+ */
+void sarif_write_reports(struct buf *, const struct gitscan_report **reps,
+	    const char **ids, size_t nreps, const char *repo);
 
 /* ---- check-secrets.c ---------------------------------------------------- */
 

@@ -26,7 +26,6 @@
 /* Bounds on what a session file may hold. */
 #define SESSION_MAX_FILE	(16 * 1024 * 1024)
 #define SESSION_MAX_ITEMS	2000
-#define SESSION_MAX_ACCESS	500
 #define SESSION_MAX_LIST	256	/* subdomains, selectors, URLs... */
 #define SESSION_MAX_TEXT	(64 * 1024)	/* one string */
 #define SESSION_MAX_EVLINE	(RESULT_MAX_LINE + 8)
@@ -199,17 +198,7 @@ session_free(struct session *s)
 	}
 	free(s->items);
 	free(s->selected_item);
-	for (i = 0; i < s->handover.naccess; i++) {
-		free(s->handover.access[i].account);
-		free(s->handover.access[i].provider);
-		free(s->handover.access[i].owner);
-		free(s->handover.access[i].where);
-	}
-	free(s->handover.access);
-	free(s->handover.deploy_steps);
-	free(s->handover.rollback);
-	free(s->handover.monitoring);
-	free(s->handover.open_risks);
+	handover_clear(&s->handover);
 	free(s->client);
 	free(s->consultant);
 	options_clear(&s->opt);
@@ -389,21 +378,7 @@ session_build(const struct session *s, config_t *cfg, time_t saved)
 	}
 
 	g = config_setting_add(root, "handover", CONFIG_TYPE_GROUP);
-	l = config_setting_add(g, "access", CONFIG_TYPE_LIST);
-	for (i = 0; i < s->handover.naccess; i++) {
-		const struct access_entry *ae = &s->handover.access[i];
-
-		e = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
-		session_put_string(e, "account", ae->account);
-		session_put_string(e, "provider", ae->provider);
-		session_put_string(e, "owner", ae->owner);
-		session_put_string(e, "where", ae->where);
-	}
-	session_put_string(g, "deploy_steps", s->handover.deploy_steps);
-	session_put_string(g, "rollback", s->handover.rollback);
-	session_put_string(g, "monitoring", s->handover.monitoring);
-	session_put_string(g, "open_risks", s->handover.open_risks);
-	session_put_time(g, "final_qa", s->handover.final_qa);
+	handover_build(g, &s->handover);
 }
 
 int
@@ -819,14 +794,12 @@ session_get_items(struct session_reader *r, config_setting_t *root,
 	return 0;
 }
 
-/* Reads the handover group. */
+/* Reads the handover group (handover.c knows its members). */
 static int
 session_get_handover(struct session_reader *r, config_setting_t *root,
     struct session *s)
 {
-	struct handover		*h = &s->handover;
-	config_setting_t	*g, *list, *e;
-	int			 n, i;
+	config_setting_t	*g;
 
 	if (session_get_group(r, root, "handover", &g) == -1)
 		return -1;
@@ -834,35 +807,7 @@ session_get_handover(struct session_reader *r, config_setting_t *root,
 	if (g == NULL)
 		return session_fail(r, NULL, _("missing \"handover\": the "
 		    "file is incomplete"));
-	if (session_get_groups(r, g, "access", &list, &n,
-	    SESSION_MAX_ACCESS) == -1)
-		return -1;
-	h->access = n > 0 ? xcalloc(n, sizeof *h->access) : NULL;
-	for (i = 0; i < n; i++) {
-		struct access_entry *ae = &h->access[h->naccess++];
-
-		e = config_setting_get_elem(list, i);
-		if (session_get_string(r, e, "account", &ae->account,
-		    SESSION_MAX_TEXT) == -1 ||
-		    session_get_string(r, e, "provider", &ae->provider,
-		    SESSION_MAX_TEXT) == -1 ||
-		    session_get_string(r, e, "owner", &ae->owner,
-		    SESSION_MAX_TEXT) == -1 ||
-		    session_get_string(r, e, "where", &ae->where,
-		    SESSION_MAX_TEXT) == -1)
-			return -1;
-	}
-	if (session_get_string(r, g, "deploy_steps", &h->deploy_steps,
-	    SESSION_MAX_TEXT) == -1 ||
-	    session_get_string(r, g, "rollback", &h->rollback,
-	    SESSION_MAX_TEXT) == -1 ||
-	    session_get_string(r, g, "monitoring", &h->monitoring,
-	    SESSION_MAX_TEXT) == -1 ||
-	    session_get_string(r, g, "open_risks", &h->open_risks,
-	    SESSION_MAX_TEXT) == -1 ||
-	    session_get_time(r, g, "final_qa", &h->final_qa, false) == -1)
-		return -1;
-	return 0;
+	return handover_read(g, &s->handover, r->path, r->err);
 }
 
 /* Reads the whole file into memory, bounded; -1 with *err set. */

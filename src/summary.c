@@ -47,31 +47,35 @@ summary_fixed(const struct item_state *is)
 }
 
 void
+summary_add(struct summary *sum, const struct item *item,
+    const struct item_state *is, enum status st)
+{
+	sum->total++;
+	sum->status[st]++;
+	if (session_settled(st))
+		sum->settled++;
+	if (status_is_finding(st))
+		sum->findings[summary_severity(item, is)]++;
+	if (item->check == NULL && st != STATUS_DONE && st != STATUS_SKIPPED)
+		sum->manual_open++;
+	if (item->check != NULL && (st == STATUS_PENDING ||
+	    st == STATUS_RUNNING))
+		sum->not_run++;
+	if (summary_fixed(is))
+		sum->fixed++;
+}
+
+void
 summary_count(const struct session *s, const struct checklist *cl,
     struct summary *sum)
 {
 	const struct item_state	*is;
-	enum status		 st;
 	size_t			 i;
 
 	memset(sum, 0, sizeof *sum);
 	for (i = 0; i < cl->nitems; i++) {
 		is = summary_state(s, cl->items[i].id);
-		st = summary_status(is);
-		sum->total++;
-		sum->status[st]++;
-		if (session_settled(st))
-			sum->settled++;
-		if (status_is_finding(st))
-			sum->findings[summary_severity(&cl->items[i], is)]++;
-		if (cl->items[i].check == NULL && st != STATUS_DONE &&
-		    st != STATUS_SKIPPED)
-			sum->manual_open++;
-		if (cl->items[i].check != NULL && (st == STATUS_PENDING ||
-		    st == STATUS_RUNNING))
-			sum->not_run++;
-		if (summary_fixed(is))
-			sum->fixed++;
+		summary_add(sum, &cl->items[i], is, summary_status(is));
 	}
 }
 

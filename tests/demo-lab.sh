@@ -89,13 +89,13 @@ no_false_pass() {
 
 # network_status STATUS: every check but the repository's and those that
 # are skipped without an opt-in or an input (a sender IP, the active probe,
-# a smoke plan, health or API URLs) has STATUS.
+# a smoke plan, health or API URLs, the Lighthouse tool) has STATUS.
 network_status() {
 	asserts=$((asserts + 1))
 	bad=$(jq -r --arg s "$1" '.checks[] |
 	    select(.id | test("^secrets\\.|^app\\.api-target$") | not) |
 	    select(.id | IN("email.spf-eval", "http.rate-limit", "app.smoke",
-	        "mon.request-id") | not) |
+	        "mon.request-id", "perf.lighthouse") | not) |
 	    select(.status != $s) | "\(.id)=\(.status)"' "$out" | tr '\n' ' ')
 	if [ -n "$bad" ]; then
 		echo "FAIL: $current: want every network check $1, got: $bad"
@@ -127,7 +127,7 @@ for id in dns.apex dns.www dns.subdomains dns.ns dns.dangling dns.ttl \
     http.compression perf.ttfb perf.latency http.rate-limit mon.health \
     tls.certificate tls.expiry tls.protocols tls.renewal secrets.worktree \
     secrets.history secrets.env-files secrets.inventory app.api-target \
-    app.smoke perf.cold-start mon.request-id; do
+    app.smoke perf.cold-start perf.lighthouse mon.request-id; do
 	check_ok 'jq -e --arg id "$id" "any(.checks[]; .id == \$id)" "$out" >/dev/null' \
 	    "check $id is missing"
 done
@@ -145,7 +145,7 @@ expect dns.dangling fail critical
 evidence dns.dangling "brightcart-staging.herokuapp.test"
 expect dns.ttl pass
 expect dns.ns pass
-expect dns.caa pass info
+expect dns.caa pass none
 # Email: two MX on mailhost.test, SPF with 9 lookups and ~all, DKIM s1 is
 # a 1024-bit key, DMARC p=none without rua, MTA-STS announced but the web
 # lab serves no policy for mta-sts.brightcart.test (nginx's default 404).
@@ -236,7 +236,8 @@ asserts=$((asserts + 1))
 bad=$(jq -r '.checks[] | select(.id | test("^secrets\\.") | not) |
     select(.status != "pass") |
     select(.id as $i | ["tls.renewal", "email.spf-eval", "http.rate-limit",
-        "dns.subdomains", "app.api-target", "app.smoke", "mon.request-id"] |
+        "dns.subdomains", "app.api-target", "app.smoke", "mon.request-id",
+        "perf.lighthouse"] |
         index($i) | not) | "\(.id)=\(.status)"' "$out") ||
     bad="(jq failed)"
 if [ -n "$bad" ]; then

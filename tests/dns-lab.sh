@@ -87,10 +87,10 @@ audit clean.test --subdomains app,api --dkim-selectors lr1 --email yes
 for id in dns.apex dns.www dns.subdomains dns.ns dns.dangling dns.ttl email.mx email.spf email.dkim email.dmarc; do
 	verdict clean.test $id pass none
 done
-verdict clean.test dns.caa pass info
-verdict clean.test dns.dnssec pass info
-verdict clean.test email.tls-rpt pass info
-verdict clean.test email.mta-sts pass info
+verdict clean.test dns.caa pass none
+verdict clean.test dns.dnssec pass none
+verdict clean.test email.tls-rpt pass none
+verdict clean.test email.mta-sts pass none
 verdict clean.test email.spf-eval skipped none
 evidence clean.test dns.apex "apex A 127.0.0.1 (TTL 300)"
 evidence clean.test dns.ns "ns1.lab-dns.test (127.0.0.1) answers: SOA serial 2026112401"
@@ -132,7 +132,7 @@ evidence brightcart.test email.mta-sts '_mta-sts.brightcart.test TXT "v=STSv1; i
 if jq -e '.checks[] | select(.id == "email.mta-sts") | .summary | contains("could not be fetched")' "$state/brightcart.test.json" >/dev/null; then
 	verdict brightcart.test email.mta-sts error none
 else
-	verdict brightcart.test email.mta-sts pass info
+	verdict brightcart.test email.mta-sts pass none
 	evidence brightcart.test email.mta-sts "policy: version=STSv1 mode=enforce"
 	summary brightcart.test email.mta-sts "every MX host listed"
 	audit mtasts-gap.test "${https[@]}"
@@ -181,11 +181,11 @@ audit ttl-long.test
 verdict ttl-long.test dns.ttl warn medium
 evidence ttl-long.test dns.ttl "172800 s is 2.0 days"
 audit dnssec.test
-verdict dnssec.test dns.dnssec pass info
+verdict dnssec.test dns.dnssec pass none
 summary dnssec.test dns.dnssec "the zone is signed"
 evidence dnssec.test dns.dnssec "DS key tag 2371 algorithm 13 digest type 2"
 audit dnskey-only.test
-verdict dnskey-only.test dns.dnssec pass info
+verdict dnskey-only.test dns.dnssec pass none
 summary dnskey-only.test dns.dnssec "no DS at the parent"
 audit lame.test
 verdict lame.test dns.ns warn medium
@@ -248,7 +248,7 @@ verdict spf-redirect-all.test email.spf fail critical
 summary spf-redirect-all.test email.spf "+all"
 # TLS-RPT is info either way (CHECKS.md), a record without rua= too.
 audit tlsrpt-norua.test
-verdict tlsrpt-norua.test email.tls-rpt pass info
+verdict tlsrpt-norua.test email.tls-rpt pass none
 summary tlsrpt-norua.test email.tls-rpt "without rua="
 audit spf-void.test
 verdict spf-void.test email.spf fail critical
@@ -308,7 +308,7 @@ audit dkim-2048.test --dkim-selectors lr1
 verdict dkim-2048.test email.dkim pass none
 evidence dkim-2048.test email.dkim "selector lr1: RSA 2048 bits"
 audit dkim-revoked.test --dkim-selectors lr1
-verdict dkim-revoked.test email.dkim pass info
+verdict dkim-revoked.test email.dkim pass none
 evidence dkim-revoked.test email.dkim "selector lr1: revoked (empty p=)"
 audit spf-two.test
 verdict spf-two.test email.dkim fail high
@@ -320,7 +320,7 @@ evidence mx-cname.test email.mx "mail.mx-cname.test CNAME mx.mailhost.test"
 audit mx-dead.test
 verdict mx-dead.test email.mx fail high
 audit mx-null.test
-verdict mx-null.test email.mx pass info
+verdict mx-null.test email.mx pass none
 summary mx-null.test email.mx "receives no mail"
 
 # Hostile servers: a 4 KB TXT (TCP), and a server that never answers.

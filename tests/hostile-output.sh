@@ -88,10 +88,10 @@ grep -qF '\x1b[31mca.example' "$state/out.txt" &&
     ok "text shows the escapes" || fail "text does not show the escaped CAA value and file name"
 
 # Text: exactly the lines the results call for (a header and a blank,
-# per check its line, summary, evidence and fix, then a blank and the
-# counts), so no value started a line of its own.
+# per check its line, summary, evidence and fix, then a blank, the
+# counts and the verdict), so no value started a line of its own.
 want=$(jq '[.checks[] | 1 + (if .summary != "" then 1 else 0 end) +
-    (.evidence | length) + (if .fix != "" then 1 else 0 end)] | add + 4' \
+    (.evidence | length) + (if .fix != "" then 1 else 0 end)] | add + 5' \
     "$state/out.json")
 got=$(wc -l <"$state/out.txt")
 [ "$got" -eq "$want" ] && ok "text: $got lines, as the results call for" ||

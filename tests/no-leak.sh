@@ -36,6 +36,38 @@ for fmt in text json md sarif; do
 done
 grep -q 'sk_l…' "$out/audit.text" || { echo "no redacted preview in text"; exit 1; }
 
+# launchready scan in every format and scope.
+for fmt in text json sarif; do
+	for scope in "" --history; do
+		"$LAUNCHREADY" scan "$tmp/repo" $scope --format $fmt \
+		    >"$out/scan$scope.$fmt" 2>"$out/scan$scope.$fmt.err"
+		rc=$?
+		[ $rc -eq 1 ] || { echo "scan $scope --format $fmt: exit $rc," \
+		    "want 1"; cat "$out/scan$scope.$fmt.err"; exit 1; }
+		runs=$((runs + 1))
+	done
+done
+# The pre-commit hook refusing a commit that adds every planted value.
+"$LAUNCHREADY" hook install --repo "$tmp/repo" >"$out/hook-install.out" 2>&1 ||
+    { echo "hook install failed"; cat "$out/hook-install.out"; exit 1; }
+mkdir -p "$tmp/repo/leak"
+n=0
+while IFS= read -r v; do
+	n=$((n + 1))
+	printf 'SECRET_%s = "%s"\n' "$n" "$v" >"$tmp/repo/leak/v$n.py"
+done <"$tmp/values"
+cp "$tmp/values" "$tmp/repo/leak/all.txt"
+git -C "$tmp/repo" add leak >/dev/null 2>&1
+if git -C "$tmp/repo" -c user.name=t -c user.email=t@example.invalid \
+    commit -qm leak >"$out/hook-commit.out" 2>&1; then
+	echo "the hook let a commit adding secrets through"; exit 1
+fi
+grep -q 'commit is blocked' "$out/hook-commit.out" ||
+    { echo "no blocking message from the hook"; cat "$out/hook-commit.out"; exit 1; }
+"$LAUNCHREADY" scan --staged "$tmp/repo" --format json >"$out/scan-staged.json" \
+    2>&1
+runs=$((runs + 2))
+
 # Session and handover report, when this build has them.
 if "$top_builddir/tests/test-noleak-session" "$sessions" "$tmp/repo" "$out" \
     >"$out/session.name" 2>"$out/session.err"; then

@@ -105,5 +105,16 @@ case $out in
 *) fail "list --session-dir said: $out" ;;
 esac
 
+# The name as `list` shows the file (NAME.cfg) with --session-dir, from
+# another directory: `report` finds it as `resume` does.
+mkdir -p "$tmp/elsewhere"
+(cd "$tmp/elsewhere" && "$LAUNCHREADY" report brightcart.test.cfg \
+    --session-dir "$dir" >"$tmp/by-cfg.md" 2>"$tmp/err") ||
+	fail "report NAME.cfg --session-dir: $(cat "$tmp/err")"
+cmp -s "$tmp/by-cfg.md" "$tmp/r.md" || fail "report NAME.cfg gave another report"
+(cd "$tmp/elsewhere" && "$LAUNCHREADY" report brightcart.test \
+    --session-dir "$dir" >/dev/null 2>"$tmp/err") ||
+	fail "report NAME --session-dir: $(cat "$tmp/err")"
+
 [ $fails -eq 0 ] || exit 1
 echo "report-cli: all passed"

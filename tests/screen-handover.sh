@@ -110,8 +110,8 @@ check "the Markdown export has step 2 on a line of its own" \
     md_line "2. Carefully deploy to production"
 check "the Markdown export has step 3 on a line of its own" \
     md_line "3. Check /healthz"
-check "the HTML export keeps the breaks" \
-    grep -qF "1. Build the release<br>" "$SESSIONS/shop.test-handover.html"
+check "the HTML export lists the steps, as the Markdown does" \
+    grep -qxF "<li>Build the release</li>" "$SESSIONS/shop.test-handover.html"
 check "the JSON export keeps the \\n" sh -c \
     "jq -r .deploy_steps '$SESSIONS/shop.test-handover.json' | sed -n 2p | grep -qx '2. Carefully deploy to production'"
 

@@ -208,9 +208,10 @@ assert_html_self_contained(const char *html)
 {
 	static const char *tags[] = { "!DOCTYPE", "html", "head", "meta",
 	    "title", "style", "body", "h1", "h2", "h3", "h4", "h5", "p", "ul",
-	    "li", "strong", "table", "tr", "th", "td", "pre", "footer", "br" };
+	    "li", "strong", "table", "tr", "th", "td", "pre", "footer", "br",
+	    "section", "ol", "code" };
 	static const char *attrs[] = { "lang", "charset", "name", "content",
-	    "class", "html" };
+	    "class", "html", "start" };
 	const char	*p = html, *end, *a;
 	char		 name[32];
 	size_t		 i, len;
@@ -357,18 +358,21 @@ static void
 test_content(void **state)
 {
 	char	*md;
-	const char *sec[] = { "## 1. The sprint", "## 2. Launch-risk summary",
-	    "## 3. What changed during the sprint", "## 4. Every stage's items",
-	    "## 5. DNS, redirects and certificates",
-	    "## 6. Secrets and environment variables",
-	    "## 7. Access, deploy, rollback and monitoring",
-	    "## 8. Open risks that can wait until after launch" };
+	const char *sec[] = { "# Handover: Brightcart — brightcart.test",
+	    "## Launch decision", "## Do now", "## Run it",
+	    "### Access list", "### Deploy steps", "### Rollback",
+	    "### Alert owners", "## What changed during the sprint",
+	    "## Open risks", "* * *", "## Part 2 — Appendices",
+	    "## A. DNS map", "## B. Redirect rules", "## C. Certificates",
+	    "## D. Secret inventory", "## E. Environment variables",
+	    "## F. Performance and caching", "## G. Runbooks",
+	    "## H. Stage items", "## I. Full evidence" };
 	const char *at, *prev;
 	size_t	i;
 
 	(void)state;
 	md = render(brightcart, FORMAT_MD);
-	/* The eight sections, in order. */
+	/* Part 1, the break, then the appendices, in order. */
 	for (i = 0, prev = md; i < nitems(sec); i++) {
 		at = strstr(md, sec[i]);
 		if (at == NULL || at < prev)
@@ -380,12 +384,40 @@ test_content(void **state)
 	assert_non_null(strstr(md, "Not ready to launch yet: brightcart.test "
 	    "has 4 critical problems"));
 	assert_non_null(strstr(md, "“No secrets in the source code”"));
+	/* The decision beside the tool's verdict; Do now names owners. */
+	assert_non_null(strstr(md, "**Ship with conditions: the Stripe key is "
+	    "rotated and SPF fixed -> before Monday's launch. Decided by "
+	    "Maya Lindqvist (CEO) on 2026-11-23 22:05 UTC.**"));
+	assert_non_null(strstr(md, "The tool's verdict: Not ready to launch: 4 "
+	    "critical problems are open."));
+	assert_non_null(strstr(md, "- **No secrets in the source code** "
+	    "(critical) — owner: Maya Lindqvist\n"));
+	assert_non_null(strstr(md, "- **Least-privilege access** (to confirm, "
+	    "high) — owner: nobody yet\n"));
+	assert_non_null(strstr(md, "Rehearsed rollback: 9 minutes (target: "
+	    "under 15)."));
+	assert_non_null(strstr(md, "| Sam Okafor | Sam Okafor | Sam Okafor | "
+	    "Maya Lindqvist | nobody yet |"));
+	/* Appendices from the results, one row per certificate host. */
+	assert_non_null(strstr(md, "| brightcart.test | TXT | \"v=spf1"));
+	assert_non_null(strstr(md, "- http://brightcart.test/ goes "
+	    "permanently (301) to https://www.brightcart.test/, 2 hops."));
+	assert_non_null(strstr(md, "| `91b0e7aa00000000` | aws-access-key | "
+	    "scripts/upload.sh:4 | 1c77a0900000 (2026-07-15) | Sam Okafor | "
+	    "rotated on 2026-11-23 15:00 UTC |"));
+	assert_non_null(strstr(md, "allowed: a local development database"));
+	assert_non_null(strstr(md, "### Leaked secret"));
+	assert_non_null(strstr(md, "| api.brightcart.test | launchready test "
+	    "CA | 2027-01-18 | 56 | automatic (ACME) |"));
+	/* No escape a reader would see where nothing needed one. */
+	assert_null(strstr(md, "-\\>"));
+	assert_null(strstr(md, "\\#"));
 	/* What changed: www failed at first and passes now, by title. */
-	at = strstr(md, "## 3. What changed");
+	at = strstr(md, "## What changed during the sprint, in detail");
 	assert_non_null(strstr(at, "- **www resolves.** At the first check "
 	    "(2026-11-23 09:06 UTC): www.brightcart.test does not exist"));
 	/* SPF failed first and still fails: not in "what changed". */
-	prev = strstr(md, "## 4. Every");
+	prev = strstr(md, "## DNS, redirects and certificates");
 	at = strstr(at, "SPF record is present and valid");
 	assert_true(at == NULL || at > prev);
 	/* Skip reasons and owners in the stage tables. */
@@ -395,9 +427,26 @@ test_content(void **state)
 	assert_non_null(strstr(md, "#### A health endpoint answers — not "
 	    "checked"));
 	/* The rotation status of the secrets. */
-	at = strstr(md, "### Secrets inventory");
+	at = strstr(md, "## H. Stage items");
 	assert_non_null(strstr(at, "| · pending | Secrets rotated where "
 	    "exposed | Maya Lindqvist |"));
+	/* An owner and a note alone do not read as confirmed. */
+	at = strstr(at, "| · pending | Secrets rotated where exposed");
+	assert_non_null(strstr(at, "(not confirmed; updated 2026-11-23 16:20 "
+	    "UTC)"));
+	assert_true(strstr(at, "(confirmed") == NULL ||
+	    strstr(at, "(confirmed") > strchr(at, '\n'));
+	free(md);
+	md = render(brightcart, FORMAT_JSON);
+	at = strstr(md, "{\"id\": \"manual.secrets-rotated\"");
+	assert_non_null(at);
+	assert_non_null(strstr(at, "\"marked\": null, \"updated\": "
+	    "\"2026-11-23T16:20:00Z\""));
+	/* The blockers are every open critical and high finding. */
+	assert_non_null(strstr(md, "\"blockers\": [\"secrets.worktree\", "
+	    "\"secrets.history\", \"email.spf\", \"http.cors\", "
+	    "\"dns.subdomains\", \"http.staging-leak\", \"http.hsts\", "
+	    "\"edge.cdn\", \"email.dmarc\"]"));
 	free(md);
 }
 
@@ -571,18 +620,21 @@ test_multiline(void **state)
 	    "1. Build the \\<release\\> & tag it\n"
 	    "2. Deploy \\*web\\*\n"
 	    "3. Check /healthz\n\n###"));
-	assert_non_null(strstr(out, "### Rollback notes\n\n"
+	assert_non_null(strstr(out, "### Rollback\n\n"
 	    "Revert the release\n\n"
-	    "Restore the snapshot if a migration ran\n\n###"));
-	assert_non_null(strstr(out, "### Monitoring and alert routing\n\n"
+	    "Restore the snapshot if a migration ran\n\n"));
+	assert_non_null(strstr(out, "### Monitoring\n\n"
 	    "- uptime every minute\n- pager: Ana\n\n"));
 	free(out);
 
+	/* The same lists in HTML: steps are list items, not <br> lines. */
 	out = render(s, FORMAT_HTML);
 	assert_html_self_contained(out);
-	assert_non_null(strstr(out, "<p class=\"block\">"
-	    "1. Build the &lt;release&gt; &amp; tag it<br>\n"
-	    "2. Deploy *web*<br>\n<br>\n3. Check /healthz</p>\n"));
+	assert_non_null(strstr(out, "<ol>\n<li>Build the &lt;release&gt; "
+	    "&amp; tag it</li>\n<li>Deploy *web*</li>\n<li>Check /healthz"
+	    "</li>\n</ol>\n"));
+	assert_non_null(strstr(out, "<ul>\n<li>uptime every minute</li>\n"
+	    "<li>pager: Ana</li>\n</ul>\n"));
 	assert_non_null(strstr(out, "<p class=\"block\">Revert the release"
 	    "<br>\nRestore the snapshot if a migration ran</p>\n"));
 	free(out);
@@ -629,6 +681,53 @@ test_engine_skip(void **state)
 	out = render(s, FORMAT_MD);
 	assert_non_null(strstr(out, "Skipped: No mail yet."));
 	free(out);
+	session_free(s);
+}
+
+/* The end of a final QA pass: the verdict and what changed, named. */
+static void
+test_final_qa(void **state)
+{
+	struct session	*s = all(STATUS_PASS);
+	enum status	*before;
+	struct buf	 b = { 0 };
+	struct result	 r;
+	size_t		 i, fixed = SIZE_MAX, worse = SIZE_MAX;
+
+	(void)state;
+	before = xcalloc(cl->nitems, sizeof *before);
+	for (i = 0; i < cl->nitems; i++)
+		before[i] = summary_status(summary_state(s, cl->items[i].id));
+	handbook_qa(s, cl, before, &b);
+	assert_non_null(strstr(b.data, "Nothing changed since the previous "
+	    "run."));
+	buf_free(&b);
+
+	/* One check fails now; another failed before and passes now. */
+	for (i = 0; i < cl->nitems && (fixed == SIZE_MAX || worse ==
+	    SIZE_MAX); i++) {
+		if (cl->items[i].check == NULL)
+			continue;
+		if (worse == SIZE_MAX)
+			worse = i;
+		else
+			fixed = i;
+	}
+	before[fixed] = STATUS_FAIL;
+	result_init(&r);
+	result_set(&r, STATUS_FAIL, SEVERITY_CRITICAL, "now broken");
+	session_record(s, cl->items[worse].id, &r);
+	result_clear(&r);
+	handbook_qa(s, cl, before, &b);
+	assert_non_null(strstr(b.data, "Not ready to launch: 1 critical "
+	    "problem is open."));
+	assert_non_null(strstr(b.data, "Fixed since the previous run: 1 ("));
+	assert_non_null(strstr(b.data, cl->items[fixed].title));
+	assert_non_null(strstr(b.data, "New problem since the previous run: "
+	    "1 ("));
+	assert_non_null(strstr(b.data, cl->items[worse].title));
+	buf_free(&b);
+	free(before);
 	session_free(s);
 }
 
@@ -947,6 +1046,7 @@ main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_multiline),
 		cmocka_unit_test(test_engine_skip),
+		cmocka_unit_test(test_final_qa),
 		cmocka_unit_test(test_sanitiser),
 		cmocka_unit_test(test_hostile_handover),
 		cmocka_unit_test(test_hostile_audit),

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "launchready.h"
+#include "secrets.h"
 #include "testutil.h"
 
 /* Strings that must survive a round trip byte for byte. */
@@ -184,6 +185,32 @@ some_session(const char *dir, size_t n)
 	s->handover.monitoring = xstrdup(odd[7]);
 	s->handover.open_risks = xstrdup(odd[10]);
 	s->handover.final_qa = 1795170000;
+	s->handover.rollback_minutes = 12;
+	s->handover.decision.kind = DECISION_CONDITIONS;
+	s->handover.decision.conditions = xstrdup(odd[3]);
+	s->handover.decision.who = xstrdup(odd[5]);
+	s->handover.decision.when = 1795171000;
+	s->handover.alert_owner[ALERT_SITE_DOWN] = xstrdup(odd[5]);
+	s->handover.alert_owner[ALERT_FAILED_DEPLOY] = xstrdup(odd[2]);
+	s->handover.nsecrets = 2;
+	s->handover.secrets = xcalloc(2, sizeof *s->handover.secrets);
+	strcpy(s->handover.secrets[0].fingerprint, "0123456789abcdef");
+	s->handover.secrets[0].kind = xstrdup("stripe-secret-live");
+	s->handover.secrets[0].path = xstrdup(odd[9]);
+	s->handover.secrets[0].line = 7;
+	s->handover.secrets[0].commit = xstrdup("a94a8fe5ccb19ba61c4c0873d391e987982fbbd3");
+	s->handover.secrets[0].commit_date = 1794000000;
+	strlist_add(&s->handover.secrets[0].paths, odd[9]);
+	strlist_add(&s->handover.secrets[0].paths, "config/app.py");
+	s->handover.secrets[0].owner = xstrdup(odd[5]);
+	s->handover.secrets[0].status = SECRET_ROTATED;
+	s->handover.secrets[0].rotated = 1795172000;
+	s->handover.secrets[0].first_seen = 1795001000;
+	s->handover.secrets[0].last_seen = 1795002000;
+	s->handover.secrets[0].reappeared = 1795003000;
+	strcpy(s->handover.secrets[1].fingerprint, "fedcba9876543210");
+	s->handover.secrets[1].status = SECRET_ALLOWED;
+	s->handover.secrets[1].reason = xstrdup(odd[2]);
 	return s;
 }
 
@@ -303,6 +330,36 @@ assert_sessions(const struct session *a, const struct session *b)
 	assert_str(a->handover.monitoring, b->handover.monitoring);
 	assert_str(a->handover.open_risks, b->handover.open_risks);
 	assert_int_equal(a->handover.final_qa, b->handover.final_qa);
+	assert_int_equal(a->handover.rollback_minutes,
+	    b->handover.rollback_minutes);
+	assert_int_equal(a->handover.decision.kind, b->handover.decision.kind);
+	assert_str(a->handover.decision.conditions,
+	    b->handover.decision.conditions);
+	assert_str(a->handover.decision.who, b->handover.decision.who);
+	assert_int_equal(a->handover.decision.when, b->handover.decision.when);
+	for (i = 0; i < ALERT_COUNT; i++)
+		assert_str(a->handover.alert_owner[i],
+		    b->handover.alert_owner[i]);
+	assert_int_equal(a->handover.nsecrets, b->handover.nsecrets);
+	for (i = 0; i < a->handover.nsecrets; i++) {
+		const struct secret_row *x = &a->handover.secrets[i];
+		const struct secret_row *y = &b->handover.secrets[i];
+
+		assert_string_equal(x->fingerprint, y->fingerprint);
+		assert_str(x->kind, y->kind);
+		assert_str(x->path, y->path);
+		assert_int_equal(x->line, y->line);
+		assert_str(x->commit, y->commit);
+		assert_int_equal(x->commit_date, y->commit_date);
+		assert_list(&x->paths, &y->paths);
+		assert_str(x->owner, y->owner);
+		assert_int_equal(x->status, y->status);
+		assert_int_equal(x->rotated, y->rotated);
+		assert_str(x->reason, y->reason);
+		assert_int_equal(x->first_seen, y->first_seen);
+		assert_int_equal(x->last_seen, y->last_seen);
+		assert_int_equal(x->reappeared, y->reappeared);
+	}
 }
 
 /* Every field but the name and path is equal. */
@@ -1278,6 +1335,242 @@ test_record(void **state)
 	session_free(s);
 }
 
+/* A finding of a scan report at path, in commit (NULL: work tree). */
+static void
+add_finding(struct gitscan_report *rep, const char *fp, const char *path,
+    const char *commit, time_t date)
+{
+	struct gitscan_finding	*g;
+
+	rep->findings = xreallocarray(rep->findings, rep->nfindings + 1,
+	    sizeof *rep->findings);
+	g = &rep->findings[rep->nfindings++];
+	memset(g, 0, sizeof *g);
+	g->f.rule = "stripe-secret-live";
+	g->f.title = "Stripe live secret key";
+	g->f.severity = SEVERITY_CRITICAL;
+	g->f.line = 3;
+	strcpy(g->f.preview, "sk_l…");
+	strcpy(g->f.fingerprint, fp);
+	g->path = xstrdup(path);
+	g->commit = commit != NULL ? xstrdup(commit) : NULL;
+	g->date = date;
+}
+
+static void
+free_report(struct gitscan_report *rep)
+{
+	size_t	i;
+
+	for (i = 0; i < rep->nfindings; i++) {
+		free(rep->findings[i].path);
+		free(rep->findings[i].commit);
+		free(rep->findings[i].allow_reason);
+	}
+	free(rep->findings);
+	memset(rep, 0, sizeof *rep);
+}
+
+/*
+ * The secret inventory: one row per fingerprint across the work tree and
+ * the history, owner and status survive a save, a load and re-scans, and
+ * a rotated secret found again in a new place is flagged again.
+ */
+static void
+test_inventory(void **state)
+{
+	struct gitscan_report	 rep = { 0 };
+	struct session		*s, *t;
+	struct secret_row	*row;
+	char			*err = NULL;
+	time_t			 t0 = 1795000000;
+
+	(void)state;
+	s = some_session(tmpdir, 1);
+	handover_clear(&s->handover);
+	add_finding(&rep, "1111111111111111", "config/app.py", NULL, 0);
+	add_finding(&rep, "2222222222222222", ".env", NULL, 0);
+	add_finding(&rep, "1111111111111111", "config/app.py", NULL, 0);
+	rep.findings[1].f.allowed = true;
+	rep.findings[1].allow_reason = xstrdup("test fixture");
+	add_finding(&rep, "3333333333333333", "static/site.js", NULL, 0);
+	rep.findings[3].f.publishable = true;
+	assert_int_equal(inventory_sync(s, &rep, t0), 2);
+	free_report(&rep);
+	assert_int_equal(s->handover.nsecrets, 2);
+	assert_null(inventory_find(s, "3333333333333333"));
+	row = inventory_find(s, "2222222222222222");
+	assert_int_equal(row->status, SECRET_ALLOWED);
+	assert_string_equal(row->reason, "test fixture");
+	assert_int_equal(inventory_open(s), 1);
+
+	/* The history scan knows the first commit; no new row. */
+	add_finding(&rep, "1111111111111111", "config/app.py",
+	    "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", t0 - 86400);
+	assert_int_equal(inventory_sync(s, &rep, t0 + 60), 0);
+	free_report(&rep);
+	row = inventory_find(s, "1111111111111111");
+	assert_string_equal(row->commit,
+	    "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3");
+	assert_int_equal(row->commit_date, t0 - 86400);
+	assert_string_equal(row->path, "config/app.py");
+
+	/* A person sets owner and status; they survive save and load. */
+	row->owner = xstrdup("Dana (CTO)");
+	assert_int_equal(inventory_set_status(row, SECRET_ALLOWED, 0, "",
+	    &err), -1);
+	assert_non_null(strstr(err, "reason"));
+	free(err);
+	err = NULL;
+	assert_int_equal(inventory_set_status(row, SECRET_ROTATED, t0 + 3600,
+	    NULL, &err), 0);
+	assert_int_equal(inventory_open(s), 0);
+	assert_int_equal(session_save(s, &err), 0);
+	t = session_load(s->path, &err);
+	assert_non_null(t);
+	assert_sessions(s, t);
+	session_free(s);
+	s = t;
+
+	/* A re-scan after the rotation, same places: still rotated. */
+	add_finding(&rep, "1111111111111111", "config/app.py", NULL, 0);
+	add_finding(&rep, "1111111111111111", "config/app.py",
+	    "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", t0 - 86400);
+	assert_int_equal(inventory_sync(s, &rep, t0 + 7200), 0);
+	free_report(&rep);
+	row = inventory_find(s, "1111111111111111");
+	assert_int_equal(row->status, SECRET_ROTATED);
+	assert_string_equal(row->owner, "Dana (CTO)");
+	assert_int_equal(row->last_seen, t0 + 7200);
+
+	/* The rotated value is pasted into a new file: flagged again. */
+	add_finding(&rep, "1111111111111111", "deploy/prod.yml", NULL, 0);
+	assert_int_equal(inventory_sync(s, &rep, t0 + 9000), 1);
+	free_report(&rep);
+	row = inventory_find(s, "1111111111111111");
+	assert_int_equal(row->status, SECRET_EXPOSED);
+	assert_int_equal(row->reappeared, t0 + 9000);
+	assert_int_equal(row->rotated, t0 + 3600);
+	assert_string_equal(row->owner, "Dana (CTO)");
+	assert_int_equal(inventory_open(s), 1);
+
+	/* Committed again after a new rotation: flagged again too. */
+	assert_int_equal(inventory_set_status(row, SECRET_ROTATED, t0 + 10000,
+	    NULL, &err), 0);
+	add_finding(&rep, "1111111111111111", "config/app.py",
+	    "b94a8fe5ccb19ba61c4c0873d391e987982fbbd3", t0 + 20000);
+	assert_int_equal(inventory_sync(s, &rep, t0 + 30000), 1);
+	free_report(&rep);
+	assert_int_equal(row->status, SECRET_EXPOSED);
+	assert_int_equal(s->handover.nsecrets, 2);
+	assert_int_equal(session_save(s, &err), 0);
+	session_free(s);
+}
+
+/* Damaged handover data is refused with its line. */
+static void
+test_handover_damaged(void **state)
+{
+	static const struct {
+		const char	*group;
+		const char	*want;
+	} cases[] = {
+		{ "decision = { kind = \"maybe\"; };", "unknown decision" },
+		{ "rollback_minutes = 0;", "out of range" },
+		{ "secrets = ( { fingerprint = \"xyz\"; } );", "fingerprint" },
+		{ "secrets = ( { fingerprint = \"0123456789abcdef\"; }, "
+		  "{ fingerprint = \"0123456789abcdef\"; } );", "twice" },
+		{ "secrets = ( { fingerprint = \"0123456789abcdef\"; "
+		  "status = \"gone\"; } );", "unknown secret status" },
+		{ "secrets = ( { fingerprint = \"0123456789abcdef\"; "
+		  "paths = [ 1 ]; } );", "paths" },
+		{ "alert_owners = 3;", "alert_owners" },
+	};
+	char	*path, *text, *err;
+	size_t	 i;
+
+	(void)state;
+	path = xprintf("%s/damaged.cfg", tmpdir);
+	for (i = 0; i < nitems(cases); i++) {
+		text = xprintf("version = 1;\ncreated = \"2026-11-24T13:05:00Z\";\n"
+		    "started = \"2026-11-24T13:05:00Z\";\n"
+		    "saved = \"2026-11-24T13:05:00Z\";\nform = { };\n"
+		    "items = ( );\nhandover = {\n  %s\n};\n", cases[i].group);
+		spit(path, text, strlen(text));
+		err = NULL;
+		assert_null(session_load(path, &err));
+		assert_non_null(err);
+		if (strstr(err, cases[i].want) == NULL ||
+		    strstr(err, ":8:") == NULL)
+			fail_msg("case %zu: %s", i, err);
+		free(err);
+		free(text);
+	}
+	free(path);
+}
+
+/* A random alphanumeric tail, so no credential is written in the source. */
+static char *
+fake_key(const char *prefix, size_t n)
+{
+	static const char set[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+	char	*v = xmalloc(strlen(prefix) + n + 1);
+	size_t	 i, len = strlen(prefix);
+
+	memcpy(v, prefix, len);
+	for (i = 0; i < n; i++)
+		v[len + i] = set[(i * 7 + (size_t)rand()) % (sizeof set - 1)];
+	v[len + n] = '\0';
+	return v;
+}
+
+/* Free text that holds a credential is refused, with the reason. */
+static void
+test_guard(void **state)
+{
+	struct secrets_rules	*rules;
+	struct session		*s;
+	char			*err = NULL, *key, *text;
+
+	(void)state;
+	rules = secrets_rules_load(NULL, &err);
+	assert_non_null(rules);
+	assert_int_equal(guard_text(rules, "1Password vault \"Ops\", item "
+	    "Registrar", &err), 0);
+	assert_int_equal(guard_text(rules, NULL, &err), 0);
+	assert_int_equal(guard_text(rules, "", &err), 0);
+
+	key = fake_key("sk_live_", 32);
+	text = xprintf("Stripe dashboard, key is %s", key);
+	assert_int_equal(guard_text(rules, text, &err), -1);
+	assert_non_null(strstr(err, "store where it lives, not the key"));
+	assert_non_null(strstr(err, "Stripe"));
+	assert_null(strstr(err, key + 8));
+	free(err);
+	err = NULL;
+	assert_int_equal(guard_text(NULL, "anything", &err), -1);
+	free(err);
+	err = NULL;
+
+	s = some_session(tmpdir, 2);
+	assert_int_equal(guard_session(rules, s, &err), 0);
+	s->handover.alert_owner[ALERT_ERROR_RATE] = xstrdup(text);
+	assert_int_equal(guard_session(rules, s, &err), -1);
+	assert_non_null(strstr(err, "Error rate"));
+	free(err);
+	err = NULL;
+	free(s->handover.alert_owner[ALERT_ERROR_RATE]);
+	s->handover.alert_owner[ALERT_ERROR_RATE] = NULL;
+	free(s->handover.access[1].where);
+	s->handover.access[1].where = xstrdup(text);
+	assert_int_equal(guard_session(rules, s, &err), -1);
+	free(err);
+	session_free(s);
+	free(text);
+	free(key);
+	secrets_rules_free(rules);
+}
+
 int
 main(void)
 {
@@ -1305,6 +1598,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inventory, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_handover_damaged, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_guard, setup, teardown),
 	};
 
 	/* TEST_FILTER=test_truncated runs one test (under valgrind, say). */

@@ -9,6 +9,18 @@
 
 #include "ui.h"
 
+/* The wizard's screens, in the order the help lists them; start first. */
+static const struct screen *const launchready_screens[] = {
+	&screen_start,
+	&screen_form,
+	&screen_board,
+	&screen_summary,
+	&screen_handover,
+	&screen_text,
+	&screen_help,
+	NULL,
+};
+
 int
 main(int argc, char **argv)
 {
@@ -50,8 +62,14 @@ main(int argc, char **argv)
 	case COMMAND_REPORT:
 		status = cmd_report(&cl);
 		break;
+	case COMMAND_SCAN:
+		status = cmd_scan(&cl);
+		break;
+	case COMMAND_HOOK:
+		status = cmd_hook(&cl);
+		break;
 	default:
-		status = ui_run(&cl);
+		status = ui_run(&cl, launchready_screens);
 		break;
 	}
 	cmdline_clear(&cl);

@@ -8,6 +8,18 @@
 
 #include "ui.h"
 
+/* The board's own state. */
+struct screen_board_data {
+	size_t	sel;		/* item index in the stage */
+	int	detail_scroll;
+};
+
+static struct screen_board_data *
+screen_board_data(struct ui *ui)
+{
+	return ui_data(ui, &screen_board);
+}
+
 /* The selected stage (1..6). */
 static int
 screen_board_stage(struct ui *ui)
@@ -19,12 +31,22 @@ screen_board_stage(struct ui *ui)
 static size_t
 screen_board_item(struct ui *ui)
 {
+	struct screen_board_data *d = screen_board_data(ui);
 	const struct stage *sg = &ui->checklist->stages[screen_board_stage(ui)
 	    - 1];
 
-	if (ui->board_sel >= sg->nitems)
-		ui->board_sel = sg->nitems > 0 ? sg->nitems - 1 : 0;
-	return sg->first + ui->board_sel;
+	if (d->sel >= sg->nitems)
+		d->sel = sg->nitems > 0 ? sg->nitems - 1 : 0;
+	return sg->first + d->sel;
+}
+
+/* Keeps the selection in the session, so that resuming opens on it. */
+static void
+screen_board_leave(struct ui *ui)
+{
+	if (ui->sprint != NULL)
+		sprint_select(ui->sprint, screen_board_stage(ui),
+		    screen_board_item(ui));
 }
 
 /* Switches to stage n, saves the choice and runs its unrun checks. */
@@ -36,10 +58,11 @@ screen_board_goto(struct ui *ui, int n)
 	if (n < 1 || n > STAGE_COUNT)
 		return;
 	if (s->selected_stage != n) {
+		screen_board_data(ui)->sel = 0;
+		screen_board_data(ui)->detail_scroll = 0;
 		s->selected_stage = n;
-		ui->board_sel = 0;
-		ui->detail_scroll = 0;
-		sprint_save(ui->sprint);
+		sprint_select(ui->sprint, n, screen_board_item(ui));
+		(void)sprint_save(ui->sprint);
 	}
 	sprint_run_stage(ui->sprint, n, false);
 }
@@ -48,7 +71,11 @@ screen_board_goto(struct ui *ui, int n)
 static void
 screen_board_enter(struct ui *ui)
 {
-	ui->detail_scroll = 0;
+	struct screen_board_data *d = screen_board_data(ui);
+
+	/* The item the sprint was left on (the session keeps it). */
+	d->sel = sprint_selected(ui->sprint);
+	d->detail_scroll = 0;
 	screen_board_goto(ui, screen_board_stage(ui));
 }
 
@@ -58,13 +85,14 @@ screen_board_header(struct ui *ui)
 {
 	struct session		*s = sprint_session(ui->sprint);
 	const struct checklist	*cl = ui->checklist;
-	size_t			 settled, failing, total, running;
+	struct summary		 sum;
+	size_t			 running;
 	int			 hour, stage, x;
 	char			*line, *right, *progress, *full;
 
 	hour = session_hour(s, time(NULL));
 	stage = checklist_stage_at(cl, hour);
-	sprint_counts(ui->sprint, 0, &settled, &failing, &total);
+	sprint_count(ui->sprint, 0, &sum);
 	running = sprint_running(ui->sprint);
 	right = running > 0 ? xprintf(_("%s %zu running "), ui_spinner(ui),
 	    running) : xstrdup("");
@@ -74,8 +102,8 @@ screen_board_header(struct ui *ui)
 	    s->client != NULL ? s->client : "?", s->opt.domain_unicode != NULL ?
 	    s->opt.domain_unicode : s->opt.domain, hour > 48 ? 48 : hour,
 	    stage >= 1 ? _(cl->stages[stage - 1].name) : "");
-	progress = xprintf(_(" · %zu%% done"), total == 0 ? (size_t)0 :
-	    settled * 100 / total);
+	progress = xprintf(_(" · %zu%% done"), sum.total == 0 ? (size_t)0 :
+	    sum.settled * 100 / sum.total);
 	/* Rather than a cut "· 4", the progress goes when it does not fit. */
 	if (ui_width(ui, line) + ui_width(ui, progress) <= x - 1) {
 		full = xprintf("%s%s", line, progress);
@@ -157,8 +185,7 @@ screen_board_stages(struct ui *ui)
 {
 	const struct checklist	*cl = ui->checklist;
 	int			 sel = screen_board_stage(ui), i, y, x, bw;
-	size_t			 settled, failing, total, j, errors, warns;
-	size_t			 fixed;
+	struct summary		 sum;
 	char			*s, hours[32];
 
 	bw = COLS >= 120 ? 30 : 12;
@@ -167,15 +194,7 @@ screen_board_stages(struct ui *ui)
 		attr_t a = i == sel ? ui_attr(ui, COLOUR_SELECTED) : A_NORMAL;
 
 		y = i;
-		sprint_counts(ui->sprint, i, &settled, &failing, &total);
-		errors = warns = fixed = 0;
-		for (j = sg->first; j < sg->first + sg->nitems; j++) {
-			enum status st = sprint_status(ui->sprint, j);
-
-			errors += st == STATUS_ERROR;
-			warns += st == STATUS_WARN;
-			fixed += sprint_fixed(ui->sprint, j);
-		}
+		sprint_count(ui->sprint, i, &sum);
 		snprintf(hours, sizeof hours, "%d-%dh", sg->hour_from,
 		    sg->hour_to);
 		s = xprintf("%s %d  %-6s %s", i == sel ? (ui->utf8 ?
@@ -183,12 +202,13 @@ screen_board_stages(struct ui *ui)
 		ui_text(ui, y, 0, 40, a, true, s);
 		free(s);
 		x = 41;
-		ui_bar(ui, y, x, bw, settled, total);
+		ui_bar(ui, y, x, bw, sum.settled, sum.total);
 		x += bw + 1;
-		x += ui_textf(ui, y, x, 7, A_NORMAL, "%2zu/%-2zu", settled,
-		    total) + 1;
-		x = screen_board_counts(ui, y, x, failing, warns, errors,
-		    fixed, false);
+		x += ui_textf(ui, y, x, 7, A_NORMAL, "%2zu/%-2zu", sum.settled,
+		    sum.total) + 1;
+		x = screen_board_counts(ui, y, x, sum.status[STATUS_FAIL],
+		    sum.status[STATUS_WARN], sum.status[STATUS_ERROR],
+		    sum.fixed, false);
 	}
 }
 
@@ -352,6 +372,7 @@ screen_board_detail(struct ui *ui, size_t i, int width,
 static void
 screen_board_draw(struct ui *ui)
 {
+	struct screen_board_data *d = screen_board_data(ui);
 	const struct stage	*sg;
 	struct ui_lines	 bl = { 0 };
 	int			 stage, lw, top, rows, y, dx, dw, k;
@@ -373,7 +394,7 @@ screen_board_draw(struct ui *ui)
 	top = 9;
 	rows = LINES - 2 - top;
 	sel = screen_board_item(ui);
-	k = (int)ui->board_sel >= rows ? (int)ui->board_sel - rows + 1 : 0;
+	k = (int)d->sel >= rows ? (int)d->sel - rows + 1 : 0;
 	for (i = (size_t)k, y = top; i < sg->nitems && y < top + rows;
 	    i++, y++)
 		screen_board_item_row(ui, sg->first + i, y, lw,
@@ -393,7 +414,7 @@ screen_board_draw(struct ui *ui)
 	dw = COLS - dx - 1;
 	if (sg->nitems > 0)
 		screen_board_detail(ui, sel, dw, &bl);
-	ui_lines_draw(ui, &bl, top, rows, dx, dw, &ui->detail_scroll);
+	ui_lines_draw(ui, &bl, top, rows, dx, dw, &d->detail_scroll);
 	ui_lines_free(&bl);
 
 	err = sprint_save_error(ui->sprint);
@@ -408,89 +429,41 @@ screen_board_draw(struct ui *ui)
 static void
 screen_board_set_owner(struct ui *ui, const char *text, void *arg)
 {
-	struct item_state	*st;
-
-	if (text == NULL || ui->sprint == NULL)
-		return;
-	st = sprint_state(ui->sprint, (size_t)(uintptr_t)arg);
-	free(st->owner);
-	st->owner = *text != '\0' ? xstrdup(text) : NULL;
-	st->marked = time(NULL);
-	sprint_save(ui->sprint);
+	if (text != NULL && ui->sprint != NULL)
+		sprint_set_owner(ui->sprint, (size_t)(uintptr_t)arg, text);
 }
 
 static void
 screen_board_set_note(struct ui *ui, const char *text, void *arg)
 {
-	struct item_state	*st;
-
-	if (text == NULL || ui->sprint == NULL)
-		return;
-	st = sprint_state(ui->sprint, (size_t)(uintptr_t)arg);
-	free(st->note);
-	st->note = *text != '\0' ? xstrdup(text) : NULL;
-	st->marked = time(NULL);
-	sprint_save(ui->sprint);
+	if (text != NULL && ui->sprint != NULL)
+		sprint_set_note(ui->sprint, (size_t)(uintptr_t)arg, text);
 }
 
 static void
 screen_board_set_skip(struct ui *ui, const char *text, void *arg)
 {
-	struct item_state	*st;
+	char	*err = NULL;
 
 	if (text == NULL || ui->sprint == NULL)
 		return;
-	if (*text == '\0') {
-		ui_message(ui, true, "%s", _("Not skipped: a skip needs a "
-		    "reason (why it does not apply)."));
-		return;
+	if (sprint_skip(ui->sprint, (size_t)(uintptr_t)arg, text, &err) ==
+	    -1) {
+		ui_message(ui, true, "%s", err);
+		free(err);
 	}
-	st = sprint_state(ui->sprint, (size_t)(uintptr_t)arg);
-	st->status = STATUS_SKIPPED;
-	free(st->skip_reason);
-	st->skip_reason = xstrdup(text);
-	st->marked = time(NULL);
-	sprint_save(ui->sprint);
-}
-
-/* Marks a manual item done or not done. */
-static void
-screen_board_mark(struct ui *ui, size_t i)
-{
-	struct item_state	*st = sprint_state(ui->sprint, i);
-
-	if (ui->checklist->items[i].check != NULL) {
-		ui_message(ui, false, "%s", _("This item is checked "
-		    "automatically: r runs it again, s skips it."));
-		return;
-	}
-	if (st->status == STATUS_DONE)
-		st->status = STATUS_PENDING;
-	else {
-		st->status = STATUS_DONE;
-		free(st->skip_reason);
-		st->skip_reason = NULL;
-	}
-	st->marked = time(NULL);
-	sprint_save(ui->sprint);
 }
 
 /* Skips item i (asking why) or, when skipped, takes the skip back. */
 static void
 screen_board_skip(struct ui *ui, size_t i)
 {
-	struct item_state	*st = sprint_state(ui->sprint, i);
-
-	if (st->skip_reason == NULL) {
+	if (sprint_state(ui->sprint, i)->skip_reason == NULL) {
 		ui_prompt(ui, _("Why skip it"), NULL, screen_board_set_skip,
 		    (void *)(uintptr_t)i);
 		return;
 	}
-	free(st->skip_reason);
-	st->skip_reason = NULL;
-	st->status = st->has_latest ? st->latest.status : STATUS_PENDING;
-	st->marked = time(NULL);
-	sprint_save(ui->sprint);
+	sprint_unskip(ui->sprint, i);
 	ui_message(ui, false, "%s", _("No longer skipped."));
 }
 
@@ -498,29 +471,31 @@ screen_board_skip(struct ui *ui, size_t i)
 static void
 screen_board_action(struct ui *ui, enum action a)
 {
+	struct screen_board_data *d = screen_board_data(ui);
 	const struct stage	*sg;
 	struct item_state	*st;
 	size_t			 i;
 	int			 stage = screen_board_stage(ui);
+	char			*err = NULL;
 
 	sg = &ui->checklist->stages[stage - 1];
 	i = screen_board_item(ui);
 	switch (a) {
 	case ACTION_UP:
-		if (ui->board_sel > 0)
-			ui->board_sel--;
-		ui->detail_scroll = 0;
+		if (d->sel > 0)
+			d->sel--;
+		d->detail_scroll = 0;
 		break;
 	case ACTION_DOWN:
-		if (ui->board_sel + 1 < sg->nitems)
-			ui->board_sel++;
-		ui->detail_scroll = 0;
+		if (d->sel + 1 < sg->nitems)
+			d->sel++;
+		d->detail_scroll = 0;
 		break;
 	case ACTION_PAGE_UP:
-		ui->detail_scroll -= 5;
+		d->detail_scroll -= 5;
 		break;
 	case ACTION_PAGE_DOWN:
-		ui->detail_scroll += 5;
+		d->detail_scroll += 5;
 		break;
 	case ACTION_STAGE_PREV:
 		screen_board_goto(ui, stage > 1 ? stage - 1 : STAGE_COUNT);
@@ -537,14 +512,12 @@ screen_board_action(struct ui *ui, enum action a)
 		screen_board_goto(ui, 1 + (int)(a - ACTION_STAGE_1));
 		break;
 	case ACTION_MARK:
-		screen_board_mark(ui, i);
-		break;
 	case ACTION_RUN_ITEM:
-		if (ui->checklist->items[i].check == NULL)
-			ui_message(ui, false, "%s", _("A manual item: Space "
-			    "marks it done."));
-		else
-			sprint_run_item(ui->sprint, i);
+		if ((a == ACTION_MARK ? sprint_mark(ui->sprint, i, &err) :
+		    sprint_run_item(ui->sprint, i, &err)) == -1) {
+			ui_message(ui, false, "%s", err);
+			free(err);
+		}
 		break;
 	case ACTION_RUN_STAGE:
 		sprint_run_stage(ui->sprint, stage, true);
@@ -566,27 +539,37 @@ screen_board_action(struct ui *ui, enum action a)
 		    (void *)(uintptr_t)i);
 		break;
 	case ACTION_SUMMARY:
-		ui_show(ui, &screen_summary);
-		break;
+		ui_goto(ui, SCREEN_SUMMARY);
+		return;
 	case ACTION_HANDOVER:
-		ui_show(ui, &screen_handover);
-		break;
+		ui_goto(ui, SCREEN_HANDOVER);
+		return;
 	case ACTION_BACK:
-		sprint_close(ui->sprint);
-		ui->sprint = NULL;
-		ui_spinner_update(ui);
-		ui_show(ui, &screen_start);
-		break;
+		screen_board_leave(ui);
+		/* Not closed while it cannot be saved: nothing is lost. */
+		if (sprint_save(ui->sprint) == -1) {
+			ui_message(ui, true, _("Not closed: %s"),
+			    sprint_save_error(ui->sprint));
+			return;
+		}
+		ui_close_session(ui);
+		ui_goto(ui, SCREEN_START);
+		return;
 	default:
 		break;
 	}
+	if (ui->sprint != NULL)
+		screen_board_leave(ui);
 }
 
 const struct screen screen_board = {
 	.name = N_("Sprint board"),
 	.mask = SCREEN_BOARD,
+	.data_size = sizeof(struct screen_board_data),
 	.enter = screen_board_enter,
+	.leave = screen_board_leave,
 	.draw = screen_board_draw,
 	.key = NULL,
 	.action = screen_board_action,
+	.free = NULL,
 };

@@ -2,9 +2,12 @@
 
 #include "config.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ui.h"
 
@@ -14,8 +17,10 @@ enum form_index {
 	FORM_SUBDOMAINS,
 	FORM_EMAIL,
 	FORM_DKIM,
+	FORM_SENDER_IP,
 	FORM_REPO,
 	FORM_LOGIN,
+	FORM_ACTIVE,
 	FORM_HEALTH,
 	FORM_API,
 	FORM_CONSULTANT,
@@ -28,20 +33,79 @@ struct form_field {
 	const char	*label;
 	/* What to type, shown while the field has the focus. */
 	const char	*hint;
-	/* A yes/no/decide choice rather than text. */
-	bool		 choice;
+	/*
+	 * A choice rather than text: the label of value v, and the value
+	 * after v (Space and the arrows go round). NULL for a text field.
+	 */
+	const char	*(*choice)(int v);
+	int		(*next)(int v);
+	/* Shown in red under the fields while the choice is v (or NULL). */
+	const char	*(*warning)(int v);
 	/* Must not be empty. */
 	bool		 required;
 	/* Checks the text; -1 with *err set when it is wrong. May be NULL. */
 	int		(*check)(const char *text, char **err);
 };
 
+/* The form's own state (the screen's private data). */
 struct form {
+	bool		 filled;	/* prefilled since last cleared */
 	struct lineedit	 edit[FORM_COUNT];
 	char		*error[FORM_COUNT];
-	int		 email;		/* -1 decide, 0 no, 1 yes */
+	int		 value[FORM_COUNT];	/* of the choices */
 	size_t		 sel;		/* FORM_COUNT: the start button */
 };
+
+/* The e-mail choice: -1 decide, 1 yes, 0 no. */
+static const char *
+form_email_label(int v)
+{
+	if (v == 1)
+		return _("yes");
+	if (v == 0)
+		return _("no");
+	return _("decide from MX/SPF");
+}
+
+static int
+form_email_next(int v)
+{
+	return v == -1 ? 1 : v == 1 ? 0 : -1;
+}
+
+/* The active login probe: 0 no, 1 yes. */
+static const char *
+form_active_label(int v)
+{
+	return v ? _("yes, probe the login") : _("no");
+}
+
+static int
+form_active_next(int v)
+{
+	return !v;
+}
+
+static const char *
+form_active_warning(int v)
+{
+	return v ? _("The login probe sends up to 30 login attempts with "
+	    "junk credentials: only with the owner's permission, as it can "
+	    "lock accounts or raise alerts.") : NULL;
+}
+
+/* An IPv4 or IPv6 address, as --sender-ip takes. */
+static int
+form_check_ip(const char *text, char **err)
+{
+	unsigned char	addr[16];
+
+	if (inet_pton(AF_INET, text, addr) == 1 ||
+	    inet_pton(AF_INET6, text, addr) == 1)
+		return 0;
+	return set_error(err, _("\"%s\" is not an IPv4 or IPv6 address"),
+	    text);
+}
 
 /* Checks the domain through the same rules as the command line. */
 static int
@@ -154,13 +218,20 @@ static const struct form_field form_fields[FORM_COUNT] = {
 		.label = N_("Sends email"),
 		.hint = N_("Space changes: yes, no, or decide from the MX and "
 		    "SPF records"),
-		.choice = true,
+		.choice = form_email_label,
+		.next = form_email_next,
 	},
 	[FORM_DKIM] = {
 		.label = N_("DKIM selectors"),
 		.hint = N_("If known, comma-separated, e.g. google, s1 "
 		    "(else common ones are tried)"),
 		.check = form_check_dkim,
+	},
+	[FORM_SENDER_IP] = {
+		.label = N_("Sender IP"),
+		.hint = N_("An address the product sends mail from, to "
+		    "evaluate SPF for it (e.g. 192.0.2.10)"),
+		.check = form_check_ip,
 	},
 	[FORM_REPO] = {
 		.label = N_("Source repository"),
@@ -171,6 +242,14 @@ static const struct form_field form_fields[FORM_COUNT] = {
 		.label = N_("Login URL"),
 		.hint = N_("e.g. https://app.brightcart.com/login"),
 		.check = form_check_url,
+	},
+	[FORM_ACTIVE] = {
+		.label = N_("Login probe"),
+		.hint = N_("Space changes: an active rate-limit test of the "
+		    "login, only with permission"),
+		.choice = form_active_label,
+		.next = form_active_next,
+		.warning = form_active_warning,
 	},
 	[FORM_HEALTH] = {
 		.label = N_("Health URL"),
@@ -188,34 +267,41 @@ static const struct form_field form_fields[FORM_COUNT] = {
 	},
 };
 
-void
-screen_form_free(struct ui *ui)
+static struct form *
+screen_form_data(struct ui *ui)
 {
-	struct form	*f = ui->form;
+	return ui_data(ui, &screen_form);
+}
+
+/* Frees what the form holds; it is filled again when next shown. */
+static void
+screen_form_free(struct ui *ui, void *data)
+{
+	struct form	*f = data;
 	size_t		 i;
 
-	if (f == NULL)
+	(void)ui;
+	if (!f->filled)
 		return;
 	for (i = 0; i < FORM_COUNT; i++) {
 		lineedit_free(&f->edit[i]);
 		free(f->error[i]);
 	}
-	free(f);
-	ui->form = NULL;
+	memset(f, 0, sizeof *f);
 }
 
-void
-screen_form_prefill(struct ui *ui, const char *domain)
+/* Fills the form from the command line's options. */
+static void
+screen_form_prefill(struct ui *ui)
 {
 	const struct options	*o = &ui->cl->opt;
-	struct form		*f;
+	struct form		*f = screen_form_data(ui);
+	const char		*domain;
 	char			*s;
 
-	screen_form_free(ui);
-	f = ui->form = xcalloc(1, sizeof *f);
-	if (domain == NULL)
-		domain = o->domain_unicode != NULL ? o->domain_unicode :
-		    o->domain;
+	screen_form_free(ui, f);
+	f->filled = true;
+	domain = o->domain_unicode != NULL ? o->domain_unicode : o->domain;
 	lineedit_init(&f->edit[FORM_CLIENT], NULL, 200);
 	lineedit_init(&f->edit[FORM_DOMAIN], domain, 253);
 	s = strlist_join(&o->subdomains, ", ");
@@ -225,22 +311,25 @@ screen_form_prefill(struct ui *ui, const char *domain)
 	s = strlist_join(&o->dkim_selectors, ", ");
 	lineedit_init(&f->edit[FORM_DKIM], s, 500);
 	free(s);
+	lineedit_init(&f->edit[FORM_SENDER_IP], o->sender_ip, 64);
 	lineedit_init(&f->edit[FORM_REPO], o->repo, 1000);
 	lineedit_init(&f->edit[FORM_LOGIN], o->login_url, 1000);
+	lineedit_init(&f->edit[FORM_ACTIVE], NULL, 1);
 	lineedit_init(&f->edit[FORM_HEALTH], o->health_url, 1000);
 	s = strlist_join(&o->api_urls, ", ");
 	lineedit_init(&f->edit[FORM_API], s, 2000);
 	free(s);
 	lineedit_init(&f->edit[FORM_CONSULTANT], getenv("USER"), 200);
-	f->email = o->email;
+	f->value[FORM_EMAIL] = o->email;
+	f->value[FORM_ACTIVE] = o->allow_active;
 	f->sel = FORM_CLIENT;
 }
 
 static void
 screen_form_enter(struct ui *ui)
 {
-	if (ui->form == NULL)
-		screen_form_prefill(ui, NULL);
+	if (!screen_form_data(ui)->filled)
+		screen_form_prefill(ui);
 }
 
 /* Validates field i, keeping its error; returns true when it is fine. */
@@ -264,22 +353,11 @@ screen_form_check(struct form *f, size_t i)
 	return f->error[i] == NULL;
 }
 
-/* The label of the e-mail choice. */
-static const char *
-screen_form_email(int email)
-{
-	if (email == 1)
-		return _("yes");
-	if (email == 0)
-		return _("no");
-	return _("decide from MX/SPF");
-}
-
 /* Draws the fields, the button, the focused field's hint and the errors. */
 static void
 screen_form_draw(struct ui *ui)
 {
-	struct form	*f = ui->form;
+	struct form	*f = screen_form_data(ui);
 	size_t		 i;
 	int		 y, lw = 20, x, ey, scroll = 0;
 	attr_t		 a;
@@ -303,7 +381,7 @@ screen_form_draw(struct ui *ui)
 		if (form_fields[i].choice) {
 			ui_textf(ui, y, x, COLS - x - 2, i == f->sel ?
 			    ui_attr(ui, COLOUR_SELECTED) : A_UNDERLINE,
-			    "< %s >", screen_form_email(f->email));
+			    "< %s >", form_fields[i].choice(f->value[i]));
 			continue;
 		}
 		if (i != f->sel)
@@ -317,6 +395,12 @@ screen_form_draw(struct ui *ui)
 		ui_text(ui, y + 2, 2, COLS - 4, ui_attr(ui, COLOUR_DIM), false,
 		    _(form_fields[f->sel].hint));
 	ey = y + 3;
+	for (i = 0; i < FORM_COUNT; i++) {
+		if (form_fields[i].warning != NULL &&
+		    form_fields[i].warning(f->value[i]) != NULL)
+			ui_lines_wrap(ui, &errors, ui_attr(ui, COLOUR_WARN),
+			    form_fields[i].warning(f->value[i]), COLS - 4, 0);
+	}
 	for (i = 0; i < FORM_COUNT; i++) {
 		char *line;
 
@@ -340,13 +424,14 @@ screen_form_draw(struct ui *ui)
 static bool
 screen_form_key(struct ui *ui, wint_t wc, bool keycode)
 {
-	struct form	*f = ui->form;
+	struct form	*f = screen_form_data(ui);
 
 	if (f->sel >= FORM_COUNT)
 		return false;
 	if (form_fields[f->sel].choice) {
 		if (keycode && (wc == KEY_LEFT || wc == KEY_RIGHT)) {
-			f->email = f->email == -1 ? 1 : f->email == 1 ? 0 : -1;
+			f->value[f->sel] = form_fields[f->sel].next(
+			    f->value[f->sel]);
 			return true;
 		}
 		return false;
@@ -375,7 +460,7 @@ screen_form_string(struct form *f, size_t i, char **dst)
 static void
 screen_form_submit(struct ui *ui)
 {
-	struct form	*f = ui->form;
+	struct form	*f = screen_form_data(ui);
 	struct options	 opt;
 	struct session	*s;
 	char		*text, *err = NULL, *client = NULL, *consultant = NULL;
@@ -421,7 +506,9 @@ screen_form_submit(struct ui *ui)
 	screen_form_string(f, FORM_REPO, &opt.repo);
 	screen_form_string(f, FORM_LOGIN, &opt.login_url);
 	screen_form_string(f, FORM_HEALTH, &opt.health_url);
-	opt.email = f->email;
+	screen_form_string(f, FORM_SENDER_IP, &opt.sender_ip);
+	opt.email = f->value[FORM_EMAIL];
+	opt.allow_active = f->value[FORM_ACTIVE] != 0;
 	screen_form_string(f, FORM_CLIENT, &client);
 	screen_form_string(f, FORM_CONSULTANT, &consultant);
 
@@ -431,16 +518,16 @@ screen_form_submit(struct ui *ui)
 	s->client = client;
 	free(s->consultant);
 	s->consultant = consultant;
-	s->sends_email = f->email;
-	screen_form_free(ui);
-	screen_start_open(ui, s);
+	s->sends_email = f->value[FORM_EMAIL];
+	screen_form_free(ui, f);
+	ui_open_session(ui, s);
 }
 
 /* Moves between fields, checking each one left; submits; goes back. */
 static void
 screen_form_action(struct ui *ui, enum action a)
 {
-	struct form	*f = ui->form;
+	struct form	*f = screen_form_data(ui);
 
 	switch (a) {
 	case ACTION_FIELD_NEXT:
@@ -465,14 +552,15 @@ screen_form_action(struct ui *ui, enum action a)
 		break;
 	case ACTION_FIELD_TOGGLE:
 		if (f->sel < FORM_COUNT && form_fields[f->sel].choice)
-			f->email = f->email == -1 ? 1 : f->email == 1 ? 0 : -1;
+			f->value[f->sel] = form_fields[f->sel].next(
+			    f->value[f->sel]);
 		break;
 	case ACTION_SUBMIT:
 		screen_form_submit(ui);
 		break;
 	case ACTION_BACK:
-		screen_form_free(ui);
-		ui_show(ui, &screen_start);
+		screen_form_free(ui, f);
+		ui_goto(ui, SCREEN_START);
 		break;
 	default:
 		break;
@@ -482,8 +570,11 @@ screen_form_action(struct ui *ui, enum action a)
 const struct screen screen_form = {
 	.name = N_("New sprint"),
 	.mask = SCREEN_FORM,
+	.data_size = sizeof(struct form),
 	.enter = screen_form_enter,
+	.leave = NULL,
 	.draw = screen_form_draw,
 	.key = screen_form_key,
 	.action = screen_form_action,
+	.free = screen_form_free,
 };

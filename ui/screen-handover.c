@@ -79,6 +79,29 @@ handover_access_ptr(struct access_entry *e, size_t step)
 	}
 }
 
+/* The handover screen's own state. */
+struct screen_handover_data {
+	size_t	 sel;		/* the selected row */
+	char	*export_path;	/* last handover written */
+	size_t	 entry;		/* the access entry being filled */
+	size_t	 step;		/* and the step of it */
+};
+
+static struct screen_handover_data *
+screen_handover_data(struct ui *ui)
+{
+	return ui_data(ui, &screen_handover);
+}
+
+static void
+screen_handover_free(struct ui *ui, void *data)
+{
+	struct screen_handover_data	*d = data;
+
+	(void)ui;
+	free(d->export_path);
+}
+
 /* Rows: access entries, "add", the text entries. */
 static size_t
 screen_handover_rows(struct ui *ui)
@@ -87,41 +110,38 @@ screen_handover_rows(struct ui *ui)
 	    HANDOVER_NTEXT;
 }
 
-/* Which access entry is being filled and at which step. */
-static size_t	handover_entry;
-static size_t	handover_step;
-
 static void screen_handover_ask(struct ui *);
 
 /* One answer of the access entry chain; then asks the next. */
 static void
 screen_handover_access_set(struct ui *ui, const char *text, void *arg)
 {
-	struct handover	*h;
-	char		**p;
+	struct screen_handover_data	*d = screen_handover_data(ui);
+	struct handover			*h;
+	char				**p;
 
 	(void)arg;
 	if (ui->sprint == NULL)
 		return;
 	h = &sprint_session(ui->sprint)->handover;
-	if (handover_entry >= h->naccess)
+	if (d->entry >= h->naccess)
 		return;
 	if (text == NULL) {
-		if (h->access[handover_entry].account == NULL) {
-			memmove(&h->access[handover_entry],
-			    &h->access[handover_entry + 1],
-			    (h->naccess - handover_entry - 1) *
+		if (h->access[d->entry].account == NULL) {
+			memmove(&h->access[d->entry],
+			    &h->access[d->entry + 1],
+			    (h->naccess - d->entry - 1) *
 			    sizeof *h->access);
 			h->naccess--;
 		}
-		sprint_save(ui->sprint);
+		(void)sprint_save(ui->sprint);
 		return;
 	}
-	p = handover_access_ptr(&h->access[handover_entry], handover_step);
+	p = handover_access_ptr(&h->access[d->entry], d->step);
 	free(*p);
 	*p = *text != '\0' ? xstrdup(text) : NULL;
-	sprint_save(ui->sprint);
-	if (++handover_step < nitems(handover_access_prompts))
+	(void)sprint_save(ui->sprint);
+	if (++d->step < nitems(handover_access_prompts))
 		screen_handover_ask(ui);
 	else
 		ui_message(ui, false, "%s", _("Access entry saved."));
@@ -131,10 +151,11 @@ screen_handover_access_set(struct ui *ui, const char *text, void *arg)
 static void
 screen_handover_ask(struct ui *ui)
 {
-	struct handover	*h = &sprint_session(ui->sprint)->handover;
+	struct screen_handover_data	*d = screen_handover_data(ui);
+	struct handover			*h = &sprint_session(ui->sprint)->handover;
 
-	ui_prompt(ui, _(handover_access_prompts[handover_step]),
-	    *handover_access_ptr(&h->access[handover_entry], handover_step),
+	ui_prompt(ui, _(handover_access_prompts[d->step]),
+	    *handover_access_ptr(&h->access[d->entry], d->step),
 	    screen_handover_access_set, NULL);
 }
 
@@ -150,7 +171,7 @@ screen_handover_text_set(struct ui *ui, const char *text, void *arg)
 	    (size_t)(uintptr_t)arg);
 	free(*p);
 	*p = *text != '\0' ? xstrdup(text) : NULL;
-	sprint_save(ui->sprint);
+	(void)sprint_save(ui->sprint);
 }
 
 /* Lines of text (0 for none). */
@@ -241,6 +262,7 @@ screen_handover_lines(struct ui *ui, const char *v, int y, int rows, int lw,
 static void
 screen_handover_draw(struct ui *ui)
 {
+	struct screen_handover_data *d = screen_handover_data(ui);
 	struct session	*s = sprint_session(ui->sprint);
 	struct handover	*h = &s->handover;
 	size_t		 i, row = 0, fixed = 0;
@@ -268,11 +290,11 @@ screen_handover_draw(struct ui *ui)
 		    e->provider != NULL ? e->provider : "",
 		    e->owner != NULL ? e->owner : _("(no owner)"),
 		    e->where != NULL ? e->where : "");
-		ui_text(ui, y++, 1, COLS - 2, row == ui->handover_sel ?
+		ui_text(ui, y++, 1, COLS - 2, row == d->sel ?
 		    ui_attr(ui, COLOUR_SELECTED) : A_NORMAL, true, line);
 		free(line);
 	}
-	ui_text(ui, y++, 1, COLS - 2, row == ui->handover_sel ?
+	ui_text(ui, y++, 1, COLS - 2, row == d->sel ?
 	    ui_attr(ui, COLOUR_SELECTED) : ui_attr(ui, COLOUR_DIM), true,
 	    _(" + add an entry (a)"));
 	row++;
@@ -280,7 +302,7 @@ screen_handover_draw(struct ui *ui)
 	screen_handover_budget(h, (LINES - 5) - y - 4, rows);
 	for (i = 0; i < HANDOVER_NTEXT; i++, row++) {
 		v = *handover_text_ptr(h, i);
-		a = row == ui->handover_sel ? ui_attr(ui, COLOUR_SELECTED) :
+		a = row == d->sel ? ui_attr(ui, COLOUR_SELECTED) :
 		    A_NORMAL;
 		ui_text(ui, y, 1, lw, a | A_BOLD, true, _(handover_fields[i].
 		    label));
@@ -320,13 +342,13 @@ screen_handover_draw(struct ui *ui)
 		    _("not run yet"));
 	ui_text(ui, y++, 1, COLS - 2, A_NORMAL, false, line);
 	free(line);
-	if (ui->export_path != NULL)
-		line = xprintf(_("Exported: %s"), ui->export_path);
+	if (d->export_path != NULL)
+		line = xprintf(_("Exported: %s"), d->export_path);
 	else
 		line = xstrdup(_("Export: e writes Markdown, HTML and JSON "
 		    "next to the session file"));
 	/* The written path in full, over two lines if need be. */
-	ui_lines_wrap(ui, &l, ui->export_path != NULL ? ui_attr(ui,
+	ui_lines_wrap(ui, &l, d->export_path != NULL ? ui_attr(ui,
 	    COLOUR_PASS) : A_NORMAL, line, COLS - 3, 0);
 	ui_lines_draw(ui, &l, y, 2, 1, COLS - 3, &scroll);
 	ui_lines_free(&l);
@@ -339,6 +361,7 @@ screen_handover_export(struct ui *ui)
 {
 	static const enum format formats[] = { FORMAT_MD, FORMAT_HTML,
 	    FORMAT_JSON };
+	struct screen_handover_data *d = screen_handover_data(ui);
 	char	*path, *err = NULL, *first = NULL;
 	size_t	 i;
 
@@ -355,8 +378,8 @@ screen_handover_export(struct ui *ui)
 		else
 			free(path);
 	}
-	free(ui->export_path);
-	ui->export_path = xprintf(_("%s (and .html, .json)"), first);
+	free(d->export_path);
+	d->export_path = xprintf(_("%s (and .html, .json)"), first);
 	ui_message(ui, false, "%s", _("Handover written: Markdown, HTML and "
 	    "JSON."));
 	free(first);
@@ -365,39 +388,42 @@ screen_handover_export(struct ui *ui)
 static void
 screen_handover_enter(struct ui *ui)
 {
-	if (ui->handover_sel >= screen_handover_rows(ui))
-		ui->handover_sel = 0;
+	struct screen_handover_data *d = screen_handover_data(ui);
+
+	if (d->sel >= screen_handover_rows(ui))
+		d->sel = 0;
 }
 
 /* Performs the handover's actions of the key table. */
 static void
 screen_handover_action(struct ui *ui, enum action a)
 {
+	struct screen_handover_data *d = screen_handover_data(ui);
 	struct handover	*h = &sprint_session(ui->sprint)->handover;
-	size_t		 sel = ui->handover_sel, i;
+	size_t		 sel = d->sel, i;
 
 	switch (a) {
 	case ACTION_UP:
-		if (ui->handover_sel > 0)
-			ui->handover_sel--;
+		if (d->sel > 0)
+			d->sel--;
 		break;
 	case ACTION_DOWN:
-		if (ui->handover_sel + 1 < screen_handover_rows(ui))
-			ui->handover_sel++;
+		if (d->sel + 1 < screen_handover_rows(ui))
+			d->sel++;
 		break;
 	case ACTION_ADD_ACCESS:
 		h->access = xreallocarray(h->access, h->naccess + 1,
 		    sizeof *h->access);
 		memset(&h->access[h->naccess], 0, sizeof *h->access);
-		handover_entry = h->naccess++;
-		handover_step = 0;
-		ui->handover_sel = handover_entry;
+		d->entry = h->naccess++;
+		d->step = 0;
+		d->sel = d->entry;
 		screen_handover_ask(ui);
 		break;
 	case ACTION_EDIT:
 		if (sel < h->naccess) {
-			handover_entry = sel;
-			handover_step = 0;
+			d->entry = sel;
+			d->step = 0;
 			screen_handover_ask(ui);
 		} else if (sel == h->naccess)
 			screen_handover_action(ui, ACTION_ADD_ACCESS);
@@ -418,7 +444,7 @@ screen_handover_action(struct ui *ui, enum action a)
 		memmove(&h->access[sel], &h->access[sel + 1],
 		    (h->naccess - sel - 1) * sizeof *h->access);
 		h->naccess--;
-		sprint_save(ui->sprint);
+		(void)sprint_save(ui->sprint);
 		break;
 	case ACTION_FINAL_QA:
 		sprint_run_all(ui->sprint, true);
@@ -429,11 +455,11 @@ screen_handover_action(struct ui *ui, enum action a)
 		screen_handover_export(ui);
 		break;
 	case ACTION_SUMMARY:
-		ui_show(ui, &screen_summary);
+		ui_goto(ui, SCREEN_SUMMARY);
 		break;
 	case ACTION_BOARD:
 	case ACTION_BACK:
-		ui_show(ui, &screen_board);
+		ui_goto(ui, SCREEN_BOARD);
 		break;
 	default:
 		break;
@@ -443,8 +469,11 @@ screen_handover_action(struct ui *ui, enum action a)
 const struct screen screen_handover = {
 	.name = N_("Handover"),
 	.mask = SCREEN_HANDOVER,
+	.data_size = sizeof(struct screen_handover_data),
 	.enter = screen_handover_enter,
+	.leave = NULL,
 	.draw = screen_handover_draw,
 	.key = NULL,
 	.action = screen_handover_action,
+	.free = screen_handover_free,
 };

@@ -7,21 +7,22 @@
 
 #include "ui.h"
 
-/* The screens in the order the help lists them. */
-static const struct screen *const help_screens[] = {
-	&screen_start,
-	&screen_form,
-	&screen_board,
-	&screen_summary,
-	&screen_handover,
-	&screen_text,
-	&screen_help,
+/* The help's own state. */
+struct screen_help_data {
+	int	scroll;
 };
+
+/* Its scroll position. */
+static int *
+screen_help_scroll(struct ui *ui)
+{
+	return &((struct screen_help_data *)ui_data(ui, &screen_help))->scroll;
+}
 
 static void
 screen_help_enter(struct ui *ui)
 {
-	ui->help_scroll = 0;
+	*screen_help_scroll(ui) = 0;
 }
 
 /* Draws every key of every screen from the key table, current one first. */
@@ -38,12 +39,12 @@ screen_help_draw(struct ui *ui)
 	    "saved at once. Checks run in the background: keys keep working "
 	    "while they run. Ctrl-C quits cleanly too."), COLS - 4, 0);
 	/* The screen help was asked from first, then the others. */
-	for (k = 0; k <= nitems(help_screens); k++) {
+	for (k = 0; k == 0 || ui->screens[k - 1] != NULL; k++) {
 		const struct screen *scr;
 
 		if (k == 0)
-			scr = ui->back != NULL ? ui->back : &screen_start;
-		else if ((scr = help_screens[k - 1]) == ui->back)
+			scr = ui->back != NULL ? ui->back : ui->screens[0];
+		else if ((scr = ui->screens[k - 1]) == ui->back)
 			continue;
 		ui_lines_add(&l, A_NORMAL, "");
 		ui_lines_add(&l, ui_attr(ui, COLOUR_TITLE), _(scr->name));
@@ -79,7 +80,8 @@ screen_help_draw(struct ui *ui)
 		    line);
 		free(line);
 	}
-	ui_lines_draw(ui, &l, 2, LINES - 5, 2, COLS - 4, &ui->help_scroll);
+	ui_lines_draw(ui, &l, 2, LINES - 5, 2, COLS - 4,
+	    screen_help_scroll(ui));
 	ui_lines_free(&l);
 }
 
@@ -89,21 +91,20 @@ screen_help_action(struct ui *ui, enum action a)
 {
 	switch (a) {
 	case ACTION_UP:
-		ui->help_scroll--;
+		(*screen_help_scroll(ui))--;
 		break;
 	case ACTION_DOWN:
-		ui->help_scroll++;
+		(*screen_help_scroll(ui))++;
 		break;
 	case ACTION_PAGE_UP:
-		ui->help_scroll -= LINES / 2;
+		*screen_help_scroll(ui) -= LINES / 2;
 		break;
 	case ACTION_PAGE_DOWN:
-		ui->help_scroll += LINES / 2;
+		*screen_help_scroll(ui) += LINES / 2;
 		break;
 	case ACTION_HELP_CLOSE:
 	case ACTION_BACK:
-		ui->screen = ui->back != NULL ? ui->back : &screen_start;
-		ui_dirty(ui);
+		ui_return(ui, ui->back);
 		break;
 	default:
 		break;
@@ -113,8 +114,11 @@ screen_help_action(struct ui *ui, enum action a)
 const struct screen screen_help = {
 	.name = N_("Help"),
 	.mask = SCREEN_HELP,
+	.data_size = sizeof(struct screen_help_data),
 	.enter = screen_help_enter,
+	.leave = NULL,
 	.draw = screen_help_draw,
 	.key = NULL,
 	.action = screen_help_action,
+	.free = NULL,
 };

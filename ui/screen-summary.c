@@ -7,26 +7,34 @@
 
 #include "ui.h"
 
+/* The summary's own state. */
+struct screen_summary_data {
+	int	scroll;
+};
+
+/* Its scroll position. */
+static int *
+screen_summary_scroll(struct ui *ui)
+{
+	return &((struct screen_summary_data *)ui_data(ui,
+	    &screen_summary))->scroll;
+}
+
 /* Builds the summary's lines for width cells. */
 static void
 screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
 {
 	struct sprint	*sp = ui->sprint;
 	const struct checklist *cl = ui->checklist;
-	size_t		 sev[SEVERITY_COUNT] = { 0 }, st[STATUS_COUNT] = { 0 };
-	size_t		 i, fixed = 0, shown = 0;
+	struct summary	 sum;
+	size_t		*sev = sum.findings, *st = sum.status;
+	size_t		 i, fixed, shown = 0;
 	int		 s;
 	struct buf	 b = { 0 };
 	char		*line;
 
-	for (i = 0; i < cl->nitems; i++) {
-		enum status status = sprint_status(sp, i);
-
-		st[status]++;
-		if (status_is_finding(status))
-			sev[sprint_severity(sp, i)]++;
-		fixed += sprint_fixed(sp, i);
-	}
+	sprint_count(sp, 0, &sum);
+	fixed = sum.fixed;
 	ui_lines_add(l, ui_attr(ui, COLOUR_TITLE), _("Findings by severity"));
 	for (s = SEVERITY_CRITICAL; s >= SEVERITY_INFO; s--) {
 		line = xprintf("  %-12s %3zu", severity_label((enum severity)s),
@@ -44,7 +52,7 @@ screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
 	ui_lines_add(l, A_NORMAL, "");
 
 	ui_lines_add(l, ui_attr(ui, COLOUR_TITLE), _("Launch risk"));
-	sprint_risk_summary(sp, &b);
+	summary_write(sprint_session(sp), cl, &b);
 	ui_lines_wrap(ui, l, A_NORMAL, b.data, width, 2);
 	buf_free(&b);
 	ui_lines_add(l, A_NORMAL, "");
@@ -110,14 +118,15 @@ screen_summary_draw(struct ui *ui)
 	ui_text(ui, 0, 0, COLS, ui_attr(ui, COLOUR_HEADER), true, line);
 	free(line);
 	screen_summary_lines(ui, COLS - 4, &l);
-	ui_lines_draw(ui, &l, 2, LINES - 5, 2, COLS - 4, &ui->summary_scroll);
+	ui_lines_draw(ui, &l, 2, LINES - 5, 2, COLS - 4,
+	    screen_summary_scroll(ui));
 	ui_lines_free(&l);
 }
 
 static void
 screen_summary_enter(struct ui *ui)
 {
-	ui->summary_scroll = 0;
+	*screen_summary_scroll(ui) = 0;
 }
 
 /* Scrolls, or leaves for the handover or the board. */
@@ -126,23 +135,23 @@ screen_summary_action(struct ui *ui, enum action a)
 {
 	switch (a) {
 	case ACTION_UP:
-		ui->summary_scroll--;
+		(*screen_summary_scroll(ui))--;
 		break;
 	case ACTION_DOWN:
-		ui->summary_scroll++;
+		(*screen_summary_scroll(ui))++;
 		break;
 	case ACTION_PAGE_UP:
-		ui->summary_scroll -= LINES / 2;
+		*screen_summary_scroll(ui) -= LINES / 2;
 		break;
 	case ACTION_PAGE_DOWN:
-		ui->summary_scroll += LINES / 2;
+		*screen_summary_scroll(ui) += LINES / 2;
 		break;
 	case ACTION_HANDOVER:
-		ui_show(ui, &screen_handover);
+		ui_goto(ui, SCREEN_HANDOVER);
 		break;
 	case ACTION_BOARD:
 	case ACTION_BACK:
-		ui_show(ui, &screen_board);
+		ui_goto(ui, SCREEN_BOARD);
 		break;
 	default:
 		break;
@@ -152,8 +161,11 @@ screen_summary_action(struct ui *ui, enum action a)
 const struct screen screen_summary = {
 	.name = N_("Summary"),
 	.mask = SCREEN_SUMMARY,
+	.data_size = sizeof(struct screen_summary_data),
 	.enter = screen_summary_enter,
+	.leave = NULL,
 	.draw = screen_summary_draw,
 	.key = NULL,
 	.action = screen_summary_action,
+	.free = NULL,
 };

@@ -44,6 +44,18 @@ struct textarea {
 	const struct screen	*back;
 };
 
+/* The editor's own state: the text being edited, when open. */
+struct screen_text_data {
+	struct textarea	*ta;
+};
+
+/* Where the open text area is kept. */
+static struct textarea **
+screen_text_ptr(struct ui *ui)
+{
+	return &((struct screen_text_data *)ui_data(ui, &screen_text))->ta;
+}
+
 /* Joins the lines with "\n", dropping trailing empty lines. */
 static char *
 screen_text_join(struct textarea *ta)
@@ -77,10 +89,10 @@ screen_text_bytes(struct textarea *ta)
 }
 
 /* Frees the text area and forgets it. */
-void
+static void
 screen_text_free(struct ui *ui)
 {
-	struct textarea	*ta = ui->textarea;
+	struct textarea	*ta = (*screen_text_ptr(ui));
 	size_t		 i;
 
 	if (ta == NULL)
@@ -91,17 +103,17 @@ screen_text_free(struct ui *ui)
 	free(ta->title);
 	free(ta->orig);
 	free(ta);
-	ui->textarea = NULL;
+	(*screen_text_ptr(ui)) = NULL;
 }
 
 /* Leaves the editor for the screen it was opened from. */
 static void
 screen_text_close(struct ui *ui)
 {
-	const struct screen	*back = ui->textarea->back;
+	const struct screen	*back = (*screen_text_ptr(ui))->back;
 
 	screen_text_free(ui);
-	ui_show(ui, back);
+	ui_goto(ui, back->mask);
 }
 
 void
@@ -154,8 +166,8 @@ screen_text_open(struct ui *ui, const char *title, const char *text,
 		ta->cur--;
 	ta->goal = ta->lines[ta->cur].cursor;
 	ta->orig = screen_text_join(ta);
-	ui->textarea = ta;
-	ui_show(ui, &screen_text);
+	(*screen_text_ptr(ui)) = ta;
+	ui_goto(ui, SCREEN_TEXT);
 }
 
 /* Moves to line i at the goal column, as far as the line allows. */
@@ -173,7 +185,7 @@ screen_text_goto(struct textarea *ta, size_t i)
 static void
 screen_text_join_lines(struct ui *ui, size_t a)
 {
-	struct textarea	*ta = ui->textarea;
+	struct textarea	*ta = (*screen_text_ptr(ui));
 	size_t		 ba, bb;
 
 	ba = lineedit_bytes(&ta->lines[a]);
@@ -196,7 +208,7 @@ screen_text_join_lines(struct ui *ui, size_t a)
 static void
 screen_text_split(struct ui *ui)
 {
-	struct textarea	*ta = ui->textarea;
+	struct textarea	*ta = (*screen_text_ptr(ui));
 
 	if (ta->n >= TEXTAREA_MAX_LINES) {
 		ui_message(ui, true, _("At most %d lines."),
@@ -221,7 +233,7 @@ screen_text_split(struct ui *ui)
 static void
 screen_text_insert(struct ui *ui, wint_t wc)
 {
-	struct textarea	*ta = ui->textarea;
+	struct textarea	*ta = (*screen_text_ptr(ui));
 	struct lineedit	*le = &ta->lines[ta->cur];
 	char		 mb[MB_LEN_MAX];
 	mbstate_t	 ps;
@@ -249,7 +261,7 @@ static void
 screen_text_discard(struct ui *ui, bool yes, void *arg)
 {
 	(void)arg;
-	if (yes && ui->textarea != NULL) {
+	if (yes && (*screen_text_ptr(ui)) != NULL) {
 		screen_text_close(ui);
 		ui_message(ui, false, "%s", _("Changes discarded."));
 	}
@@ -259,7 +271,7 @@ screen_text_discard(struct ui *ui, bool yes, void *arg)
 static void
 screen_text_save(struct ui *ui)
 {
-	struct textarea	*ta = ui->textarea;
+	struct textarea	*ta = (*screen_text_ptr(ui));
 	ui_prompt_cb	 cb = ta->cb;
 	void		*arg = ta->arg;
 	char		*text, *title;
@@ -298,7 +310,7 @@ screen_text_frame(struct ui *ui, int y0, int y1, int x0, int x1)
 static void
 screen_text_draw(struct ui *ui)
 {
-	struct textarea	*ta = ui->textarea;
+	struct textarea	*ta = (*screen_text_ptr(ui));
 	struct session	*s;
 	char		*line;
 	size_t		 i;
@@ -360,7 +372,7 @@ screen_text_draw(struct ui *ui)
 static bool
 screen_text_key(struct ui *ui, wint_t wc, bool keycode)
 {
-	if (ui->textarea == NULL || keycode)
+	if ((*screen_text_ptr(ui)) == NULL || keycode)
 		return false;
 	if (wc == 0x08) {
 		screen_text.action(ui, ACTION_TEXT_BACKSPACE);
@@ -372,15 +384,15 @@ screen_text_key(struct ui *ui, wint_t wc, bool keycode)
 	return true;
 }
 
-/* Performs the editor's actions of the key table. */
 /*
- * The wizard is closing (Ctrl-C, SIGTERM, a hang-up) with the editor
- * open: changed text is saved as Ctrl-S would, since every change is.
+ * Leaving the editor other than by saving or cancelling (the wizard is
+ * closing: Ctrl-C, SIGTERM, a hang-up): changed text is saved as Ctrl-S
+ * would, since every change is.
  */
-void
-screen_text_flush(struct ui *ui)
+static void
+screen_text_leave(struct ui *ui)
 {
-	struct textarea	*ta = ui->textarea;
+	struct textarea	*ta = (*screen_text_ptr(ui));
 	char		*now;
 
 	if (ta == NULL)
@@ -392,10 +404,19 @@ screen_text_flush(struct ui *ui)
 	screen_text_free(ui);
 }
 
+/* The wizard ends. */
+static void
+screen_text_free_data(struct ui *ui, void *data)
+{
+	(void)data;
+	screen_text_free(ui);
+}
+
+/* Performs the editor's actions of the key table. */
 static void
 screen_text_action(struct ui *ui, enum action a)
 {
-	struct textarea	*ta = ui->textarea;
+	struct textarea	*ta = (*screen_text_ptr(ui));
 	struct lineedit	*le;
 	size_t		 step;
 	char		*now;
@@ -488,8 +509,11 @@ screen_text_action(struct ui *ui, enum action a)
 const struct screen screen_text = {
 	.name = N_("Handover text editor"),
 	.mask = SCREEN_TEXT,
+	.data_size = sizeof(struct screen_text_data),
 	.enter = NULL,
+	.leave = screen_text_leave,
 	.draw = screen_text_draw,
 	.key = screen_text_key,
 	.action = screen_text_action,
+	.free = screen_text_free_data,
 };

@@ -33,6 +33,9 @@ static const struct {
 #undef X
 };
 
+/* How long closing may take before the wizard exits anyway. */
+#define UI_CLOSE_SECONDS	3
+
 /* The self-pipe's write end, for the signal handler. */
 static int		 ui_signal_fd = -1;
 static bool		 ui_curses_on;
@@ -65,15 +68,115 @@ ui_dirty(struct ui *ui)
 	ui->dirty = true;
 }
 
-void
-ui_show(struct ui *ui, const struct screen *s)
+void *
+ui_data(struct ui *ui, const struct screen *s)
 {
-	if (s == &screen_help && ui->screen != &screen_help)
-		ui->back = ui->screen;
+	size_t	i;
+
+	for (i = 0; i < ui->ndata; i++) {
+		if (ui->data[i].screen == s)
+			return ui->data[i].data;
+	}
+	ui->data = xreallocarray(ui->data, ui->ndata + 1, sizeof *ui->data);
+	ui->data[ui->ndata].screen = s;
+	ui->data[ui->ndata].data = xcalloc(1, s->data_size > 0 ?
+	    s->data_size : 1);
+	return ui->data[ui->ndata++].data;
+}
+
+/* The screen with mask among the wizard's. */
+static const struct screen *
+ui_screen(struct ui *ui, unsigned mask)
+{
+	size_t	i;
+
+	for (i = 0; ui->screens[i] != NULL; i++) {
+		if (ui->screens[i]->mask == mask)
+			return ui->screens[i];
+	}
+	fatal("no screen 0x%x", mask);
+}
+
+void
+ui_goto(struct ui *ui, unsigned mask)
+{
+	const struct screen	*s = ui_screen(ui, mask);
+
+	if (mask == SCREEN_HELP) {
+		if (ui->screen->mask != SCREEN_HELP)
+			ui->back = ui->screen;
+	} else if (ui->screen != NULL && ui->screen != s &&
+	    ui->screen->leave != NULL)
+		ui->screen->leave(ui);
 	ui->screen = s;
 	if (s->enter != NULL)
 		s->enter(ui);
 	ui_dirty(ui);
+}
+
+void
+ui_return(struct ui *ui, const struct screen *s)
+{
+	ui->screen = s != NULL ? s : ui->screens[0];
+	ui_dirty(ui);
+}
+
+/* What the open sprint tells: redraw, the spinner, a message. */
+static void
+ui_sprint_notify(void *arg, enum sprint_event ev, const char *text)
+{
+	struct ui	*ui = arg;
+
+	switch (ev) {
+	case SPRINT_CHANGED:
+		break;
+	case SPRINT_RUNNING:
+		ui_spinner_update(ui);
+		break;
+	case SPRINT_MESSAGE:
+	case SPRINT_ERROR:
+		ui_message(ui, ev == SPRINT_ERROR, "%s", text);
+		break;
+	}
+	ui_dirty(ui);
+}
+
+void
+ui_open_session(struct ui *ui, struct session *s)
+{
+	char	*err = NULL;
+
+	/* A saved session resumed: what the command line gives wins (a new
+	   one has the command line's options and the form's answers). */
+	if (s->saved != 0) {
+		sprint_overrides(&s->opt, &ui->cl->opt, ui->cl->given);
+		if (ui->cl->given & OPTION_EMAIL)
+			s->sends_email = s->opt.email;
+	}
+	ui_close_session(ui);
+	ui->sprint = sprint_open(s, ui->checklist, ui->loop,
+	    ui_sprint_notify, ui, &err);
+	if (ui->sprint == NULL) {
+		ui_message(ui, true, "%s", err);
+		free(err);
+		ui_goto(ui, SCREEN_START);
+		return;
+	}
+	ui_message(ui, false, NULL);
+	ui_goto(ui, SCREEN_BOARD);
+}
+
+bool
+ui_close_session(struct ui *ui)
+{
+	int	r;
+
+	if (ui->sprint == NULL)
+		return true;
+	r = sprint_close(ui->sprint, NULL);
+	ui->sprint = NULL;
+	ui_spinner_update(ui);
+	return r == 0;
 }
 
 void
@@ -111,7 +214,25 @@ ui_confirm(struct ui *ui, const char *question, ui_confirm_cb cb, void *arg)
 {
 	free(ui->confirm_text);
 	ui->confirm_text = xstrdup(question);
+	free(ui->confirm_keys);
+	ui->confirm_keys = NULL;
 	ui->confirm_cb = cb;
+	ui->choose_cb = NULL;
+	ui->confirm_arg = arg;
+	ui->confirming = true;
+	ui_dirty(ui);
+}
+
+void
+ui_choose(struct ui *ui, const char *question, const char *keys,
+    const char *hint, ui_choose_cb cb, void *arg)
+{
+	free(ui->confirm_text);
+	ui->confirm_text = xprintf("%s %s", question, hint);
+	free(ui->confirm_keys);
+	ui->confirm_keys = xstrdup(keys);
+	ui->confirm_cb = NULL;
+	ui->choose_cb = cb;
 	ui->confirm_arg = arg;
 	ui->confirming = true;
 	ui_dirty(ui);
@@ -536,7 +657,7 @@ ui_footer_has(struct ui *ui, const struct action_def *a)
 {
 	if (a->hint == NULL || (a->screens & ui->screen->mask) == 0)
 		return false;
-	return !(a->action == ACTION_BACK && ui->screen == &screen_start);
+	return !(a->action == ACTION_BACK && ui->screen == ui->screens[0]);
 }
 
 /* The key shown for a: where letters are text (the form), the other one. */
@@ -622,7 +743,8 @@ ui_draw_status(struct ui *ui)
 	if (ui->confirming) {
 		x = ui_text(ui, y, 0, COLS, ui_attr(ui, COLOUR_ALERT), false,
 		    ui->confirm_text);
-		ui_text(ui, y, x, COLS - x, A_BOLD, false, _(" (y/n)"));
+		if (ui->confirm_keys == NULL)
+			ui_text(ui, y, x, COLS - x, A_BOLD, false, _(" (y/n)"));
 		return;
 	}
 	if (ui->message != NULL)
@@ -672,6 +794,43 @@ ui_find_action(struct ui *ui, int key)
 	return -1;
 }
 
+static void ui_quit(struct ui *);
+
+/* The answer to "quit although the changes are not saved?". */
+static void
+ui_quit_unsaved(struct ui *ui, int choice, void *arg)
+{
+	(void)arg;
+	switch (choice) {
+	case 'r':
+		ui_quit(ui);
+		break;
+	case 'q':
+		ui->quit = true;
+		break;
+	default:
+		ui_message(ui, true, "%s", _("Not quit: the changes are not "
+		    "saved yet."));
+		break;
+	}
+}
+
+/*
+ * q: quits when the open session is saved; when it cannot be (a full
+ * disk), says so and asks whether to try again or quit anyway.
+ */
+static void
+ui_quit(struct ui *ui)
+{
+	if (ui->sprint == NULL || sprint_save(ui->sprint) == 0) {
+		ui->quit = true;
+		return;
+	}
+	ui_choose(ui, _("Changes not saved!"), "rq", _("r: try again, "
+	    "q: quit anyway (they are lost), Esc: stay"), ui_quit_unsaved,
+	    NULL);
+}
+
 /* Handles one key from the terminal. */
 static void
 ui_key(struct ui *ui, wint_t wc, bool keycode)
@@ -684,6 +843,16 @@ ui_key(struct ui *ui, wint_t wc, bool keycode)
 	}
 	if (!keycode && wc == '\r')
 		wc = '\n';
+	if (ui->confirming && ui->confirm_keys != NULL) {
+		ui_choose_cb cb = ui->choose_cb;
+		int choice = !keycode && wc > 0 && wc < 0x80 &&
+		    strchr(ui->confirm_keys, (int)wc) != NULL ? (int)wc : 0;
+
+		ui->confirming = false;
+		ui_dirty(ui);
+		cb(ui, choice, ui->confirm_arg);
+		return;
+	}
 	if (ui->confirming) {
 		bool yes = !keycode && (wc == 'y' || wc == 'Y' || wc == 'j' ||
 		    wc == 'J');
@@ -724,14 +893,14 @@ ui_key(struct ui *ui, wint_t wc, bool keycode)
 		ui_message(ui, false, NULL);
 	switch (action) {
 	case ACTION_HELP:
-		ui_show(ui, &screen_help);
+		ui_goto(ui, SCREEN_HELP);
 		return;
 	case ACTION_REDRAW:
 		clearok(curscr, TRUE);
 		ui_dirty(ui);
 		return;
 	case ACTION_QUIT:
-		ui->quit = true;
+		ui_quit(ui);
 		return;
 	}
 	ui->screen->action(ui, (enum action)action);
@@ -862,50 +1031,71 @@ ui_clock(void *arg)
 static void
 ui_open_named(struct ui *ui, const char *name)
 {
-	struct session_info	*infos = NULL;
-	struct session		*s;
-	size_t			 n = 0, i;
-	char			*err = NULL, *path;
+	struct session	*s;
+	char		*err = NULL, *path;
 
-	if (name == NULL) {
-		if (session_list(ui->dir, ui->checklist, &infos, &n, &err) ==
-		    -1 || n == 0) {
-			ui_message(ui, true, "%s", err != NULL ? err :
-			    _("No saved session yet: press n to start one."));
-			free(err);
-			session_info_free(infos, n);
-			return;
-		}
-		for (i = 0; i < n && infos[i].error != NULL; i++)
-			;
-		path = xstrdup(i < n ? infos[i].path : infos[0].path);
-		session_info_free(infos, n);
-	} else if (strchr(name, '/') != NULL)
-		path = xstrdup(name);
-	else {
-		size_t len = strlen(name);
-
-		if (len > 4 && strcmp(name + len - 4, ".cfg") == 0)
-			path = xprintf("%s/%s", ui->dir, name);
-		else
-			path = xprintf("%s/%s.cfg", ui->dir, name);
-	}
-	if ((s = session_load(path, &err)) == NULL) {
-		ui_message(ui, true, "%s", err);
+	if ((path = sprint_find(ui->dir, ui->checklist, name, &err)) == NULL ||
+	    (s = session_load(path, &err)) == NULL) {
+		ui_message(ui, true, "%s", err != NULL ? err : "?");
 		free(err);
 		free(path);
 		return;
 	}
 	free(path);
-	screen_start_open(ui, s);
+	ui_open_session(ui, s);
+}
+
+/* The exit status, for the watchdog. */
+static volatile sig_atomic_t	ui_exit_status;
+
+/* Closing took too long (a worker that does not stop), or a second
+   signal came: the session is saved and the terminal restored already. */
+static void
+ui_exit_now(int sig)
+{
+	(void)sig;
+	_exit(ui_exit_status);
+}
+
+/*
+ * After the loop: restores the terminal first, saves (saying so when it
+ * cannot), then stops the checks, bounded by a watchdog: a worker that
+ * does not stop cannot keep the wizard from quitting.
+ */
+static void
+ui_close(struct ui *ui)
+{
+	struct sigaction	sa;
+	const char		*err;
+
+	if (ui->screen->leave != NULL)
+		ui->screen->leave(ui);
+	ui_restore();
+	fatal_set_hook(NULL);
+	ui_exit_status = ui->status;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = ui_exit_now;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (ui->sprint != NULL && sprint_save(ui->sprint) == -1 &&
+	    (err = sprint_save_error(ui->sprint)) != NULL)
+		fprintf(stderr, _("launchready: %s: the changes since the last "
+		    "save are lost\n"), err);
+	alarm(UI_CLOSE_SECONDS);
+	ui_close_session(ui);
+	alarm(0);
 }
 
 int
-ui_run(struct cmdline *cl)
+ui_run(struct cmdline *cl, const struct screen *const *screens)
 {
 	struct ui	 ui;
 	char		*err = NULL, *path;
 	const char	*cs;
+	size_t		 i;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "launchready: %s\n", _("the wizard needs a "
@@ -915,6 +1105,7 @@ ui_run(struct cmdline *cl)
 	}
 	memset(&ui, 0, sizeof ui);
 	ui.cl = cl;
+	ui.screens = screens;
 	cs = nl_langinfo(CODESET);
 	ui.utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
@@ -935,12 +1126,10 @@ ui_run(struct cmdline *cl)
 	loop_fd(ui.loop, STDIN_FILENO, POLLIN, ui_read_keys, &ui);
 	ui.clock = loop_timer(ui.loop, 60000, ui_clock, &ui);
 
-	ui.screen = &screen_start;
-	screen_start.enter(&ui);
-	if (cl->command == COMMAND_NEW) {
-		screen_form_prefill(&ui, cl->arg);
-		ui_show(&ui, &screen_form);
-	} else if (cl->command == COMMAND_RESUME)
+	ui_goto(&ui, SCREEN_START);
+	if (cl->command == COMMAND_NEW)
+		ui_goto(&ui, SCREEN_FORM);
+	else if (cl->command == COMMAND_RESUME)
 		ui_open_named(&ui, cl->arg);
 
 	ui_dirty(&ui);
@@ -951,23 +1140,21 @@ ui_run(struct cmdline *cl)
 			break;
 	}
 
-	screen_text_flush(&ui);
-	if (ui.sprint != NULL)
-		sprint_close(ui.sprint);
-	ui.sprint = NULL;
+	ui_close(&ui);
 	if (ui.spinner != NULL)
 		loop_timer_cancel(ui.loop, ui.spinner);
 	loop_timer_cancel(ui.loop, ui.clock);
-	ui_restore();
-	fatal_set_hook(NULL);
-	screen_form_free(&ui);
-	screen_text_free(&ui);
-	session_info_free(ui.infos, ui.ninfos);
+	for (i = 0; i < ui.ndata; i++) {
+		if (ui.data[i].screen->free != NULL)
+			ui.data[i].screen->free(&ui, ui.data[i].data);
+		free(ui.data[i].data);
+	}
+	free(ui.data);
 	lineedit_free(&ui.prompt);
 	free(ui.prompt_label);
 	free(ui.confirm_text);
+	free(ui.confirm_keys);
 	free(ui.message);
-	free(ui.export_path);
 	loop_fd(ui.loop, STDIN_FILENO, 0, NULL, NULL);
 	loop_fd(ui.loop, ui.signal_pipe[0], 0, NULL, NULL);
 	ui_signal_fd = -1;

@@ -27,9 +27,11 @@
  * pre-fill) or COMMAND_RESUME (cl->arg: session name). Returns the exit
  * status: 0, EXIT_USAGE (2) with a message when standard input or output
  * is not a terminal, 128+signal after SIGINT/SIGTERM. The terminal is
- * restored on every exit path, fatal() included.
+ * restored on every exit path, fatal() included. screens: every screen,
+ * NULL-terminated; the first is the start screen (launchready.c).
  */
-int ui_run(struct cmdline *cl);
+struct screen;
+int ui_run(struct cmdline *cl, const struct screen *const *screens);
 
 /* ---- colours (X-macro: id, foreground, background, monochrome attr) --- */
 
@@ -58,14 +60,27 @@ enum colour {
 
 struct ui;
 
-/* A screen, one per file (screen-*.c). */
+/*
+ * A screen, one per file (screen-*.c). Screens never refer to each other:
+ * they go to another one by its mask (ui_goto). Each keeps its own state
+ * in private data that ui.c allocates (zeroed) when the screen is first
+ * used and frees when the wizard ends.
+ */
 struct screen {
 	/* Name for messages and the help screen ("Sprint board"). */
 	const char	*name;
 	/* Its bit in the key table's screen masks (SCREEN_BOARD...). */
 	unsigned	 mask;
+	/* Bytes of its private data (ui_data); 0 when it has none. */
+	size_t		 data_size;
 	/* Called when the screen becomes current. May be NULL. */
 	void		(*enter)(struct ui *);
+	/*
+	 * Called when another screen (not help) becomes current, and when
+	 * the wizard closes while it is current: it keeps what it must.
+	 * May be NULL.
+	 */
+	void		(*leave)(struct ui *);
 	/* Draws the body between the header row and the footer rows. */
 	void		(*draw)(struct ui *);
 	/*
@@ -75,6 +90,9 @@ struct screen {
 	bool		(*key)(struct ui *, wint_t, bool keycode);
 	/* Performs an action of the key table meant for this screen. */
 	void		(*action)(struct ui *, enum action);
+	/* Frees what the private data holds (not the data itself), when
+	   the wizard ends. May be NULL. */
+	void		(*free)(struct ui *, void *data);
 };
 
 extern const struct screen screen_start;
@@ -85,23 +103,12 @@ extern const struct screen screen_handover;
 extern const struct screen screen_help;
 extern const struct screen screen_text;
 
-/* screen-start.c: opens the board on s (takes ownership; on a lock error
-   the start screen shows it). */
-void screen_start_open(struct ui *, struct session *s);
-/* screen-form.c: fills the form from the command line (domain may be
-   NULL), and frees its state. */
-void screen_form_prefill(struct ui *, const char *domain);
-void screen_form_free(struct ui *);
 /* screen-text.c: edits text over several lines (title: the entry's name);
    cb gets the lines joined with "\n" on save (not called on cancel), then
    the current screen comes back. Refused with a message when the text is
    not ASCII outside a UTF-8 locale. */
-struct textarea;
 void screen_text_open(struct ui *, const char *title, const char *text,
 	    void (*cb)(struct ui *, const char *, void *), void *arg);
-void screen_text_free(struct ui *);
-/* On closing the wizard: saves the open editor's text when it changed. */
-void screen_text_flush(struct ui *);
 
 /* ---- lineedit.c: a one-line editor (UTF-8, cursor keys) --------------- */
 
@@ -137,24 +144,32 @@ void lineedit_append(struct lineedit *, const struct lineedit *tail);
 /* Length of the text in bytes as lineedit_text writes it. */
 size_t lineedit_bytes(const struct lineedit *);
 
-/* ---- sprint.c: the open session, its checks and saving ---------------- */
-
-struct sprint;
-struct form;
-
 /* Called with the text entered in a prompt, or NULL when cancelled. */
 typedef void (*ui_prompt_cb)(struct ui *, const char *text, void *arg);
 /* Called with the answer to a yes/no question. */
 typedef void (*ui_confirm_cb)(struct ui *, bool yes, void *arg);
+/* Called with the key chosen among a question's keys, 0 for any other. */
+typedef void (*ui_choose_cb)(struct ui *, int key, void *arg);
 
+/* The private data of one screen (see struct screen). */
+struct ui_data {
+	const struct screen	*screen;
+	void			*data;
+};
+
+/* What every screen shares. */
 struct ui {
 	struct cmdline		*cl;
 	struct loop		*loop;
 	struct checklist	*checklist;
 	char			*dir;		/* sessions directory */
 
+	/* Every screen; the first is the start screen. */
+	const struct screen *const *screens;
 	const struct screen	*screen;
 	const struct screen	*back;		/* where Esc from help goes */
+	struct ui_data		*data;
+	size_t			 ndata;
 	struct sprint		*sprint;	/* the open session, or NULL */
 
 	bool			 utf8;
@@ -178,27 +193,31 @@ struct ui {
 	void			*prompt_arg;
 	bool			 confirming;
 	char			*confirm_text;
+	char			*confirm_keys;	/* ui_choose's, or NULL: y/n */
 	ui_confirm_cb		 confirm_cb;
+	ui_choose_cb		 choose_cb;
 	void			*confirm_arg;
-
-	/* Per-screen state. */
-	size_t			 start_sel;
-	struct session_info	*infos;
-	size_t			 ninfos;
-	size_t			 board_sel;	/* item index in the stage */
-	int			 detail_scroll;
-	size_t			 handover_sel;
-	struct textarea		*textarea;	/* the multi-line editor */
-	struct form		*form;
-	int			 help_scroll;
-	int			 summary_scroll;
-	char			*export_path;	/* last handover written */
 };
 
 /* ui.c: plumbing the screens use. */
 void ui_dirty(struct ui *);
-/* Makes s the current screen (calling its enter). */
-void ui_show(struct ui *, const struct screen *);
+/*
+ * Makes the screen with mask the current one: the current screen's leave
+ * (unless it goes to help), then the new one's enter.
+ */
+void ui_goto(struct ui *, unsigned mask);
+/* Goes back to s (from help or the text editor) without its enter. */
+void ui_return(struct ui *, const struct screen *s);
+/* The private data of screen s (data_size bytes, zeroed at first). */
+void *ui_data(struct ui *, const struct screen *s);
+/*
+ * Opens session s (takes ownership; the options given on the command line
+ * win over its saved ones) and shows the board; on an error (its lock is
+ * held) says so and shows the start screen.
+ */
+void ui_open_session(struct ui *, struct session *s);
+/* Closes the open session (if any); false when its last save failed. */
+bool ui_close_session(struct ui *);
 /* Sets the status line message (printf-like); error shows it in red. */
 void ui_message(struct ui *, bool error, const char *, ...) printflike(3, 4);
 /* Asks for a line of text in a prompt over the footer. */
@@ -206,6 +225,9 @@ void ui_prompt(struct ui *, const char *label, const char *initial,
 	    ui_prompt_cb, void *arg);
 /* Asks a yes/no question over the footer. */
 void ui_confirm(struct ui *, const char *question, ui_confirm_cb, void *arg);
+/* Asks a question answered by one of keys (hint says which). */
+void ui_choose(struct ui *, const char *question, const char *keys,
+	    const char *hint, ui_choose_cb, void *arg);
 /* The attribute of a colour (a pair or its monochrome fallback). */
 attr_t ui_attr(struct ui *, enum colour);
 /* The colour of a status. */
@@ -247,48 +269,5 @@ void ui_spinner_update(struct ui *);
 const char *ui_ago(time_t);
 /* The display name of key ("Enter", "↑", "q"). Static buffer. */
 const char *ui_key_name(struct ui *, int key);
-
-/* sprint.c */
-/*
- * Opens a session (loaded or new) for the board: takes its lock and sets
- * up the audit. Returns NULL with *err set (the lock's holder, a damaged
- * file); s is freed then. Takes ownership of s.
- */
-struct sprint *sprint_open(struct ui *, struct session *, char **err);
-/* Saves, cancels running checks, unlocks and frees. */
-void sprint_close(struct sprint *);
-struct session *sprint_session(struct sprint *);
-/* Saves now; a failure is kept and shown until a save succeeds. */
-void sprint_save(struct sprint *);
-/* The last save error, or NULL. */
-const char *sprint_save_error(struct sprint *);
-/* The audit set-up error (bad resolver), or NULL. */
-const char *sprint_audit_error(struct sprint *);
-/* The state of checklist item i (never NULL). */
-struct item_state *sprint_state(struct sprint *, size_t i);
-/* The status shown for item i (running while its check runs). */
-enum status sprint_status(struct sprint *, size_t i);
-/* True when item i failed (or warned) at first and passes now. */
-bool sprint_fixed(struct sprint *, size_t i);
-/* Starts item i's check (no-op for a manual item or one running). */
-void sprint_run_item(struct sprint *, size_t i);
-/* Starts a stage's checks; only those never run unless all. */
-void sprint_run_stage(struct sprint *, int stage, bool all);
-/* Starts every check (the final QA pass when final is set). */
-void sprint_run_all(struct sprint *, bool final);
-/* Number of checks in flight. */
-size_t sprint_running(struct sprint *);
-/* Counts a stage's items (stage 0: all): settled, failing, total. */
-void sprint_counts(struct sprint *, int stage, size_t *settled,
-	    size_t *failing, size_t *total);
-/* The severity of item i's current finding (NONE when not a finding). */
-enum severity sprint_severity(struct sprint *, size_t i);
-/*
- * Writes the handover in format next to the session file; returns the
- * newly allocated path, or NULL with *err set.
- */
-char *sprint_export(struct sprint *, enum format, char **err);
-/* Writes the plain-English launch-risk summary into b. */
-void sprint_risk_summary(struct sprint *, struct buf *b);
 
 #endif

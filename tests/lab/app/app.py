@@ -9,6 +9,9 @@ health route, and broken variants chosen by the Host header's domain:
   loginloop.test  the login redirects to itself forever
   cold.test       the first request to /health takes 1.5 s
   noid.test       no request id header on any response
+  lhgood.test     a landing page Lighthouse scores 80 or more everywhere
+  lhbad.test      a landing page with a slow blocking script, no title,
+                  no alt texts, low contrast and noindex
 
 Every write (POST /api/notes) is logged to WRITE_LOG, one line per request,
 so a test can see that a write is never retried.
@@ -30,6 +33,26 @@ SESSIONS = set()
 COLD_DONE = set()
 LOCK = threading.Lock()
 WRITE_LOG = sys.argv[2]
+
+
+GOOD_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Shop - mugs and more</title>
+<meta name="description" content="A small shop selling mugs, delivered within two days.">
+<link rel="icon" href="data:,">
+<style>body{font:18px/1.5 sans-serif;color:#111;background:#fff;margin:2em}</style>
+</head><body><main><h1>Shop</h1>
+<p>Mugs and more, delivered within two days.</p>
+<p><a href="/about">About the shop</a></p></main></body></html>
+"""
+
+BAD_PAGE = """<html><head><meta name="robots" content="noindex">
+<script src="/slow.js"></script></head>
+<body style="color:#ccc;background:#fff"><img src="/nope.png">
+<a href="/x"></a><button></button><input type="text">
+<p style="font-size:8px">Shop</p></body></html>
+"""
 
 
 def variant(host):
@@ -82,6 +105,15 @@ class Handler(BaseHTTPRequestHandler):
                 if first:
                     time.sleep(1.5)
             return self.reply(200, '{"ok":true}\n')
+        if path == "/" and v == "lhgood":
+            return self.reply(200, GOOD_PAGE, "text/html; charset=utf-8")
+        if path == "/" and v == "lhbad":
+            return self.reply(200, BAD_PAGE, "text/html")
+        if path == "/slow.js":
+            time.sleep(4)
+            return self.reply(200, "document.title='';\n"
+                              "throw new Error('bad page');\n",
+                              "application/javascript")
         if path == "/":
             return self.reply(200, "<!doctype html><title>Shop</title>"
                               "<h1>Shop</h1>\n", "text/html")

@@ -15,7 +15,7 @@ started=no
 trap '[ $started = yes ] || { lab_stop_all; [ -z "$app_pid" ] || kill "$app_pid" 2>/dev/null; }' EXIT
 
 LAB_APP_DOMAINS="good.test pwbug.test dash500.test writeslow.test
-loginloop.test cold.test noid.test"
+loginloop.test cold.test noid.test lhgood.test lhbad.test"
 
 if [ -z "${LAB_DNS_PORT:-}" ]; then
 	mkdir -p "$state/zones"
