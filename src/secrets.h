@@ -45,13 +45,17 @@ struct secrets_finding {
  * "FILE:LINE: message" when the file or a pattern is bad.
  */
 struct secrets_rules *secrets_rules_load(const char *path, char **err);
+/* The same from a parsed file (data.c's parser of secret-rules.cfg). */
+struct secrets_rules *secrets_rules_config(struct config_t *,
+	    const char *where, char **err);
 /* Like secrets_rules_load() from text in memory (tests, fuzzing). */
 struct secrets_rules *secrets_rules_parse(const char *text, char **err);
 void secrets_rules_free(struct secrets_rules *);
 /*
- * The rules of an audit, loaded on first use and shared by its engines
- * (the secrets.* checks, http.frontend-secrets); freed with the audit.
- * NULL with *why when they cannot be loaded.
+ * The rules of an audit (data_get(audit, DATA_SECRET_RULES)): loaded on
+ * first use and shared by its engines (the secrets.* checks,
+ * http.frontend-secrets, http.error-leak); freed with the audit. NULL with
+ * *why ("FILE:LINE: message") when they cannot be loaded.
  */
 const struct secrets_rules *secrets_rules_of(struct audit *, const char **why);
 size_t secrets_rules_count(const struct secrets_rules *);
@@ -160,6 +164,14 @@ struct gitscan_report {
 	uint64_t		 skipped_binary;
 	uint64_t		 skipped_large;
 	uint64_t		 skipped_symlink;
+	uint64_t		 skipped_special; /* FIFO, device, socket */
+	/* Not covered: a pass is not possible when any is non-zero. */
+	uint64_t		 skipped_denied;  /* permission, I/O error */
+	uint64_t		 skipped_deep;	  /* directories past the depth */
+	uint64_t		 skipped_many;	  /* files past the count */
+	bool			 bare;		  /* a bare repository */
+	bool			 vars_capped;	  /* inventory: more names */
+	char			*ignore_error;	  /* .launchreadyignore refused */
 	/* env-files */
 	struct strlist		 env_tracked;	/* tracked .env with values */
 	struct strlist		 env_templates;	/* tracked templates, fine */
@@ -171,6 +183,11 @@ struct gitscan_report {
 };
 
 #define GITSCAN_MAX_FILE	(8u * 1024 * 1024)	/* larger: skipped */
+#define GITSCAN_MAX_DEPTH	64	/* deeper directories: not walked */
+#define GITSCAN_MAX_FILES	1000000	/* more files: not scanned */
+#define GITSCAN_MAX_VARS	500	/* inventory names kept */
+/* Most address space of the git child (bytes). */
+#define GITSCAN_GIT_MEMORY	(1024ull * 1024 * 1024)
 
 struct gitscan;
 
