@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "json.h"
 
 /* One audit being run from the command line. */
 struct cmd_audit {
@@ -18,6 +19,9 @@ struct cmd_audit {
 	size_t			 nruns;
 	time_t			 started;
 	time_t			 finished;
+	struct baseline		*before;	/* --baseline, or NULL */
+	struct baseline		*after;		/* this audit, to compare */
+	struct comparison	 cmp;
 };
 
 /* A run finished; stop the loop when all have. */
@@ -32,6 +36,38 @@ cmd_audit_done(struct check_run *run, void *arg)
 	sprint_policy(item, &run->result);
 	if (ca->audit->running == 0)
 		loop_break(ca->audit->loop);
+}
+
+/* Reads --baseline: an earlier audit of the same domain. */
+static int
+cmd_audit_baseline(struct cmd_audit *ca, char **err)
+{
+	if ((ca->before = baseline_load(ca->cl->baseline, err)) == NULL)
+		return -1;
+	if (strcmp(ca->before->domain, ca->cl->opt.domain) != 0)
+		return set_error(err, _("--baseline %s is an audit of %s, not "
+		    "of %s"), ca->cl->baseline, ca->before->domain,
+		    ca->cl->opt.domain);
+	return 0;
+}
+
+/* Compares this audit's results with the baseline. */
+static void
+cmd_audit_compare(struct cmd_audit *ca)
+{
+	const struct item	*item;
+	size_t			 i;
+
+	ca->after = baseline_new(ca->cl->opt.domain, time_iso(ca->started));
+	for (i = 0; i < ca->nruns; i++) {
+		const struct check_run *run = ca->runs[i];
+
+		item = checklist_item(ca->checklist, run->def->id);
+		baseline_add(ca->after, run->def->id, item != NULL ?
+		    item->title : run->def->id, run->result.status,
+		    run->result.severity);
+	}
+	baseline_compare(ca->before, ca->after, &ca->cmp);
 }
 
 /* The exit status of SPEC.md for the results and --fail-on. */
@@ -50,6 +86,8 @@ cmd_audit_status(struct cmd_audit *ca)
 		    r->severity >= ca->cl->fail_on)
 			findings = true;
 	}
+	if (ca->cl->fail_on_new)
+		findings = comparison_fails(&ca->cmp, ca->cl->fail_on);
 	if (findings)
 		return EXIT_FINDINGS;
 	return errors ? EXIT_UNDECIDED : EXIT_OK;
@@ -68,6 +106,8 @@ cmd_audit(struct cmdline *cl)
 	const char		*lang;
 	bool			 utf8;
 
+	if (cl->targets != NULL)
+		return portfolio_run(cl, cl->argc, cl->argv);
 	memset(&ca, 0, sizeof ca);
 	ca.cl = cl;
 	path = data_path("checklist.cfg");
@@ -101,12 +141,20 @@ cmd_audit(struct cmdline *cl)
 		}
 	}
 
+	if (cl->baseline != NULL && cmd_audit_baseline(&ca, &err) == -1) {
+		fprintf(stderr, "launchready: %s\n", err);
+		free(err);
+		baseline_free(ca.before);
+		checklist_free(ca.checklist);
+		return EXIT_USAGE;
+	}
 	loop = loop_new();
 	ca.audit = audit_new(&cl->opt, loop, &err);
 	if (ca.audit == NULL) {
 		fprintf(stderr, "launchready: %s\n", err);
 		free(err);
 		loop_free(loop);
+		baseline_free(ca.before);
 		checklist_free(ca.checklist);
 		return EXIT_FAILURE_;
 	}
@@ -125,6 +173,8 @@ cmd_audit(struct cmdline *cl)
 	if (ca.audit->running > 0)
 		loop_run(loop);
 	ca.finished = time(NULL);
+	if (ca.before != NULL)
+		cmd_audit_compare(&ca);
 
 	lang = getenv("LC_ALL");
 	if (lang == NULL || *lang == '\0')
@@ -135,7 +185,8 @@ cmd_audit(struct cmdline *cl)
 	    strstr(lang, "utf8") != NULL);
 	results = (struct audit_results){ .opt = &cl->opt,
 	    .cl = ca.checklist, .runs = ca.runs, .nruns = ca.nruns,
-	    .started = ca.started, .finished = ca.finished, .utf8 = utf8 };
+	    .started = ca.started, .finished = ca.finished, .utf8 = utf8,
+	    .comparison = ca.before != NULL ? &ca.cmp : NULL };
 	if (report_audit(&results, cl->format, &out, &err) == -1) {
 		fprintf(stderr, "launchready: %s\n", err);
 		free(err);
@@ -156,6 +207,9 @@ cmd_audit(struct cmdline *cl)
 		fprintf(stderr, _("launchready: wrote %s\n"), cl->output);
 	buf_free(&out);
 	free(ca.runs);
+	comparison_clear(&ca.cmp);
+	baseline_free(ca.before);
+	baseline_free(ca.after);
 	audit_free(ca.audit);
 	loop_free(loop);
 	checklist_free(ca.checklist);

@@ -17,7 +17,8 @@ enum {
 	OPT_DKIM, OPT_REPO, OPT_TIMEOUT, OPT_SESSION_DIR, OPT_NO_COLOR,
 	OPT_LOGIN_URL, OPT_HEALTH_URL, OPT_API_URL, OPT_EMAIL, OPT_SENDER_IP,
 	OPT_ALLOW_ACTIVE, OPT_FORMAT, OPT_ONLY, OPT_FAIL_ON, OPT_HELP,
-	OPT_VERSION, OPT_SMOKE
+	OPT_VERSION, OPT_BASELINE, OPT_FAIL_ON_NEW, OPT_GITHUB, OPT_GITLAB,
+	OPT_TARGETS, OPT_JOBS, OPT_SHARD, OPT_SMOKE
 };
 
 static const struct option long_options[] = {
@@ -41,6 +42,13 @@ static const struct option long_options[] = {
 	{ "only",		required_argument, NULL, OPT_ONLY },
 	{ "fail-on",		required_argument, NULL, OPT_FAIL_ON },
 	{ "output",		required_argument, NULL, 'o' },
+	{ "baseline",		required_argument, NULL, OPT_BASELINE },
+	{ "fail-on-new",	no_argument,	   NULL, OPT_FAIL_ON_NEW },
+	{ "github",		no_argument,	   NULL, OPT_GITHUB },
+	{ "gitlab",		no_argument,	   NULL, OPT_GITLAB },
+	{ "targets",		required_argument, NULL, OPT_TARGETS },
+	{ "jobs",		required_argument, NULL, OPT_JOBS },
+	{ "shard",		required_argument, NULL, OPT_SHARD },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -55,8 +63,32 @@ static const struct {
 	{ "list",	COMMAND_LIST },
 	{ "audit",	COMMAND_AUDIT },
 	{ "report",	COMMAND_REPORT },
+	{ "diff",	COMMAND_DIFF },
+	{ "export",	COMMAND_EXPORT },
 	{ "help",	COMMAND_HELP },
 };
+
+const char *
+cmdline_usage_after(void)
+{
+	return _(
+"\n"
+"After the sprint:\n"
+"  launchready audit DOMAIN --baseline PREVIOUS.json [--fail-on-new]\n"
+"                      mark each check new, fixed, regressed or unchanged;\n"
+"                      --fail-on-new: --fail-on counts new and regressed only\n"
+"  launchready diff BEFORE.json AFTER.json [--format text|json]\n"
+"                      the same comparison of two saved audits\n"
+"  launchready export monitoring NAME [-o DIR]\n"
+"                      blackbox_exporter modules, Prometheus scrape\n"
+"                      configuration and alert rules for the session's routes\n"
+"  launchready export ci NAME --github|--gitlab [-o FILE]\n"
+"                      a CI workflow running the session's audit\n"
+"  launchready audit --targets FILE [--jobs N] [--shard K/N] [opts]\n"
+"                      one audit per line of FILE (DOMAIN and its options),\n"
+"                      N at once (default 8), as JSON Lines; a table on\n"
+"                      standard error; --shard: every N-th line from the K-th\n");
+}
 
 const char *
 cmdline_usage(void)
@@ -376,6 +408,48 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		}
 		set_string(&cl->output, arg);
 		break;
+	case OPT_BASELINE:
+		if (*arg == '\0') {
+			set_error(err, "%s", _("--baseline needs the JSON file "
+			    "of an earlier audit"));
+			return EXIT_USAGE;
+		}
+		set_string(&cl->baseline, arg);
+		break;
+	case OPT_FAIL_ON_NEW:
+		cl->fail_on_new = true;
+		break;
+	case OPT_GITHUB:
+	case OPT_GITLAB:
+		cl->ci = c == OPT_GITHUB ? CI_GITHUB : CI_GITLAB;
+		break;
+	case OPT_TARGETS:
+		if (*arg == '\0') {
+			set_error(err, "%s", _("--targets needs a file, one "
+			    "client per line"));
+			return EXIT_USAGE;
+		}
+		set_string(&cl->targets, arg);
+		break;
+	case OPT_JOBS:
+		n = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || n < 1 || n > 64) {
+			set_error(err, _("--jobs %s: give a number of audits "
+			    "at once from 1 to 64"), arg);
+			return EXIT_USAGE;
+		}
+		cl->jobs = (int)n;
+		break;
+	case OPT_SHARD:
+		if (sscanf(arg, "%d/%d%c", &cl->shard_k, &cl->shard_n,
+		    &(char){ 0 }) != 2 || cl->shard_n < 1 ||
+		    cl->shard_n > 10000 || cl->shard_k < 1 ||
+		    cl->shard_k > cl->shard_n) {
+			set_error(err, _("--shard %s: give K/N with 1 <= K <= "
+			    "N, such as --shard 2/4"), arg);
+			return EXIT_USAGE;
+		}
+		break;
 	case OPT_HELP:
 		cl->command = COMMAND_HELP;
 		break;
@@ -400,6 +474,9 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 	memset(cl, 0, sizeof *cl);
 	options_init(&cl->opt);
 	cl->fail_on = SEVERITY_HIGH;
+	cl->jobs = 8;
+	cl->argc = argc;
+	cl->argv = argv;
 	cl->command = COMMAND_START;
 	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
 		cl->opt.no_color = true;
@@ -466,6 +543,9 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 		return 0;
 	if (optind < argc)
 		cl->arg = xstrdup(argv[optind++]);
+	if (optind < argc && (cl->command == COMMAND_DIFF ||
+	    cl->command == COMMAND_EXPORT))
+		cl->arg2 = xstrdup(argv[optind++]);
 	if (optind < argc) {
 		set_error(err, _("unexpected argument \"%s\" (see launchready "
 		    "--help)"), argv[optind]);
@@ -481,6 +561,13 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 		}
 		break;
 	case COMMAND_AUDIT:
+		if (cl->targets != NULL && cl->arg != NULL) {
+			set_error(err, _("audit takes a DOMAIN or --targets "
+			    "FILE, not both"));
+			return EXIT_USAGE;
+		}
+		if (cl->targets != NULL)
+			break;
 		if (cl->arg == NULL) {
 			set_error(err, _("audit needs a DOMAIN, such as "
 			    "`launchready audit example.com`"));
@@ -509,8 +596,32 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 			return EXIT_USAGE;
 		}
 		break;
+	case COMMAND_DIFF:
+		if (cl->arg2 == NULL) {
+			set_error(err, _("diff needs two audits, such as "
+			    "`launchready diff before.json after.json`"));
+			return EXIT_USAGE;
+		}
+		if (cl->format != FORMAT_TEXT && cl->format != FORMAT_JSON) {
+			set_error(err, _("diff --format: give text or json"));
+			return EXIT_USAGE;
+		}
+		break;
+	case COMMAND_EXPORT:
+		if (cl->arg == NULL || cl->arg2 == NULL) {
+			set_error(err, _("export needs what and a session, such "
+			    "as `launchready export monitoring NAME`"));
+			return EXIT_USAGE;
+		}
+		break;
 	default:
 		break;
+	}
+	if (cl->fail_on_new && cl->baseline == NULL &&
+	    cl->command == COMMAND_AUDIT) {
+		set_error(err, _("--fail-on-new needs --baseline FILE (the "
+		    "audit to compare with)"));
+		return EXIT_USAGE;
 	}
 	if (cl->command == COMMAND_AUDIT && cl->format == FORMAT_HTML) {
 		set_error(err, _("audit --format: give text, json, md or "
@@ -524,6 +635,9 @@ void
 cmdline_clear(struct cmdline *cl)
 {
 	free(cl->arg);
+	free(cl->arg2);
+	free(cl->baseline);
+	free(cl->targets);
 	options_clear(&cl->opt);
 	strlist_clear(&cl->only);
 	free(cl->output);

@@ -191,6 +191,8 @@ int sarif_write(struct buf *, struct check_run **runs, size_t nruns,
 
 /* ---- report.c: an audit's results in every format ---------------------- */
 
+struct comparison;
+
 /* What `audit` found, as the writers see it. */
 struct audit_results {
 	const struct options	 *opt;
@@ -200,6 +202,8 @@ struct audit_results {
 	time_t			  started;
 	time_t			  finished;
 	bool			  utf8;		/* text: UTF-8 glyphs */
+	const struct comparison	 *comparison;	/* --baseline (json.h), or
+						   NULL */
 };
 
 /*

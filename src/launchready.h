@@ -855,6 +855,8 @@ enum command {
 	COMMAND_LIST,
 	COMMAND_AUDIT,
 	COMMAND_REPORT,
+	COMMAND_DIFF,		/* diff A.json B.json */
+	COMMAND_EXPORT,		/* export monitoring|ci NAME */
 	COMMAND_HELP,
 	COMMAND_VERSION,
 	COMMAND_SCAN,		/* launchready scan: parsed by cmd-scan.c */
@@ -877,6 +879,16 @@ struct cmdline {
 	struct strlist	 only;		/* audit --only */
 	enum severity	 fail_on;	/* default SEVERITY_HIGH */
 	char		*output;	/* report -o FILE */
+	char		*arg2;		/* diff: the second file; export: NAME */
+	char		*baseline;	/* audit --baseline FILE */
+	bool		 fail_on_new;	/* audit --fail-on-new */
+	enum { CI_NONE, CI_GITHUB, CI_GITLAB } ci;	/* export ci */
+	char		*targets;	/* audit --targets FILE */
+	int		 jobs;		/* --jobs N audits at once (8) */
+	int		 shard_k;	/* --shard K/N: 1..N; 0: no shard */
+	int		 shard_n;
+	int		 argc;		/* the words parsed (not owned): */
+	char		**argv;		/* --targets applies them to each */
 	unsigned	 given;		/* OPTION_* bits: options given */
 	int		 rest_argc;	/* scan, hook: their own arguments */
 	char		**rest_argv;	/* (argv[0] is the command) */
@@ -905,12 +917,20 @@ int cmdline_parse(struct cmdline *, int argc, char **argv, char **err);
 void cmdline_clear(struct cmdline *);
 /* The usage text (for --help). */
 const char *cmdline_usage(void);
+/* The usage of the commands used after the sprint (printed after it). */
+const char *cmdline_usage_after(void);
 
 /* cmd-audit.c: `launchready audit`; returns the exit status. */
 int cmd_audit(struct cmdline *);
+/* portfolio.c: `launchready audit --targets FILE` (argv: see cmdline). */
+int portfolio_run(struct cmdline *, int argc, char **argv);
 /* cmd-report.c: `launchready list` and `launchready report`. */
 int cmd_list(struct cmdline *);
 int cmd_report(struct cmdline *);
+/* cmd-diff.c: `launchready diff A.json B.json`. */
+int cmd_diff(struct cmdline *);
+/* cmd-export.c: `launchready export monitoring|ci NAME`. */
+int cmd_export(struct cmdline *);
 /* cmd-scan.c: `launchready scan`; its usage text. */
 int cmd_scan(struct cmdline *);
 const char *cmd_scan_usage(void);

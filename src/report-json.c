@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "json.h"
 
 /* "key": "value" or null. */
 static void
@@ -391,9 +392,20 @@ json_audit(struct report *r, char **err)
 		buf_puts(b, "],\n   \"fix\": ");
 		buf_json(b, report_audit_show_fix(run) ?
 		    report_audit_fix(r, run) : "");
-		buf_printf(b, ", \"duration_ms\": %u}", res->duration_ms);
+		buf_printf(b, ", \"duration_ms\": %u", res->duration_ms);
+		if (a->comparison != NULL) {
+			buf_puts(b, ", \"change\": ");
+			buf_json(b, change_name(comparison_change(
+			    a->comparison, run->def->id)));
+		}
+		buf_puts(b, "}");
 	}
-	buf_puts(b, "\n ]}\n");
+	buf_puts(b, "\n ]");
+	if (a->comparison != NULL) {
+		buf_puts(b, ",\n \"baseline\": ");
+		comparison_json(a->comparison, b);
+	}
+	buf_puts(b, "}\n");
 	(void)err;
 	return 0;
 }

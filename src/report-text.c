@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "json.h"
 
 /* Appends an indented line of untrusted text. */
 static void
@@ -48,7 +49,11 @@ text_audit(struct report *r, char **err)
 		    status_name(res->status),
 		    res->severity != SEVERITY_NONE ?
 		    severity_name(res->severity) : "", run->def->id);
-		text_line(b, "", report_title(r, run->def->id));
+		buf_text(b, report_title(r, run->def->id), 0);
+		if (a->comparison != NULL)
+			buf_printf(b, " [%s]", change_label(comparison_change(
+			    a->comparison, run->def->id)));
+		buf_puts(b, "\n");
 		if (res->summary != NULL && *res->summary != '\0')
 			text_line(b, "    ", res->summary);
 		for (j = 0; j < res->nevidence; j++)
@@ -83,6 +88,8 @@ text_audit(struct report *r, char **err)
 	handbook_verdict(&sum, &verdict);
 	buf_printf(b, "%s\n", verdict.data);
 	buf_free(&verdict);
+	if (a->comparison != NULL)
+		comparison_text(a->comparison, b);
 	(void)err;
 	return 0;
 }

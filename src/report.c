@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "json.h"
 
 static const struct report_group report_dns = {
 	.key = "dns_map",
@@ -610,6 +611,29 @@ report_audit_count(const struct report *r, size_t counts[STATUS_COUNT])
  * Walks an audit's results through r->ops: the counts, one table row per
  * check, then a section for each finding or check with evidence.
  */
+/* The comparison with --baseline: a heading and its text as a block. */
+static void
+report_audit_comparison(struct report *r, const struct comparison *cmp)
+{
+	struct buf	 b = { 0 };
+	struct strlist	 lines = { 0 };
+	char		*p, *nl;
+
+	report_heading(r, 1, _("Since the baseline"));
+	comparison_text(cmp, &b);
+	for (p = b.data; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		else
+			*nl = '\0';
+		if (*p != '\0')
+			strlist_add(&lines, p);
+	}
+	r->ops->pre(r, lines.v, lines.n);
+	strlist_clear(&lines);
+	buf_free(&b);
+}
+
 int
 report_walk_audit(struct report *r, char **err)
 {
@@ -674,6 +698,8 @@ report_walk_audit(struct report *r, char **err)
 			free(line);
 		}
 	}
+	if (a->comparison != NULL)
+		report_audit_comparison(r, a->comparison);
 	r->ops->end(r);
 	(void)err;
 	return 0;

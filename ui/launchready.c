@@ -47,6 +47,7 @@ main(int argc, char **argv)
 	switch (cl.command) {
 	case COMMAND_HELP:
 		fputs(cmdline_usage(), stdout);
+		fputs(cmdline_usage_after(), stdout);
 		status = EXIT_OK;
 		break;
 	case COMMAND_VERSION:
@@ -61,6 +62,12 @@ main(int argc, char **argv)
 		break;
 	case COMMAND_REPORT:
 		status = cmd_report(&cl);
+		break;
+	case COMMAND_DIFF:
+		status = cmd_diff(&cl);
+		break;
+	case COMMAND_EXPORT:
+		status = cmd_export(&cl);
 		break;
 	case COMMAND_SCAN:
 		status = cmd_scan(&cl);
