@@ -82,13 +82,53 @@ static char *
 check_secrets_skipped(const struct gitscan_report *rep)
 {
 	if (rep->skipped_binary + rep->skipped_large +
-	    rep->skipped_symlink == 0)
+	    rep->skipped_symlink + rep->skipped_special == 0)
 		return xstrdup("");
+	if (rep->skipped_special == 0)
+		return xprintf(_("; skipped %llu binary, %llu over %u MB, "
+		    "%llu symbolic links"),
+		    (unsigned long long)rep->skipped_binary,
+		    (unsigned long long)rep->skipped_large,
+		    GITSCAN_MAX_FILE / (1024 * 1024),
+		    (unsigned long long)rep->skipped_symlink);
 	return xprintf(_("; skipped %llu binary, %llu over %u MB, %llu "
-	    "symbolic links"), (unsigned long long)rep->skipped_binary,
+	    "symbolic links, %llu FIFOs or devices"),
+	    (unsigned long long)rep->skipped_binary,
 	    (unsigned long long)rep->skipped_large,
 	    GITSCAN_MAX_FILE / (1024 * 1024),
-	    (unsigned long long)rep->skipped_symlink);
+	    (unsigned long long)rep->skipped_symlink,
+	    (unsigned long long)rep->skipped_special);
+}
+
+/*
+ * What the scan could not cover, as evidence lines; true when anything
+ * (then the check cannot pass).
+ */
+static bool
+check_secrets_uncovered(struct result *r, const struct gitscan_report *rep)
+{
+	if (rep->ignore_error != NULL)
+		result_evidence(r, _(".launchreadyignore was not read (%s): "
+		    "nothing is allowed by it"), rep->ignore_error);
+	if (rep->skipped_deep > 0)
+		result_evidence(r, ngettext("not scanned: %llu directory "
+		    "deeper than %d levels", "not scanned: %llu directories "
+		    "deeper than %d levels", rep->skipped_deep),
+		    (unsigned long long)rep->skipped_deep, GITSCAN_MAX_DEPTH);
+	if (rep->skipped_many > 0)
+		result_evidence(r, ngettext("not scanned: %llu file past the "
+		    "limit of %d files", "not scanned: %llu files past the "
+		    "limit of %d files", rep->skipped_many),
+		    (unsigned long long)rep->skipped_many, GITSCAN_MAX_FILES);
+	if (rep->skipped_denied > 0)
+		result_evidence(r, ngettext("not scanned: %llu file or "
+		    "directory that could not be read (permission denied or "
+		    "I/O error)", "not scanned: %llu files or directories "
+		    "that could not be read (permission denied or I/O error)",
+		    rep->skipped_denied),
+		    (unsigned long long)rep->skipped_denied);
+	return rep->skipped_deep + rep->skipped_many +
+	    rep->skipped_denied > 0;
 }
 
 /* Adds one evidence line for a finding. Never the value: preview only. */
@@ -128,6 +168,7 @@ check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
 	struct strlist	 files = { 0 };
 	char		*size, *skipped;
 	bool		 history = run->def->id[8] == 'h';
+	bool		 uncovered;
 
 	for (i = 0; i < rep->nfindings; i++) {
 		const struct gitscan_finding *g = &rep->findings[i];
@@ -159,6 +200,7 @@ check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
 	}
 	size = check_secrets_size(rep->progress.bytes);
 	skipped = check_secrets_skipped(rep);
+	uncovered = check_secrets_uncovered(r, rep);
 	if (live > 0 && history) {
 		result_set(r, STATUS_FAIL, SEVERITY_CRITICAL,
 		    ngettext("%zu secret in the history of %llu commits (%zu "
@@ -184,6 +226,14 @@ check_secrets_findings(struct check_run *run, struct gitscan_report *rep)
 		    "and remove it from the files. Allow a false positive by "
 		    "its fingerprint in .launchreadyignore or an inline "
 		    "launchready:allow comment."));
+	} else if (uncovered) {
+		result_set(r, STATUS_WARN, SEVERITY_HIGH,
+		    _("no secret in the %llu files scanned, %s, but part of "
+		    "the tree could not be scanned (see below)%s"),
+		    (unsigned long long)rep->progress.files, size, skipped);
+		result_set_fix(r, "%s", _("Scan a tree you can read whole: "
+		    "fix the permissions, or give the repository's own folder "
+		    "rather than a parent or the root."));
 	} else if (history) {
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("no secret in the added lines of %llu commits on every "
@@ -256,9 +306,18 @@ check_secrets_inventory(struct check_run *run, struct gitscan_report *rep)
 		result_evidence(r, "%s: %s", rep->vars[i].name, envs);
 		free(envs);
 	}
-	result_set(r, STATUS_PASS, SEVERITY_NONE,
-	    _("%zu environment variables in use (names only) across %llu "
-	    "files"), rep->nvars, (unsigned long long)rep->progress.files);
+	check_secrets_uncovered(r, rep);
+	if (rep->vars_capped)
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("%zu environment variables in use (names only) across "
+		    "%llu files; more were found, only the first %d (by file "
+		    "order) are listed"), rep->nvars,
+		    (unsigned long long)rep->progress.files, GITSCAN_MAX_VARS);
+	else
+		result_set(r, STATUS_PASS, SEVERITY_NONE,
+		    _("%zu environment variables in use (names only) across "
+		    "%llu files"), rep->nvars,
+		    (unsigned long long)rep->progress.files);
 }
 
 /* The worker finished. */

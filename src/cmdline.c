@@ -4,10 +4,13 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "launchready.h"
 #include "app.h"
@@ -249,6 +252,30 @@ check_names(const char *option, const char *arg, struct strlist *list,
 }
 
 /* Parses one option into cl; EXIT_USAGE with *err on a bad value. */
+/* Checks that --cacert names a readable regular file. */
+static int
+cmdline_cacert(const char *arg, char **err)
+{
+	struct stat	sb;
+	int		fd;
+
+	if (stat(arg, &sb) == -1)
+		return set_error(err, errno == ENOENT ? _("--cacert %s: no "
+		    "such file") : _("--cacert %s: cannot be read: %s"), arg,
+		    strerror(errno));
+	if (S_ISDIR(sb.st_mode))
+		return set_error(err, _("--cacert %s: a directory; give a PEM "
+		    "file"), arg);
+	if (!S_ISREG(sb.st_mode))
+		return set_error(err, _("--cacert %s: not a regular file; "
+		    "give a PEM file"), arg);
+	if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) == -1)
+		return set_error(err, _("--cacert %s: cannot be read: %s"),
+		    arg, strerror(errno));
+	close(fd);
+	return 0;
+}
+
 static int
 cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 {
@@ -279,10 +306,8 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		break;
 	case OPT_CACERT:
 		cl->given |= OPTION_CACERT;
-		if (stat(arg, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-			set_error(err, _("--cacert %s: no such file"), arg);
+		if (cmdline_cacert(arg, err) == -1)
 			return EXIT_USAGE;
-		}
 		set_string(&opt->cacert, arg);
 		break;
 	case OPT_SUBDOMAINS:
@@ -297,8 +322,14 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		break;
 	case OPT_REPO:
 		cl->given |= OPTION_REPO;
-		if (stat(arg, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
-			set_error(err, _("--repo %s: no such directory"), arg);
+		if (stat(arg, &sb) == -1) {
+			set_error(err, errno == ENOENT ? _("--repo %s: no such "
+			    "directory") : _("--repo %s: cannot be read"), arg);
+			return EXIT_USAGE;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			set_error(err, _("--repo %s: not a directory (give the "
+			    "repository's folder)"), arg);
 			return EXIT_USAGE;
 		}
 		set_string(&opt->repo, arg);
@@ -378,8 +409,11 @@ cmdline_option(struct cmdline *cl, int c, const char *arg, char **err)
 		else if (strcmp(arg, "sarif") == 0)
 			cl->format = FORMAT_SARIF;
 		else {
-			set_error(err, _("--format %s: give text, json, md, "
-			    "html or sarif"), arg);
+			set_error(err, cl->command == COMMAND_AUDIT ?
+			    _("--format %s: give text, json, md or sarif") :
+			    cl->command == COMMAND_REPORT ? _("--format %s: "
+			    "give md, html or json") : _("--format %s: give "
+			    "text, json, md, html or sarif"), arg);
 			return EXIT_USAGE;
 		}
 		cl->format_set = true;
@@ -512,9 +546,20 @@ cmdline_parse(struct cmdline *cl, int argc, char **argv, char **err)
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:", long_options, NULL)) != -1) {
+		/* optopt names a short option (getopt may still be inside
+		   its word, so argv[optind - 1] is not it). */
+		if (c == '?' && optopt != 0) {
+			set_error(err, _("unknown option -%c (see launchready "
+			    "--help)"), optopt);
+			return EXIT_USAGE;
+		}
 		if (c == '?') {
 			set_error(err, _("unknown option %s (see launchready "
 			    "--help)"), argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+		if (c == ':' && optopt > 0 && optopt < 256) {
+			set_error(err, _("option -%c needs a value"), optopt);
 			return EXIT_USAGE;
 		}
 		if (c == ':') {

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -20,14 +21,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "gitrepo.h"
 #include "secrets.h"
-
-extern char **environ;
 
 /* Bytes of a file looked at for a NUL (as git does). */
 #define GITSCAN_BINARY_PEEK	8000
-/* Most environment variable names kept in the inventory. */
-#define GITSCAN_MAX_VARS	500
 /* Most findings kept (more are counted as the same). */
 #define GITSCAN_MAX_FINDINGS	10000
 /* Progress is posted at most this often (ms). */
@@ -66,14 +64,15 @@ struct gitscan_ctx {
 	enum gitscan_kind	 kind;
 	const char		*repo;
 	const char		*range;		/* GITSCAN_RANGE */
-	char			*root;		/* realpath of repo */
+	struct gitrepo		 git;		/* the repository, opened */
+	int			 rootfd;	/* repo, open */
 	const struct secrets_rules *rules;
 	struct secrets_scanner	*sc;
 	struct gitscan_report	*rep;
 	struct gitscan_allow	*allow;
 	size_t			 nallow;
-	char			*buf;		/* file contents */
-	size_t			 bufsize;
+	char			*buf;		/* file contents (= file.data) */
+	struct buf		 file;
 	uint64_t		 last_post;
 	/* The finding context. */
 	const char		*cur_path;
@@ -114,24 +113,30 @@ gitscan_post(struct gitscan_ctx *cx, bool force)
 
 /*
  * Runs git with args in repo, its output on the returned descriptor
- * (stderr to /dev/null). -1 when git cannot be started.
+ * (stderr to /dev/null), in the environment and with the configuration
+ * of gitrepo.c (none of the repository's), its address space bounded.
+ * -1 when git cannot be started.
  */
 static int
 gitscan_git(struct gitscan_ctx *cx, const char *const *args, pid_t *pidp)
 {
+	static const char *const safety[] = { "-c", "core.fsmonitor=false",
+	    "-c", "core.hooksPath=/dev/null", "-c", "log.showSignature=false",
+	    "-c", "core.quotePath=false", "--no-pager", NULL };
 	posix_spawn_file_actions_t	 fa;
 	posix_spawnattr_t		 attr;
 	sigset_t			 none, dfl;
-	const char			*argv[32];
+	const char			*argv[40];
+	struct rlimit			 rl;
 	int				 p[2], i = 0, n;
 	pid_t				 pid;
 
 	argv[i++] = "git";
 	argv[i++] = "-C";
-	argv[i++] = cx->repo;
-	argv[i++] = "-c";
-	argv[i++] = "core.quotepath=off";
-	for (n = 0; args[n] != NULL && i < 31; n++)
+	argv[i++] = cx->git.dir;
+	for (n = 0; safety[n] != NULL; n++)
+		argv[i++] = safety[n];
+	for (n = 0; args[n] != NULL && i < 39; n++)
 		argv[i++] = args[n];
 	argv[i] = NULL;
 	if (pipe2(p, O_CLOEXEC) == -1)
@@ -151,7 +156,7 @@ gitscan_git(struct gitscan_ctx *cx, const char *const *args, pid_t *pidp)
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
 	    POSIX_SPAWN_SETSIGDEF);
 	if (posix_spawnp(&pid, "git", &fa, &attr, (char *const *)argv,
-	    environ) != 0) {
+	    cx->git.env) != 0) {
 		posix_spawnattr_destroy(&attr);
 		posix_spawn_file_actions_destroy(&fa);
 		close(p[0]);
@@ -161,6 +166,9 @@ gitscan_git(struct gitscan_ctx *cx, const char *const *args, pid_t *pidp)
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
+	/* A bound on git's memory, whatever the repository holds. */
+	rl.rlim_cur = rl.rlim_max = GITSCAN_GIT_MEMORY;
+	prlimit(pid, RLIMIT_AS, &rl, NULL);
 	if (cx->gs != NULL) {
 		pthread_mutex_lock(&cx->gs->lock);
 		cx->gs->child = pid;
@@ -188,7 +196,8 @@ gitscan_wait(struct gitscan_ctx *cx, pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Runs git and collects all its output into b; returns its status. */
+/* Runs git and collects all its output into b; returns its status (-2
+   when git cannot be started). */
 static int
 gitscan_git_output(struct gitscan_ctx *cx, const char *const *args,
     struct buf *b)
@@ -199,7 +208,7 @@ gitscan_git_output(struct gitscan_ctx *cx, const char *const *args,
 	int	fd;
 
 	if ((fd = gitscan_git(cx, args, &pid)) == -1)
-		return -1;
+		return -2;
 	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
 		if (n == -1) {
 			if (errno == EINTR)
@@ -212,21 +221,35 @@ gitscan_git_output(struct gitscan_ctx *cx, const char *const *args,
 	return gitscan_wait(cx, pid);
 }
 
-/* Loads .launchreadyignore: "FINGERPRINT reason..." lines, # comments. */
+/*
+ * Loads .launchreadyignore: "FINGERPRINT reason..." lines, # comments.
+ * Read like any file of the repository: a link, FIFO or device is
+ * reported, never followed or read.
+ */
 static void
 gitscan_load_allow(struct gitscan_ctx *cx)
 {
-	char	*path, line[1024], *p, *fp;
-	FILE	*f;
-	size_t	 n;
+	enum gitrepo_read_status	 st;
+	struct buf			 b = { 0 };
+	char				*line, *next, *p, *fp;
+	size_t				 n;
 
-	path = xprintf("%s/.launchreadyignore", cx->repo);
-	f = fopen(path, "re");
-	free(path);
-	if (f == NULL)
+	st = gitrepo_read(cx->rootfd, ".launchreadyignore", GITSCAN_MAX_FILE,
+	    cx->gs != NULL ? &cx->gs->cancel : NULL, &b);
+	if (st != GITREPO_READ_OK) {
+		if (st != GITREPO_READ_MISSING && st != GITREPO_READ_CANCELLED)
+			cx->rep->ignore_error = xstrdup(
+			    st == GITREPO_READ_LINK ? _("a symbolic link") :
+			    st == GITREPO_READ_SPECIAL ? _("not a regular file") :
+			    st == GITREPO_READ_LARGE ? _("larger than 8 MB") :
+			    _("cannot be read"));
+		buf_free(&b);
 		return;
-	while (fgets(line, sizeof line, f) != NULL) {
-		line[strcspn(line, "\r\n")] = '\0';
+	}
+	for (line = b.data; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
 		p = line + strspn(line, " \t");
 		if (*p == '#' || *p == '\0')
 			continue;
@@ -244,11 +267,11 @@ gitscan_load_allow(struct gitscan_ctx *cx)
 		cx->allow[cx->nallow].fp[SECRETS_FP_HEX] = '\0';
 		for (n = 0; n < SECRETS_FP_HEX; n++)
 			cx->allow[cx->nallow].fp[n] |= 0x20;
-		cx->allow[cx->nallow].reason = xstrdup(*p != '\0' ? p :
-		    _("listed in .launchreadyignore"));
+		cx->allow[cx->nallow].reason = xstrndup(*p != '\0' ? p :
+		    _("listed in .launchreadyignore"), 200);
 		cx->nallow++;
 	}
-	fclose(f);
+	buf_free(&b);
 }
 
 /* Records a finding of the current file or commit (history: once). */
@@ -294,121 +317,106 @@ gitscan_found(void *arg, const struct secrets_finding *f)
 }
 
 /*
- * Reads path (relative to the repository) into cx->buf. Returns the
- * length, or -1 when skipped (counted as binary, large or symlink) or
- * unreadable.
+ * Reads path (relative to the repository) into cx->buf: never through a
+ * link, never a FIFO or device, at most GITSCAN_MAX_FILE, stopping when
+ * cancelled. Returns the length, or -1 when skipped (counted by why).
  */
 static ssize_t
 gitscan_read(struct gitscan_ctx *cx, const char *rel)
 {
-	char		*full, *real;
-	struct stat	 sb;
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd;
+	enum gitrepo_read_status	st;
 
-	full = xprintf("%s/%s", cx->repo, rel);
-	if (lstat(full, &sb) == -1) {
-		free(full);
-		return -1;
-	}
-	if (S_ISLNK(sb.st_mode)) {
+	st = gitrepo_read(cx->rootfd, rel, GITSCAN_MAX_FILE,
+	    cx->gs != NULL ? &cx->gs->cancel : NULL, &cx->file);
+	cx->buf = cx->file.data;
+	switch (st) {
+	case GITREPO_READ_OK:
+		break;
+	case GITREPO_READ_LINK:
 		cx->rep->skipped_symlink++;
-		free(full);
 		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		free(full);
+	case GITREPO_READ_SPECIAL:
+		cx->rep->skipped_special++;
 		return -1;
-	}
-	if ((uint64_t)sb.st_size > GITSCAN_MAX_FILE) {
+	case GITREPO_READ_LARGE:
 		cx->rep->skipped_large++;
-		free(full);
+		return -1;
+	case GITREPO_READ_DENIED:
+		cx->rep->skipped_denied++;
+		return -1;
+	case GITREPO_READ_MISSING:	/* listed by git, deleted since */
+	case GITREPO_READ_CANCELLED:
 		return -1;
 	}
-	/* A directory on the way may be a link: stay inside the root. */
-	if (strchr(rel, '/') != NULL) {
-		real = realpath(full, NULL);
-		if (real == NULL || strncmp(real, cx->root,
-		    strlen(cx->root)) != 0 || real[strlen(cx->root)] != '/') {
-			cx->rep->skipped_symlink++;
-			free(real);
-			free(full);
-			return -1;
-		}
-		free(real);
+	if (cx->buf == NULL) {
+		buf_add(&cx->file, "", 0);
+		cx->buf = cx->file.data;
 	}
-	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	free(full);
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    (uint64_t)sb.st_size > GITSCAN_MAX_FILE) {
-		close(fd);
-		return -1;
-	}
-	if (cx->bufsize < (size_t)sb.st_size + 1) {
-		cx->bufsize = (size_t)sb.st_size + 1;
-		cx->buf = xreallocarray(cx->buf, cx->bufsize, 1);
-	}
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, cx->buf + got, (size_t)sb.st_size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	cx->buf[got] = '\0';
-	if (memchr(cx->buf, '\0', got < GITSCAN_BINARY_PEEK ? got :
-	    GITSCAN_BINARY_PEEK) != NULL &&
-	    !keys_binary_candidate(cx->buf, got)) {
+	if (memchr(cx->buf, '\0', cx->file.len < GITSCAN_BINARY_PEEK ?
+	    cx->file.len : GITSCAN_BINARY_PEEK) != NULL &&
+	    !keys_binary_candidate(cx->buf, cx->file.len)) {
 		cx->rep->skipped_binary++;
 		return -1;
 	}
-	return (ssize_t)got;
+	return (ssize_t)cx->file.len;
 }
 
-/* Appends the files under dir (relative rel) to list; no links followed. */
+/*
+ * Appends the files under the directory dfd (path rel) to list; links
+ * are counted, never followed; what cannot be walked (too deep, too many
+ * files, permission) is counted so that the result says so.
+ */
 static void
-gitscan_walk(struct gitscan_ctx *cx, const char *rel, struct strlist *list,
-    int depth)
+gitscan_walk(struct gitscan_ctx *cx, int dfd, const char *rel,
+    struct strlist *list, int depth)
 {
-	char		*dir, *sub;
+	char		*sub;
 	DIR		*d;
 	struct dirent	*de;
 	struct stat	 sb;
+	int		 fd;
 
-	if (depth > 64 || gitscan_cancelled(cx))
-		return;
-	dir = *rel == '\0' ? xstrdup(cx->repo) : xprintf("%s/%s", cx->repo,
-	    rel);
-	d = opendir(dir);
-	if (d == NULL) {
-		free(dir);
+	if (gitscan_cancelled(cx)) {
+		close(dfd);
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		cx->rep->skipped_denied++;
+		return;
+	}
+	while ((de = readdir(d)) != NULL && !gitscan_cancelled(cx)) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0 ||
 		    strcmp(de->d_name, ".git") == 0)
 			continue;
+		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
+		    -1) {
+			cx->rep->skipped_denied++;
+			continue;
+		}
 		sub = *rel == '\0' ? xstrdup(de->d_name) : xprintf("%s/%s",
 		    rel, de->d_name);
-		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
-		    0) {
-			if (S_ISDIR(sb.st_mode))
-				gitscan_walk(cx, sub, list, depth + 1);
-			else if (S_ISREG(sb.st_mode))
+		if (S_ISDIR(sb.st_mode)) {
+			if (depth + 1 > GITSCAN_MAX_DEPTH)
+				cx->rep->skipped_deep++;
+			else if ((fd = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+				cx->rep->skipped_denied++;
+			else
+				gitscan_walk(cx, fd, sub, list, depth + 1);
+		} else if (S_ISREG(sb.st_mode)) {
+			if (list->n >= GITSCAN_MAX_FILES)
+				cx->rep->skipped_many++;
+			else
 				strlist_add(list, sub);
-			else if (S_ISLNK(sb.st_mode))
-				cx->rep->skipped_symlink++;
-		}
+		} else if (S_ISLNK(sb.st_mode))
+			cx->rep->skipped_symlink++;
+		else
+			cx->rep->skipped_special++;
 		free(sub);
 	}
 	closedir(d);
-	free(dir);
 }
 
 /* Lists the files to scan: git's view when a repository, else a walk. */
@@ -421,22 +429,35 @@ gitscan_list(struct gitscan_ctx *cx, struct strlist *list, bool tracked_only)
 	struct buf	 b = { 0 };
 	size_t		 off = 0, n;
 
+	int		 fd, status;
+
 	if (!cx->rep->is_git) {
 		if (tracked_only)
 			return 0;
-		gitscan_walk(cx, "", list, 0);
+		if ((fd = dup(cx->rootfd)) == -1) {
+			cx->rep->error = xprintf(_("%s: %s"), cx->repo,
+			    strerror(errno));
+			return -1;
+		}
+		gitscan_walk(cx, fd, "", list, 0);
 		return 0;
 	}
-	if (gitscan_git_output(cx, tracked_only ? tracked : all, &b) != 0) {
+	if ((status = gitscan_git_output(cx, tracked_only ? tracked : all,
+	    &b)) != 0) {
 		buf_free(&b);
 		if (gitscan_cancelled(cx))
 			return -1;
-		cx->rep->error = xstrdup(_("git ls-files failed"));
+		cx->rep->error = status == -2 ? xstrdup(_("git is not "
+		    "installed (or not on PATH): the repository's files "
+		    "cannot be listed")) : xstrdup(_("git ls-files failed: "
+		    "the repository's index may be damaged"));
 		return -1;
 	}
 	while (off < b.len) {
 		n = strlen(b.data + off);
-		if (n > 0)
+		if (n > 0 && list->n >= GITSCAN_MAX_FILES)
+			cx->rep->skipped_many++;
+		else if (n > 0)
 			strlist_add(list, b.data + off);
 		off += n + 1;
 	}
@@ -663,6 +684,29 @@ gitscan_combined_line(struct gitscan_ctx *cx, struct gitscan_patch *p,
 }
 
 /*
+ * The path of a "+++ b/PATH" line (after "+++ "): git C-quotes a name
+ * with a quote, backslash or control character ("b/a\"b") and ends a
+ * name holding a space with a tab. NULL for /dev/null.
+ */
+static char *
+gitscan_diff_path(const char *s, size_t len)
+{
+	char	*q, *path;
+
+	if (len > 0 && s[len - 1] == '\t')
+		len--;
+	if (len > 0 && s[0] == '"') {
+		q = gitrepo_unquote(s, len);
+		path = strncmp(q, "b/", 2) == 0 ? xstrdup(q + 2) : NULL;
+		free(q);
+		return path;
+	}
+	if (len > 2 && strncmp(s, "b/", 2) == 0)
+		return xstrndup(s + 2, len - 2);
+	return NULL;
+}
+
+/*
  * The history: git log -p of every ref, added lines only. With --cc, a
  * merge shows a combined diff of what it changed against every parent, so
  * lines a merge wrote itself are scanned too.
@@ -695,7 +739,8 @@ gitscan_history(struct gitscan_ctx *cx)
 	memset(&r, 0, sizeof r);
 	memset(&p, 0, sizeof p);
 	if ((r.fd = gitscan_git(cx, args, &pid)) == -1) {
-		cx->rep->error = xstrdup(_("cannot run git"));
+		cx->rep->error = xstrdup(_("git is not installed (or not on "
+		    "PATH): the history cannot be read"));
 		return;
 	}
 	r.size = 1 << 16;
@@ -745,11 +790,7 @@ gitscan_history(struct gitscan_ctx *cx)
 		if (state == HEADER && len >= 4 &&
 		    strncmp(line, "+++ ", 4) == 0) {
 			free(p.path);
-			p.path = NULL;
-			if (len > 6 && strncmp(line + 4, "b/", 2) == 0)
-				p.path = xstrndup(line + 6, len - 6);
-			else if (len > 7 && strncmp(line + 4, "\"b/", 3) == 0)
-				p.path = xstrndup(line + 7, len - 8);
+			p.path = gitscan_diff_path(line + 4, len - 4);
 			continue;
 		}
 		if (state == HEADER && len > 13 &&
@@ -780,8 +821,10 @@ gitscan_history(struct gitscan_ctx *cx)
 		kill(pid, SIGTERM);
 	status = gitscan_wait(cx, pid);
 	if (status != 0 && !gitscan_cancelled(cx) && cx->rep->error == NULL)
-		cx->rep->error = xprintf(_("git log failed (status %d)"),
-		    status);
+		cx->rep->error = status == -1 ? xstrdup(_("git log was "
+		    "stopped (out of its 1 GB of memory?): the history was "
+		    "not fully scanned")) : xprintf(_("git log failed "
+		    "(status %d): the history was not fully scanned"), status);
 	free(r.data);
 	free(p.lines);
 	buf_free(&p.text);
@@ -891,6 +934,11 @@ gitscan_envfiles(struct gitscan_ctx *cx)
 		    "tracked, so no .env file can be"));
 		return;
 	}
+	if (cx->rep->bare) {
+		cx->rep->error = xstrdup(_("a bare repository has no working "
+		    "tree: its files are checked by secrets.history"));
+		return;
+	}
 	if (gitscan_list(cx, &list, true) != 0)
 		return;
 	for (i = 0; i < list.n && !gitscan_cancelled(cx); i++) {
@@ -941,8 +989,10 @@ gitscan_var(struct gitscan_ctx *cx, const char *name, size_t len,
 		}
 	}
 	if (v == NULL) {
-		if (rep->nvars >= GITSCAN_MAX_VARS)
+		if (rep->nvars >= GITSCAN_MAX_VARS) {
+			rep->vars_capped = true;
 			return;
+		}
 		rep->vars = xreallocarray(rep->vars, rep->nvars + 1,
 		    sizeof *rep->vars);
 		v = &rep->vars[rep->nvars++];
@@ -1051,29 +1101,34 @@ out:
 static void
 gitscan_do(struct gitscan_ctx *cx)
 {
-	static const char *const probe[] = { "rev-parse",
-	    "--is-inside-work-tree", NULL };
-	struct buf	b = { 0 };
-	struct stat	sb;
-	size_t		i;
+	size_t	i;
+	int	found;
 
-	if (stat(cx->repo, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
-		cx->rep->error = xprintf(_("%s: no such directory"), cx->repo);
-		return;
+	cx->rootfd = -1;
+	if ((found = gitrepo_open(&cx->git, cx->repo, &cx->rep->error)) ==
+	    -1)
+		goto out;
+	if ((cx->rootfd = open(cx->git.dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		cx->rep->error = xprintf(_("%s: %s"), cx->repo,
+		    strerror(errno));
+		goto out;
 	}
-	if ((cx->root = realpath(cx->repo, NULL)) == NULL) {
-		cx->rep->error = xprintf(_("%s: cannot resolve the path"),
-		    cx->repo);
-		return;
-	}
-	cx->rep->is_git = gitscan_git_output(cx, probe, &b) == 0 &&
-	    strncmp(b.data != NULL ? b.data : "", "true", 4) == 0;
-	buf_free(&b);
+	cx->rep->is_git = found == 1;
+	cx->rep->bare = cx->git.bare;
 	cx->sc = secrets_scanner_new(cx->rules);
 	gitscan_load_allow(cx);
 	switch (cx->kind) {
 	case GITSCAN_WORKTREE:
-		gitscan_worktree(cx);
+	case GITSCAN_INVENTORY:
+		if (cx->rep->bare)
+			cx->rep->error = xstrdup(_("a bare repository has no "
+			    "working tree: its files are checked by "
+			    "secrets.history"));
+		else if (cx->kind == GITSCAN_WORKTREE)
+			gitscan_worktree(cx);
+		else
+			gitscan_inventory(cx);
 		break;
 	case GITSCAN_HISTORY:
 	case GITSCAN_STAGED:
@@ -1087,16 +1142,16 @@ gitscan_do(struct gitscan_ctx *cx)
 	case GITSCAN_ENVFILES:
 		gitscan_envfiles(cx);
 		break;
-	case GITSCAN_INVENTORY:
-		gitscan_inventory(cx);
-		break;
 	}
 	secrets_scanner_free(cx->sc);
+out:
 	for (i = 0; i < cx->nallow; i++)
 		free(cx->allow[i].reason);
 	free(cx->allow);
-	free(cx->buf);
-	free(cx->root);
+	buf_free(&cx->file);
+	if (cx->rootfd != -1)
+		close(cx->rootfd);
+	gitrepo_close(&cx->git);
 }
 
 void
@@ -1122,6 +1177,7 @@ gitscan_report_free(struct gitscan_report *rep)
 	strlist_clear(&rep->env_templates);
 	strlist_clear(&rep->env_template_secrets);
 	free(rep->error);
+	free(rep->ignore_error);
 	free(rep);
 }
 

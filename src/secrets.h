@@ -160,6 +160,14 @@ struct gitscan_report {
 	uint64_t		 skipped_binary;
 	uint64_t		 skipped_large;
 	uint64_t		 skipped_symlink;
+	uint64_t		 skipped_special; /* FIFO, device, socket */
+	/* Not covered: a pass is not possible when any is non-zero. */
+	uint64_t		 skipped_denied;  /* permission, I/O error */
+	uint64_t		 skipped_deep;	  /* directories past the depth */
+	uint64_t		 skipped_many;	  /* files past the count */
+	bool			 bare;		  /* a bare repository */
+	bool			 vars_capped;	  /* inventory: more names */
+	char			*ignore_error;	  /* .launchreadyignore refused */
 	/* env-files */
 	struct strlist		 env_tracked;	/* tracked .env with values */
 	struct strlist		 env_templates;	/* tracked templates, fine */
@@ -171,6 +179,11 @@ struct gitscan_report {
 };
 
 #define GITSCAN_MAX_FILE	(8u * 1024 * 1024)	/* larger: skipped */
+#define GITSCAN_MAX_DEPTH	64	/* deeper directories: not walked */
+#define GITSCAN_MAX_FILES	1000000	/* more files: not scanned */
+#define GITSCAN_MAX_VARS	500	/* inventory names kept */
+/* Most address space of the git child (bytes). */
+#define GITSCAN_GIT_MEMORY	(1024ull * 1024 * 1024)
 
 struct gitscan;
 

@@ -57,6 +57,35 @@ session_dir(const struct options *opt)
 	return xprintf("%s/.local/share/launchready/sessions", home);
 }
 
+/*
+ * The sessions directory must be yours and writable by you alone: one that
+ * is (or a link leads to) a directory of another user or one others can
+ * write is refused; yours with group or other read access is tightened to
+ * 0700 (never through a link).
+ */
+static int
+session_dir_safe(const char *dir, char **err)
+{
+	struct stat	sb, lsb;
+
+	if (lstat(dir, &lsb) == -1 || stat(dir, &sb) == -1)
+		return set_error(err, "%s: %s", dir, strerror(errno));
+	if (sb.st_uid != geteuid())
+		return set_error(err, _("%s: the sessions directory belongs "
+		    "to another user; give one of yours (--session-dir)"),
+		    dir);
+	if ((sb.st_mode & (S_IWGRP | S_IWOTH | S_ISVTX)) != 0)
+		return set_error(err, _("%s: others can write to the sessions "
+		    "directory (mode %04o); make it 0700 or give another "
+		    "(--session-dir)"), dir, (unsigned)(sb.st_mode & 07777));
+	if (S_ISLNK(lsb.st_mode) || (sb.st_mode & 077) == 0)
+		return 0;
+	if (chmod(dir, 0700) == -1)
+		return set_error(err, _("%s: cannot make the sessions directory "
+		    "private (0700): %s"), dir, strerror(errno));
+	return 0;
+}
+
 /* Creates dir and its missing parents with mode 0700. */
 static int
 session_mkdir(const char *dir, char **err)
@@ -69,7 +98,7 @@ session_mkdir(const char *dir, char **err)
 	if (stat(dir, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode))
 			return set_error(err, _("%s: not a directory"), dir);
-		return 0;
+		return session_dir_safe(dir, err);
 	}
 	copy = xstrdup(dir);
 	for (p = copy + 1; ; p++) {
@@ -93,7 +122,7 @@ session_mkdir(const char *dir, char **err)
 	free(copy);
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
 		return set_error(err, _("%s: not a directory"), dir);
-	return 0;
+	return session_dir_safe(dir, err);
 }
 
 /* The directory part of path (newly allocated). */

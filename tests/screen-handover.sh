@@ -167,7 +167,7 @@ expect_line 24 "^S save"
 keys F10
 expect "Rollback notes saved."
 expect "Rollback notes  rollback step 1"
-expect "… 27 more lines"
+expect "… 28 more lines"
 eventually "the session holds the 30 rollback lines" \
     cfg_has 'rollback step 29\nrollback step 30";'
 
@@ -191,7 +191,7 @@ expect "Shop - shop.test"
 keys H
 expect "Deploy steps    1. Build the release"
 expect "Rollback notes  rollback step 1"
-expect "... 27 more lines"
+expect "... 28 more lines"
 keys j Enter
 expect "+- Deploy steps"
 expect_line 5 "| 2. Carefully deploy to production"

@@ -375,7 +375,7 @@ test_cmdline_bad(void **state)
 	    "acme.test", "--cacert", "/nonexistent/ca.pem");
 	BAD("--repo /nonexistent: no such directory", "audit", "acme.test",
 	    "--repo", "/nonexistent");
-	BAD("--repo " TOP_SRCDIR "/configure.ac: no such directory", "audit",
+	BAD("--repo " TOP_SRCDIR "/configure.ac: not a directory", "audit",
 	    "acme.test", "--repo", TOP_SRCDIR "/configure.ac");
 	BAD("--login-url: \"app.acme.test/login\" is not an http:// or "
 	    "https:// URL", "audit", "acme.test", "--login-url",

@@ -21,7 +21,8 @@
 #define SCREEN_HELP	0x20u
 #define SCREEN_TEXT	0x40u	/* the multi-line editor of a handover entry */
 #define SCREEN_SPRINT	(SCREEN_BOARD | SCREEN_SUMMARY | SCREEN_HANDOVER)
-#define SCREEN_ALL	0x7fu
+#define SCREEN_SECRETS	0x80u	/* the secret inventory panel */
+#define SCREEN_ALL	0xffu
 
 #define KEY_ESC		27
 #define KEY_CTRL(c)	((c) & 0x1f)
@@ -44,10 +45,10 @@
 	X(SUBMIT, KEY_F(10), 0, SCREEN_FORM,				\
 	    N_("start sprint"), N_("Check the answers and start the sprint")) \
 	X(UP, KEY_UP, 'k', SCREEN_START | SCREEN_BOARD | SCREEN_HANDOVER | \
-	    SCREEN_SUMMARY | SCREEN_HELP,				\
+	    SCREEN_SUMMARY | SCREEN_HELP | SCREEN_SECRETS,				\
 	    NULL, N_("Move up"))					\
 	X(DOWN, KEY_DOWN, 'j', SCREEN_START | SCREEN_BOARD |		\
-	    SCREEN_HANDOVER | SCREEN_SUMMARY | SCREEN_HELP,		\
+	    SCREEN_HANDOVER | SCREEN_SUMMARY | SCREEN_HELP | SCREEN_SECRETS,		\
 	    NULL, N_("Move down"))					\
 	X(STAGE_PREV, KEY_LEFT, 0, SCREEN_BOARD,			\
 	    NULL, N_("Previous stage"))					\
@@ -83,6 +84,22 @@
 	    N_("add access"), N_("Add an access list entry"))		\
 	X(DEL_ACCESS, 'x', KEY_DC, SCREEN_HANDOVER,			\
 	    NULL, N_("Remove the selected access list entry"))		\
+	X(DECISION, 'd', 0, SCREEN_HANDOVER,				\
+	    NULL, N_("Record the launch decision: ship, with conditions, stop")) \
+	X(ALERT_OWNERS, 'w', 0, SCREEN_HANDOVER,			\
+	    NULL, N_("Name who owns each alert type"))			\
+	X(ROLLBACK_TIME, 'm', 0, SCREEN_HANDOVER,			\
+	    NULL, N_("Minutes the rehearsed rollback took"))		\
+	X(INVENTORY, 'i', 0, SCREEN_HANDOVER,				\
+	    NULL, N_("The secret inventory: owner and status per secret")) \
+	X(SECRET_OWNER, 'o', 0, SCREEN_SECRETS,				\
+	    N_("owner"), N_("Set who rotates the selected secret"))	\
+	X(SECRET_ROTATED, 'r', 0, SCREEN_SECRETS,			\
+	    N_("rotated"), N_("Mark the selected secret rotated today"))	\
+	X(SECRET_ALLOWED, 'a', 0, SCREEN_SECRETS,			\
+	    N_("allowed"), N_("Allow the selected secret, with the reason")) \
+	X(SECRET_EXPOSED, 'x', 0, SCREEN_SECRETS,			\
+	    NULL, N_("Mark the selected secret exposed again"))		\
 	X(FINAL_QA, 'f', 0, SCREEN_HANDOVER,				\
 	    N_("final QA"), N_("Run the final QA pass (every check again)")) \
 	X(EXPORT, 'e', 0, SCREEN_HANDOVER,				\

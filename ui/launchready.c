@@ -16,6 +16,7 @@ static const struct screen *const launchready_screens[] = {
 	&screen_board,
 	&screen_summary,
 	&screen_handover,
+	&screen_secrets,
 	&screen_text,
 	&screen_help,
 	NULL,

@@ -1,4 +1,8 @@
-/* screen-handover.c: access list, deploy and rollback notes, QA, export. */
+/*
+ * screen-handover.c: access list, deploy and rollback notes, the launch
+ * decision, alert owners, the rehearsed rollback time, QA, export; the
+ * secret inventory has its panel (screen-secrets.c).
+ */
 
 #include "config.h"
 
@@ -85,6 +89,8 @@ struct screen_handover_data {
 	char	*export_path;	/* last handover written */
 	size_t	 entry;		/* the access entry being filled */
 	size_t	 step;		/* and the step of it */
+	size_t	 alert;		/* the alert type being asked for */
+	enum decision kind;	/* the decision being recorded */
 };
 
 static struct screen_handover_data *
@@ -118,7 +124,7 @@ screen_handover_access_set(struct ui *ui, const char *text, void *arg)
 {
 	struct screen_handover_data	*d = screen_handover_data(ui);
 	struct handover			*h;
-	char				**p;
+	char				**p, *why = NULL;
 
 	(void)arg;
 	if (ui->sprint == NULL)
@@ -126,14 +132,15 @@ screen_handover_access_set(struct ui *ui, const char *text, void *arg)
 	h = &sprint_session(ui->sprint)->handover;
 	if (d->entry >= h->naccess)
 		return;
+	if (text != NULL && sprint_guard(ui->sprint, text, &why) == -1) {
+		/* Nothing of it is kept: the entry stays as it was. */
+		ui_message(ui, true, _("Not saved: %s"), why);
+		free(why);
+		text = NULL;
+	}
 	if (text == NULL) {
-		if (h->access[d->entry].account == NULL) {
-			memmove(&h->access[d->entry],
-			    &h->access[d->entry + 1],
-			    (h->naccess - d->entry - 1) *
-			    sizeof *h->access);
-			h->naccess--;
-		}
+		if (h->access[d->entry].account == NULL)
+			handover_remove_access(h, d->entry);
 		(void)sprint_save(ui->sprint);
 		return;
 	}
@@ -163,15 +170,183 @@ screen_handover_ask(struct ui *ui)
 static void
 screen_handover_text_set(struct ui *ui, const char *text, void *arg)
 {
-	char	**p;
+	char	**p, *why = NULL;
 
 	if (text == NULL || ui->sprint == NULL)
 		return;
+	if (sprint_guard(ui->sprint, text, &why) == -1) {
+		ui_message(ui, true, _("Not saved: %s"), why);
+		free(why);
+		return;
+	}
 	p = handover_text_ptr(&sprint_session(ui->sprint)->handover,
 	    (size_t)(uintptr_t)arg);
 	free(*p);
 	*p = *text != '\0' ? xstrdup(text) : NULL;
 	(void)sprint_save(ui->sprint);
+}
+
+/* Guards typed text; on a credential says so and returns false. */
+static bool
+screen_handover_guard(struct ui *ui, const char *text)
+{
+	char	*why = NULL;
+
+	if (sprint_guard(ui->sprint, text, &why) == 0)
+		return true;
+	ui_message(ui, true, _("Not saved: %s"), why);
+	free(why);
+	return false;
+}
+
+/* Who decided; the decision is recorded with the time. */
+static void
+screen_handover_who_set(struct ui *ui, const char *text, void *arg)
+{
+	struct screen_handover_data	*d = screen_handover_data(ui);
+	struct launch_decision		*ld;
+
+	(void)arg;
+	if (text == NULL || ui->sprint == NULL ||
+	    !screen_handover_guard(ui, text))
+		return;
+	ld = &sprint_session(ui->sprint)->handover.decision;
+	ld->kind = d->kind;
+	free(ld->who);
+	ld->who = *text != '\0' ? xstrdup(text) : NULL;
+	ld->when = time(NULL);
+	(void)sprint_save(ui->sprint);
+	ui_message(ui, false, _("Decision recorded: %s."),
+	    decision_label(ld->kind));
+}
+
+/* The conditions (or why stop); then who decided. */
+static void
+screen_handover_conditions_set(struct ui *ui, const char *text, void *arg)
+{
+	struct launch_decision	*ld;
+
+	(void)arg;
+	if (text == NULL || ui->sprint == NULL ||
+	    !screen_handover_guard(ui, text))
+		return;
+	ld = &sprint_session(ui->sprint)->handover.decision;
+	free(ld->conditions);
+	ld->conditions = *text != '\0' ? xstrdup(text) : NULL;
+	ui_prompt(ui, _("Who decides (name and role)"), ld->who,
+	    screen_handover_who_set, NULL);
+}
+
+/* The decision's key: s ship, c ship with conditions, x stop. */
+static void
+screen_handover_decision_key(struct ui *ui, int key, void *arg)
+{
+	struct screen_handover_data	*d = screen_handover_data(ui);
+	struct launch_decision		*ld;
+
+	(void)arg;
+	if (ui->sprint == NULL)
+		return;
+	ld = &sprint_session(ui->sprint)->handover.decision;
+	switch (key) {
+	case 's':
+		d->kind = DECISION_SHIP;
+		free(ld->conditions);
+		ld->conditions = NULL;
+		ui_prompt(ui, _("Who decides (name and role)"), ld->who,
+		    screen_handover_who_set, NULL);
+		break;
+	case 'c':
+		d->kind = DECISION_CONDITIONS;
+		ui_prompt(ui, _("The conditions"), ld->conditions,
+		    screen_handover_conditions_set, NULL);
+		break;
+	case 'x':
+		d->kind = DECISION_STOP;
+		ui_prompt(ui, _("Why stop, and what must change"),
+		    ld->conditions, screen_handover_conditions_set, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+static void screen_handover_ask_alert(struct ui *);
+
+/* The owner of one alert type; then the next type. */
+static void
+screen_handover_alert_set(struct ui *ui, const char *text, void *arg)
+{
+	struct screen_handover_data	*d = screen_handover_data(ui);
+	char				**p;
+
+	(void)arg;
+	if (text == NULL || ui->sprint == NULL || d->alert >= ALERT_COUNT ||
+	    !screen_handover_guard(ui, text))
+		return;
+	p = &sprint_session(ui->sprint)->handover.alert_owner[d->alert];
+	free(*p);
+	*p = *text != '\0' ? xstrdup(text) : NULL;
+	(void)sprint_save(ui->sprint);
+	if (++d->alert < ALERT_COUNT)
+		screen_handover_ask_alert(ui);
+	else
+		ui_message(ui, false, "%s", _("Alert owners saved."));
+}
+
+/* Asks who owns the current alert type. */
+static void
+screen_handover_ask_alert(struct ui *ui)
+{
+	struct screen_handover_data	*d = screen_handover_data(ui);
+	char				*label;
+
+	label = xprintf(_("Who owns the \"%s\" alert"),
+	    alert_label((enum alert)d->alert));
+	ui_prompt(ui, label, sprint_session(ui->sprint)->handover.
+	    alert_owner[d->alert], screen_handover_alert_set, NULL);
+	free(label);
+}
+
+/* The minutes a rehearsed rollback took. */
+static void
+screen_handover_minutes_set(struct ui *ui, const char *text, void *arg)
+{
+	struct handover	*h;
+	char		*end;
+	long		 v;
+
+	(void)arg;
+	if (text == NULL || ui->sprint == NULL)
+		return;
+	h = &sprint_session(ui->sprint)->handover;
+	if (*text == '\0') {
+		h->rollback_minutes = 0;
+		(void)sprint_save(ui->sprint);
+		return;
+	}
+	v = strtol(text, &end, 10);
+	if (*end != '\0' || v < 1 || v > HANDOVER_MAX_ROLLBACK_MINUTES) {
+		ui_message(ui, true, _("Not saved: give the whole minutes the "
+		    "rehearsed rollback took (1 to %d)."),
+		    HANDOVER_MAX_ROLLBACK_MINUTES);
+		return;
+	}
+	h->rollback_minutes = (int)v;
+	(void)sprint_save(ui->sprint);
+}
+
+/* The answer to "remove this access entry?" (arg: its index). */
+static void
+screen_handover_remove(struct ui *ui, bool yes, void *arg)
+{
+	size_t	i = (size_t)(uintptr_t)arg;
+
+	if (!yes || ui->sprint == NULL)
+		return;
+	handover_remove_access(&sprint_session(ui->sprint)->handover, i);
+	(void)sprint_save(ui->sprint);
+	ui_message(ui, false, "%s", _("Access entry removed."));
 }
 
 /* Lines of text (0 for none). */
@@ -258,6 +433,43 @@ screen_handover_lines(struct ui *ui, const char *v, int y, int rows, int lw,
 	return y;
 }
 
+/* The decision, rollback time, alert owners and secrets: two rows. */
+static int
+screen_handover_status(struct ui *ui, struct handover *h, int y, int lw)
+{
+	struct session	*s = sprint_session(ui->sprint);
+	char		*line, when[32];
+	size_t		 i, owned = 0;
+
+	ui_text(ui, y, 1, lw, A_BOLD, true, _("Decision"));
+	if (h->decision.kind == DECISION_NONE)
+		line = xstrdup(_("not recorded (d)"));
+	else {
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M",
+		    localtime(&h->decision.when));
+		line = xprintf(_("%s · %s, %s (d)"),
+		    decision_label(h->decision.kind), h->decision.who != NULL ?
+		    h->decision.who : _("nobody named"), when);
+	}
+	ui_text(ui, y++, 1 + lw, COLS - lw - 2, h->decision.kind ==
+	    DECISION_NONE ? ui_attr(ui, COLOUR_DIM) : A_NORMAL, true, line);
+	free(line);
+	for (i = 0; i < ALERT_COUNT; i++)
+		owned += h->alert_owner[i] != NULL;
+	ui_text(ui, y, 1, lw, A_BOLD, true, _("Run it"));
+	if (h->rollback_minutes > 0)
+		line = xprintf(_("rollback %d min (m) · alert owners %zu/%d (w) "
+		    "· secrets open %zu/%zu (i)"), h->rollback_minutes, owned,
+		    ALERT_COUNT, inventory_open(s), h->nsecrets);
+	else
+		line = xprintf(_("rollback — (m) · alert owners %zu/%d (w) · "
+		    "secrets open %zu/%zu (i)"), owned, ALERT_COUNT,
+		    inventory_open(s), h->nsecrets);
+	ui_text(ui, y++, 1 + lw, COLS - lw - 2, A_NORMAL, true, line);
+	free(line);
+	return y;
+}
+
 /* Draws the access list, the text entries, what changed, QA and export. */
 static void
 screen_handover_draw(struct ui *ui)
@@ -299,7 +511,7 @@ screen_handover_draw(struct ui *ui)
 	    _(" + add an entry (a)"));
 	row++;
 	y++;
-	screen_handover_budget(h, (LINES - 5) - y - 4, rows);
+	screen_handover_budget(h, (LINES - 5) - y - 6, rows);
 	for (i = 0; i < HANDOVER_NTEXT; i++, row++) {
 		v = *handover_text_ptr(h, i);
 		a = row == d->sel ? ui_attr(ui, COLOUR_SELECTED) :
@@ -313,6 +525,7 @@ screen_handover_draw(struct ui *ui)
 		}
 		y = screen_handover_lines(ui, v, y, rows[i], lw, a);
 	}
+	y = screen_handover_status(ui, h, y, lw);
 	y++;
 	ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_TITLE), false,
 	    _("What changed during the sprint"));
@@ -332,6 +545,17 @@ screen_handover_draw(struct ui *ui)
 		ui_text(ui, y++, 1, COLS - 2, ui_attr(ui, COLOUR_DIM), false,
 		    _("  Nothing yet: items that failed at first and pass now "
 		    "show here."));
+	/* How the last final QA pass ended, wrapped over the rows left. */
+	if (sprint_qa_text(ui->sprint) != NULL && y < LINES - 6) {
+		line = xprintf(_("Final QA: %s"), sprint_qa_text(ui->sprint));
+		ui_lines_wrap(ui, &l, ui_attr(ui, COLOUR_TITLE), line, COLS - 3,
+		    0);
+		ui_lines_draw(ui, &l, y, LINES - 5 - y, 1, COLS - 3, &scroll);
+		ui_lines_free(&l);
+		memset(&l, 0, sizeof l);
+		scroll = 0;
+		free(line);
+	}
 	y = LINES - 5;
 	if (sprint_running(ui->sprint) > 0)
 		line = xprintf(_("Final QA: %s %zu checks running"),
@@ -401,6 +625,7 @@ screen_handover_action(struct ui *ui, enum action a)
 	struct screen_handover_data *d = screen_handover_data(ui);
 	struct handover	*h = &sprint_session(ui->sprint)->handover;
 	size_t		 sel = d->sel, i;
+	char		*line;
 
 	switch (a) {
 	case ACTION_UP:
@@ -437,14 +662,31 @@ screen_handover_action(struct ui *ui, enum action a)
 	case ACTION_DEL_ACCESS:
 		if (sel >= h->naccess)
 			break;
-		free(h->access[sel].account);
-		free(h->access[sel].provider);
-		free(h->access[sel].owner);
-		free(h->access[sel].where);
-		memmove(&h->access[sel], &h->access[sel + 1],
-		    (h->naccess - sel - 1) * sizeof *h->access);
-		h->naccess--;
-		(void)sprint_save(ui->sprint);
+		line = xprintf(_("Remove the access entry \"%s\"?"),
+		    h->access[sel].account != NULL ? h->access[sel].account :
+		    "?");
+		ui_confirm(ui, line, screen_handover_remove,
+		    (void *)(uintptr_t)sel);
+		free(line);
+		break;
+	case ACTION_DECISION:
+		ui_choose(ui, _("Launch decision: s ship, c ship with "
+		    "conditions, x stop"), "scx", _("s/c/x, Esc cancels"),
+		    screen_handover_decision_key, NULL);
+		break;
+	case ACTION_ALERT_OWNERS:
+		d->alert = 0;
+		screen_handover_ask_alert(ui);
+		break;
+	case ACTION_ROLLBACK_TIME:
+		line = h->rollback_minutes > 0 ? xprintf("%d",
+		    h->rollback_minutes) : NULL;
+		ui_prompt(ui, _("Minutes the rehearsed rollback took"), line,
+		    screen_handover_minutes_set, NULL);
+		free(line);
+		break;
+	case ACTION_INVENTORY:
+		ui_goto(ui, SCREEN_SECRETS);
 		break;
 	case ACTION_FINAL_QA:
 		sprint_run_all(ui->sprint, true);

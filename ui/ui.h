@@ -102,6 +102,7 @@ extern const struct screen screen_summary;
 extern const struct screen screen_handover;
 extern const struct screen screen_help;
 extern const struct screen screen_text;
+extern const struct screen screen_secrets;
 
 /* screen-text.c: edits text over several lines (title: the entry's name);
    cb gets the lines joined with "\n" on save (not called on cancel), then
