@@ -55,6 +55,7 @@ audit_free(struct audit *audit)
 		if (audit->engine[i] != NULL && audit->engine_free[i] != NULL)
 			audit->engine_free[i](audit->engine[i]);
 	}
+	data_free_all(audit);
 	resolver_free(audit->resolver);
 	free(audit);
 }

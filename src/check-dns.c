@@ -216,52 +216,109 @@ check_dns_free(struct check_run *run)
 	run->state = NULL;
 }
 
-void
-check_dns_data_list(const char *file, const char *setting, struct strlist *out)
+/* Reads the list of groups {key; value} name into keys and values. */
+static int
+check_dns_pairs(config_t *cfg, const char *path, const char *name,
+    const char *key, const char *value, struct strlist *keys,
+    struct strlist *values, char **err)
 {
-	config_t		 cfg;
-	config_setting_t	*s;
-	char			*path = data_path(file);
-	int			 i;
-
-	config_init(&cfg);
-	if (config_read_file(&cfg, path) &&
-	    (s = config_lookup(&cfg, setting)) != NULL) {
-		for (i = 0; i < config_setting_length(s); i++) {
-			const char *v = config_setting_get_string_elem(s, i);
-
-			if (v != NULL && !strlist_has(out, v))
-				strlist_add(out, v);
-		}
-	}
-	config_destroy(&cfg);
-	free(path);
-}
-
-void
-check_dns_data_pairs(const char *file, const char *list, const char *key,
-    const char *value, struct strlist *keys, struct strlist *values)
-{
-	config_t		 cfg;
-	config_setting_t	*s, *g;
-	char			*path = data_path(file);
+	config_setting_t	*s = config_lookup(cfg, name), *g;
 	const char		*k, *v;
 	int			 i;
 
-	config_init(&cfg);
-	if (config_read_file(&cfg, path) &&
-	    (s = config_lookup(&cfg, list)) != NULL) {
-		for (i = 0; i < config_setting_length(s); i++) {
-			g = config_setting_get_elem(s, i);
-			if (config_setting_lookup_string(g, key, &k) &&
-			    config_setting_lookup_string(g, value, &v)) {
-				strlist_add(keys, k);
-				strlist_add(values, v);
-			}
-		}
+	if (s == NULL)
+		return set_error(err, _("%s:%d: \"%s\" is missing"), path, 1,
+		    name);
+	if (!config_setting_is_list(s))
+		return set_error(err, _("%s:%d: \"%s\" must be a list of "
+		    "groups ( { ... }, ... )"), path,
+		    config_setting_source_line(s), name);
+	for (i = 0; i < config_setting_length(s); i++) {
+		g = config_setting_get_elem(s, (unsigned)i);
+		if (!config_setting_is_group(g))
+			return set_error(err, _("%s:%d: \"%s\" must be a list "
+			    "of groups ( { ... }, ... )"), path,
+			    config_setting_source_line(g), name);
+		if (data_group_string(g, path, key, true, &k, err) != 0 ||
+		    data_group_string(g, path, value, true, &v, err) != 0)
+			return -1;
+		strlist_add(keys, k);
+		strlist_add(values, v);
 	}
-	config_destroy(&cfg);
-	free(path);
+	return 0;
+}
+
+struct dns_providers *
+check_dns_providers_parse(config_t *cfg, const char *path, char **err)
+{
+	struct dns_providers	*p = xcalloc(1, sizeof *p);
+
+	if (check_dns_pairs(cfg, path, "providers", "suffix", "name",
+	    &p->suffixes, &p->names, err) != 0 ||
+	    data_strings(cfg, path, "platforms", false, &p->platforms,
+	    err) != 0 ||
+	    check_dns_pairs(cfg, path, "authorities", "issuer", "caa",
+	    &p->issuers, &p->caa, err) != 0) {
+		check_dns_providers_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+check_dns_providers_free(struct dns_providers *p)
+{
+	if (p == NULL)
+		return;
+	strlist_clear(&p->suffixes);
+	strlist_clear(&p->names);
+	strlist_clear(&p->platforms);
+	strlist_clear(&p->issuers);
+	strlist_clear(&p->caa);
+	free(p);
+}
+
+struct strlist *
+check_dns_selectors_parse(config_t *cfg, const char *path, char **err)
+{
+	struct strlist	*sels = xcalloc(1, sizeof *sels);
+
+	if (data_strings(cfg, path, "selectors", false, sels, err) != 0) {
+		check_dns_selectors_free(sels);
+		return NULL;
+	}
+	return sels;
+}
+
+void
+check_dns_selectors_free(struct strlist *sels)
+{
+	if (sels != NULL) {
+		strlist_clear(sels);
+		free(sels);
+	}
+}
+
+/*
+ * The audit's dns-providers.cfg, once the check made sure it loads
+ * (check_dns_have, data_need): never NULL then.
+ */
+static const struct dns_providers *
+check_dns_providers(struct check_dns *cd)
+{
+	const char	*why;
+
+	return data_get(cd->audit, DATA_DNS_PROVIDERS, &why);
+}
+
+/* False, with the run finished as error, when data file f is unusable. */
+static bool
+check_dns_have(struct check_run *run, enum data_file f)
+{
+	if (data_need(run, f) != NULL)
+		return true;
+	check_finish(run);
+	return false;
 }
 
 /* True when name is suffix or ends in "." suffix. */
@@ -541,12 +598,12 @@ static void
 check_dns_dangling_done(struct check_dns *cd)
 {
 	struct result	*r = &cd->run->result;
-	struct strlist	 platforms = { 0 }, dead = { 0 };
+	const struct strlist *platforms = &check_dns_providers(cd)->platforms;
+	struct strlist	 dead = { 0 };
 	size_t		 i, j, chains = 0;
 	bool		 undecided = false;
 	char		*list;
 
-	check_dns_data_list("dns-providers.cfg", "platforms", &platforms);
 	for (i = 0; i < cd->hosts.n; i++) {
 		const struct check_dns_look *l = check_dns_find(cd,
 		    cd->hosts.v[i], DNS_T_A);
@@ -568,9 +625,9 @@ check_dns_dangling_done(struct check_dns *cd)
 		chains++;
 		for (j = 0; j < l->chain.n; j++)
 			result_evidence(r, "%s", l->chain.v[j]);
-		for (j = 0; j < platforms.n; j++)
-			if (check_dns_under(l->final, platforms.v[j]))
-				platform = platforms.v[j];
+		for (j = 0; j < platforms->n; j++)
+			if (check_dns_under(l->final, platforms->v[j]))
+				platform = platforms->v[j];
 		if (l->loop) {
 			result_evidence(r,
 			    _("%s: the chain loops (or passes %d "
@@ -619,7 +676,6 @@ check_dns_dangling_done(struct check_dns *cd)
 		result_set(r, STATUS_PASS, SEVERITY_NONE,
 		    _("all %zu CNAME chains end at names that resolve"),
 		    chains);
-	strlist_clear(&platforms);
 	strlist_clear(&dead);
 	check_dns_finish(cd);
 }
@@ -627,9 +683,11 @@ check_dns_dangling_done(struct check_dns *cd)
 static void
 check_dns_dangling_start(struct check_run *run)
 {
-	struct check_dns	*cd = check_dns_new(run,
-	    check_dns_dangling_done);
+	struct check_dns	*cd;
 
+	if (!check_dns_have(run, DATA_DNS_PROVIDERS))
+		return;
+	cd = check_dns_new(run, check_dns_dangling_done);
 	check_dns_lookup_hosts(cd, 0, cd->hosts.n);
 }
 
@@ -803,17 +861,16 @@ check_dns_ns_verdict(struct check_dns *cd)
 	    DNS_T_NS);
 	struct check_dns_ns	*ns = cd->extra;
 	struct result		*r = &cd->run->result;
-	struct strlist		 suffixes = { 0 }, names = { 0 }, provs = { 0 };
+	const struct dns_providers	*dp = check_dns_providers(cd);
+	struct strlist		 provs = { 0 };
 	size_t			 i, silent = 0, answered = 0;
 	bool			 disagree = false;
 	uint32_t		 serial = 0;
 	char			*plist;
 
-	check_dns_data_pairs("dns-providers.cfg", "providers", "suffix", "name",
-	    &suffixes, &names);
 	for (i = 0; i < l->nrr; i++) {
-		const char *p = check_dns_provider(l->rr[i].text, &suffixes,
-		    &names);
+		const char *p = check_dns_provider(l->rr[i].text,
+		    &dp->suffixes, &dp->names);
 
 		result_evidence(r, "%s", check_dns_rr_text(&l->rr[i]));
 		if (p != NULL && !strlist_has(&provs, p))
@@ -860,8 +917,6 @@ check_dns_ns_verdict(struct check_dns *cd)
 		    _("%zu name servers, all answering for the zone (%s)"),
 		    l->nrr, plist);
 	free(plist);
-	strlist_clear(&suffixes);
-	strlist_clear(&names);
 	strlist_clear(&provs);
 	check_dns_finish(cd);
 }
@@ -899,8 +954,11 @@ check_dns_ns_names(struct check_dns *cd)
 static void
 check_dns_ns_start(struct check_run *run)
 {
-	struct check_dns	*cd = check_dns_new(run, check_dns_ns_names);
+	struct check_dns	*cd;
 
+	if (!check_dns_have(run, DATA_DNS_PROVIDERS))
+		return;
+	cd = check_dns_new(run, check_dns_ns_names);
 	check_dns_lookup(cd, cd->opt->domain, DNS_T_NS);
 }
 
@@ -937,20 +995,16 @@ check_dns_caa_set(struct check_dns *cd)
 
 /* The CAA domains that mean issuer (from the data file), into out. */
 static void
-check_dns_caa_domains(const char *issuer, struct strlist *out)
+check_dns_caa_domains(struct check_dns *cd, const char *issuer,
+    struct strlist *out)
 {
-	struct strlist	keys = { 0 }, values = { 0 };
-	size_t		i;
+	const struct dns_providers	*dp = check_dns_providers(cd);
+	size_t				 i;
 
-	check_dns_data_pairs("dns-providers.cfg", "authorities", "issuer",
-	    "caa",
-	    &keys, &values);
-	for (i = 0; i < keys.n; i++) {
-		if (strcasestr(issuer, keys.v[i]) != NULL)
-			strlist_split(out, values.v[i]);
+	for (i = 0; i < dp->issuers.n; i++) {
+		if (strcasestr(issuer, dp->issuers.v[i]) != NULL)
+			strlist_split(out, dp->caa.v[i]);
 	}
-	strlist_clear(&keys);
-	strlist_clear(&values);
 }
 
 /* The certificate's issuer is known (or not): judge the CAA set. */
@@ -972,6 +1026,12 @@ check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 	}
 	dnscache_ticket_free(t);
 	cd->ticket = NULL;
+	/* Matching the issuer to CAA domains needs dns-providers.cfg. */
+	if (issuer != NULL &&
+	    data_need(cd->run, DATA_DNS_PROVIDERS) == NULL) {
+		check_dns_finish(cd);
+		return;
+	}
 	r = &cd->run->result;
 	l = check_dns_caa_set(cd);
 	for (i = 0; i < l->nrr; i++) {
@@ -992,7 +1052,7 @@ check_dns_caa_issuer(void *arg, const char *issuer, const char *error)
 		    "be read (%s): the cross-check was not done"),
 		    allowed.n > 0 ? list : _("any CA (no issue tag)"), error);
 	} else {
-		check_dns_caa_domains(issuer, &mine);
+		check_dns_caa_domains(cd, issuer, &mine);
 		mlist = mine.n > 0 ? strlist_join(&mine, ", ") :
 		    xstrdup(_("unknown"));
 		result_evidence(r, _("certificate issuer: %s (CAA domain: %s)"),

@@ -57,7 +57,7 @@ check_edge_in_ranges(const struct strlist *ranges, const char *ip)
 
 /* The CDN a response passed, or NULL. */
 static const char *
-check_edge_cdn(struct web_data *d, const struct http_resp *r)
+check_edge_cdn(const struct web_data *d, const struct http_resp *r)
 {
 	size_t		 i;
 	const char	*v;
@@ -119,7 +119,7 @@ check_edge_cdn_step(struct job *job)
 static void
 check_edge_cdn_start(struct check_run *run)
 {
-	job_start(run, check_edge_cdn_step);
+	job_start(run, check_edge_cdn_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- edge.cache-private ------------------------------------------------- */
@@ -244,7 +244,7 @@ check_edge_cache_private_step(struct job *job)
 static void
 check_edge_cache_private_start(struct check_run *run)
 {
-	job_start(run, check_edge_cache_private_step);
+	job_start(run, check_edge_cache_private_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- edge.cache-static -------------------------------------------------- */
@@ -312,7 +312,7 @@ check_edge_cache_static_step(struct job *job)
 static void
 check_edge_cache_static_start(struct check_run *run)
 {
-	job_start(run, check_edge_cache_static_step);
+	job_start(run, check_edge_cache_static_step, 0);
 }
 
 /* ---- the table ---------------------------------------------------------- */

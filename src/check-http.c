@@ -114,7 +114,7 @@ check_http_https_redirect_step(struct job *job)
 static void
 check_http_https_redirect_start(struct check_run *run)
 {
-	job_start(run, check_http_https_redirect_step);
+	job_start(run, check_http_https_redirect_step, 0);
 }
 
 /* ---- http.canonical ----------------------------------------------------- */
@@ -196,7 +196,7 @@ check_http_canonical_step(struct job *job)
 static void
 check_http_canonical_start(struct check_run *run)
 {
-	job_start(run, check_http_canonical_step);
+	job_start(run, check_http_canonical_step, 0);
 }
 
 /* ---- http.redirect-loop ------------------------------------------------ */
@@ -274,7 +274,7 @@ check_http_redirect_loop_step(struct job *job)
 static void
 check_http_redirect_loop_start(struct check_run *run)
 {
-	job_start(run, check_http_redirect_loop_step);
+	job_start(run, check_http_redirect_loop_step, 0);
 }
 
 /* ---- http.staging-leak ------------------------------------------------- */
@@ -382,7 +382,7 @@ check_http_staging_leak_step(struct job *job)
 static void
 check_http_staging_leak_start(struct check_run *run)
 {
-	job_start(run, check_http_staging_leak_step);
+	job_start(run, check_http_staging_leak_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- http.hsts ---------------------------------------------------------- */
@@ -451,7 +451,7 @@ check_http_hsts_step(struct job *job)
 static void
 check_http_hsts_start(struct check_run *run)
 {
-	job_start(run, check_http_hsts_step);
+	job_start(run, check_http_hsts_step, 0);
 }
 
 /* ---- http.mixed-content ------------------------------------------------- */
@@ -524,7 +524,7 @@ check_http_mixed_content_step(struct job *job)
 static void
 check_http_mixed_content_start(struct check_run *run)
 {
-	job_start(run, check_http_mixed_content_step);
+	job_start(run, check_http_mixed_content_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- http.security-headers --------------------------------------------- */
@@ -603,14 +603,14 @@ check_http_security_headers_step(struct job *job)
 static void
 check_http_security_headers_start(struct check_run *run)
 {
-	job_start(run, check_http_security_headers_step);
+	job_start(run, check_http_security_headers_step, 0);
 }
 
 /* ---- http.cookies ------------------------------------------------------- */
 
 /* Whether a cookie name looks like a session. */
 static bool
-check_http_session_cookie(struct web_data *d, const char *name)
+check_http_session_cookie(const struct web_data *d, const char *name)
 {
 	size_t	i;
 
@@ -693,7 +693,7 @@ check_http_cookies_step(struct job *job)
 static void
 check_http_cookies_start(struct check_run *run)
 {
-	job_start(run, check_http_cookies_step);
+	job_start(run, check_http_cookies_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- http.cors ---------------------------------------------------------- */
@@ -780,7 +780,7 @@ check_http_cors_step(struct job *job)
 static void
 check_http_cors_start(struct check_run *run)
 {
-	job_start(run, check_http_cors_step);
+	job_start(run, check_http_cors_step, 0);
 }
 
 /* ---- http.exposed-files ------------------------------------------------ */
@@ -861,7 +861,7 @@ check_http_exposed_files_step(struct job *job)
 static void
 check_http_exposed_files_start(struct check_run *run)
 {
-	job_start(run, check_http_exposed_files_step);
+	job_start(run, check_http_exposed_files_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- http.error-leak ---------------------------------------------------- */
@@ -936,7 +936,9 @@ check_http_error_leak_step(struct job *job)
 static void
 check_http_error_leak_start(struct check_run *run)
 {
-	job_start(run, check_http_error_leak_step);
+	job_start(run, check_http_error_leak_step,
+	    DATA_BIT(DATA_WEB) |
+	    DATA_BIT(DATA_SECRET_RULES));
 }
 
 /* ---- http.frontend-secrets ---------------------------------------------- */
@@ -989,16 +991,6 @@ check_http_frontend_secrets_step(struct job *job)
 			return;
 		break;
 	}
-	{
-		const char *err;
-
-		if (secrets_rules_of(job->run->audit, &err) == NULL) {
-			result_set(r_of(job), STATUS_ERROR, SEVERITY_NONE,
-			    _("the secret rules cannot be loaded: %s"), err);
-			job_finish(job);
-			return;
-		}
-	}
 	result_set(r_of(job), STATUS_PASS, SEVERITY_NONE, "%s", "");
 	secrets += check_http_scan_secrets(job, job->landing->url,
 	    job->landing->body.data != NULL ? job->landing->body.data : "",
@@ -1040,7 +1032,8 @@ check_http_frontend_secrets_step(struct job *job)
 static void
 check_http_frontend_secrets_start(struct check_run *run)
 {
-	job_start(run, check_http_frontend_secrets_step);
+	job_start(run, check_http_frontend_secrets_step,
+	    DATA_BIT(DATA_SECRET_RULES));
 }
 
 /* ---- http.security-txt ------------------------------------------------- */
@@ -1119,7 +1112,7 @@ check_http_security_txt_step(struct job *job)
 static void
 check_http_security_txt_start(struct check_run *run)
 {
-	job_start(run, check_http_security_txt_step);
+	job_start(run, check_http_security_txt_step, 0);
 }
 
 /* ---- http.compression --------------------------------------------------- */
@@ -1191,7 +1184,7 @@ check_http_compression_step(struct job *job)
 static void
 check_http_compression_start(struct check_run *run)
 {
-	job_start(run, check_http_compression_step);
+	job_start(run, check_http_compression_step, 0);
 }
 
 /* ---- http.rate-limit ---------------------------------------------------- */
@@ -1226,13 +1219,6 @@ check_http_rate_limit_step(struct job *job)
 			    "&password=launchready-wrong-password" };
 	char		*url;
 
-	if (!OPT(job)->allow_active) {
-		result_set(r_of(job), STATUS_SKIPPED, SEVERITY_NONE, "%s",
-		    _("not run: it sends 30 login attempts with junk "
-		    "credentials; run with --allow-active to allow it"));
-		job_finish(job);
-		return;
-	}
 	if (job->stage <= 1) {
 		if (!web_landing_ready(job))
 			return;
@@ -1281,7 +1267,14 @@ check_http_rate_limit_step(struct job *job)
 static void
 check_http_rate_limit_start(struct check_run *run)
 {
-	job_start(run, check_http_rate_limit_step);
+	if (!run->audit->opt->allow_active) {
+		result_set(&run->result, STATUS_SKIPPED, SEVERITY_NONE, "%s",
+		    _("not run: it sends 30 login attempts with junk "
+		    "credentials; run with --allow-active to allow it"));
+		check_finish(run);
+		return;
+	}
+	job_start(run, check_http_rate_limit_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- the table ---------------------------------------------------------- */

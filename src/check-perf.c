@@ -149,7 +149,7 @@ check_perf_ttfb_step(struct job *job)
 static void
 check_perf_ttfb_start(struct check_run *run)
 {
-	job_start(run, check_perf_ttfb_step);
+	job_start(run, check_perf_ttfb_step, 0);
 }
 
 #define LATENCY_RUNS	20
@@ -338,7 +338,7 @@ check_perf_latency_step(struct job *job)
 static void
 check_perf_latency_start(struct check_run *run)
 {
-	job_start(run, check_perf_latency_step);
+	job_start(run, check_perf_latency_step, 0);
 }
 
 /* ---- mon.health --------------------------------------------------------- */
@@ -412,7 +412,7 @@ check_perf_health_step(struct job *job)
 static void
 check_perf_health_start(struct check_run *run)
 {
-	job_start(run, check_perf_health_step);
+	job_start(run, check_perf_health_step, DATA_BIT(DATA_WEB));
 }
 
 /* ---- the table ---------------------------------------------------------- */

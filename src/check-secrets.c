@@ -7,12 +7,6 @@
 
 #include "secrets.h"
 
-/* The engine's shared state: the rules, loaded once per audit. */
-struct check_secrets_engine {
-	struct secrets_rules	*rules;
-	char			*error;
-};
-
 /* One secrets.* run. */
 struct check_secrets_state {
 	enum gitscan_kind	 kind;
@@ -21,30 +15,10 @@ struct check_secrets_state {
 	struct check_run	*run;
 };
 
-/* Frees the engine's slot. */
-static void
-check_secrets_engine_free(void *arg)
-{
-	struct check_secrets_engine	*e = arg;
-
-	secrets_rules_free(e->rules);
-	free(e->error);
-	free(e);
-}
-
 const struct secrets_rules *
 secrets_rules_of(struct audit *audit, const char **why)
 {
-	struct check_secrets_engine	*e = audit->engine[ENGINE_SECRETS];
-
-	if (e == NULL) {
-		e = xcalloc(1, sizeof *e);
-		e->rules = secrets_rules_load(NULL, &e->error);
-		audit->engine[ENGINE_SECRETS] = e;
-		audit->engine_free[ENGINE_SECRETS] = check_secrets_engine_free;
-	}
-	*why = e->error;
-	return e->rules;
+	return data_get(audit, DATA_SECRET_RULES, why);
 }
 
 /* Human size: "12.3 MB". */

@@ -328,11 +328,14 @@ check_tls_renewal(struct check_tls *ct)
 {
 	struct result		*r = &ct->run->result;
 	struct check_tls_tally	 t = { 0 };
-	const struct tlscert_cas *cas = tlsprobe_cas(ct->run->audit);
+	const struct tlscert_cas *cas;
 	const struct tlscert_ca	*ca;
+	const char		*why;
 	size_t			 i, manual = 0;
 	char			*first = NULL;
 
+	/* Loaded at start (check_tls_renewal_start). */
+	cas = data_get(ct->run->audit, DATA_TLS, &why);
 	for (i = 0; i < ct->hosts.n; i++) {
 		struct tlsprobe_host *h = ct->probes[i];
 
@@ -467,9 +470,14 @@ check_tls_protocols_start(struct check_run *run)
 	check_tls_start(run, check_tls_protocols);
 }
 
+/* tls.renewal needs data/tls.cfg before it probes. */
 static void
 check_tls_renewal_start(struct check_run *run)
 {
+	if (data_need(run, DATA_TLS) == NULL) {
+		check_finish(run);
+		return;
+	}
 	check_tls_start(run, check_tls_renewal);
 }
 

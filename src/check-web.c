@@ -17,11 +17,10 @@
 
 /* ---- data/web.cfg ------------------------------------------------------- */
 
-static struct web_data	*check_web_data;
-
-/* Compiles a PCRE2 pattern; NULL with *err set on failure. */
+/* Compiles a PCRE2 pattern; NULL with *err ("PATH:LINE: ...") on failure. */
 static pcre2_code *
-check_web_compile(const char *pattern, char **err)
+check_web_compile(const char *pattern, const char *path, int line,
+    char **err)
 {
 	pcre2_code	*re;
 	int		 code;
@@ -32,111 +31,131 @@ check_web_compile(const char *pattern, char **err)
 	    &code, &off, NULL);
 	if (re == NULL) {
 		pcre2_get_error_message(code, msg, sizeof msg);
-		*err = xprintf("\"%s\": %s at %zu", pattern, (char *)msg,
-		    (size_t)off);
+		set_error(err, "%s:%d: \"%s\": %s at %zu", path, line, pattern,
+		    (char *)msg, (size_t)off);
 	}
 	return re;
 }
 
-/* Reads a list of strings named name into l. */
-static void
-check_web_strings(config_t *cf, const char *name, struct strlist *l)
-{
-	config_setting_t	*s = config_lookup(cf, name);
-	int			 i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < config_setting_length(s); i++) {
-		const char *v = config_setting_get_string_elem(s, i);
-
-		if (v != NULL)
-			strlist_add(l, v);
-	}
-}
-
-/* Reads a list of groups named name into rules; -1 with *err on error. */
+/*
+ * Reads the list of groups name into rules: idkey (and rekey, a pattern,
+ * when not NULL) required, the other members optional; -1 with *err.
+ */
 static int
-check_web_rules(config_t *cf, const char *name, const char *idkey,
-    const char *rekey, struct web_rules *rules, char **err)
+check_web_rules(config_t *cf, const char *path, const char *name,
+    const char *idkey, const char *rekey, struct web_rules *rules,
+    char **err)
 {
-	config_setting_t	*s = config_lookup(cf, name), *g;
+	config_setting_t	*s = config_lookup(cf, name), *g, *m;
 	const char		*id, *re, *what, *hdr, *match;
-	int			 i, pub;
+	int			 i, line;
 	struct web_rule		*r;
 
 	if (s == NULL)
-		return 0;
+		return set_error(err, _("%s:%d: \"%s\" is missing"), path, 1,
+		    name);
+	if (!config_setting_is_list(s))
+		return set_error(err, _("%s:%d: \"%s\" must be a list of "
+		    "groups ( { ... }, ... )"), path,
+		    config_setting_source_line(s), name);
 	for (i = 0; i < config_setting_length(s); i++) {
-		g = config_setting_get_elem(s, i);
-		id = what = re = hdr = match = NULL;
-		pub = 0;
-		config_setting_lookup_string(g, idkey, &id);
-		config_setting_lookup_string(g, "what", &what);
-		if (rekey != NULL)
-			config_setting_lookup_string(g, rekey, &re);
-		config_setting_lookup_string(g, "header", &hdr);
-		config_setting_lookup_string(g, "match", &match);
-		config_setting_lookup_bool(g, "publishable", &pub);
-		if (id == NULL || (rekey != NULL && re == NULL)) {
-			*err = xprintf(_("line %d: %s entry needs %s%s%s"),
-			    config_setting_source_line(g), name, idkey,
-			    rekey ? " and " : "", rekey ? rekey : "");
+		g = config_setting_get_elem(s, (unsigned)i);
+		line = config_setting_source_line(g);
+		if (!config_setting_is_group(g))
+			return set_error(err, _("%s:%d: \"%s\" must be a list "
+			    "of groups ( { ... }, ... )"), path, line, name);
+		re = NULL;
+		if (data_group_string(g, path, idkey, true, &id, err) != 0 ||
+		    data_group_string(g, path, "what", false, &what,
+		    err) != 0 ||
+		    (rekey != NULL && data_group_string(g, path, rekey, true,
+		    &re, err) != 0) ||
+		    data_group_string(g, path, "header", false, &hdr,
+		    err) != 0 ||
+		    data_group_string(g, path, "match", false, &match,
+		    err) != 0)
 			return -1;
-		}
+		m = config_setting_get_member(g, "publishable");
+		if (m != NULL && config_setting_type(m) != CONFIG_TYPE_BOOL)
+			return set_error(err, _("%s:%d: \"%s\" must be true or "
+			    "false"), path, config_setting_source_line(m),
+			    "publishable");
 		rules->v = xreallocarray(rules->v, rules->n + 1,
 		    sizeof *rules->v);
 		r = &rules->v[rules->n++];
 		memset(r, 0, sizeof *r);
 		r->id = xstrdup(id);
 		r->what = xstrdup(what != NULL ? what : id);
-		r->publishable = pub != 0;
+		r->publishable = m != NULL && config_setting_get_bool(m);
 		r->header = hdr != NULL ? xstrdup(hdr) : NULL;
 		r->match = match != NULL ? xstrdup(match) : NULL;
-		if (re != NULL && (r->re = check_web_compile(re, err)) == NULL)
+		if (re != NULL && (r->re = check_web_compile(re, path, line,
+		    err)) == NULL)
 			return -1;
 	}
 	return 0;
 }
 
-/* Loads data/web.cfg once per process; the result may carry an error. */
-static struct web_data *
-check_web_load(void)
+/* Frees a rule list. */
+static void
+check_web_rules_free(struct web_rules *rules)
 {
-	struct web_data	*d;
-	config_t	 cf;
-	char		*path, *err = NULL;
+	size_t	i;
 
-	if (check_web_data != NULL)
-		return check_web_data;
-	d = xcalloc(1, sizeof *d);
-	path = data_path("web.cfg");
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		d->error = xprintf(_("cannot load %s:%d: %s"), path,
-		    config_error_line(&cf), config_error_text(&cf) ?
-		    config_error_text(&cf) : _("cannot read the file"));
-	} else {
-		check_web_strings(&cf, "staging_hosts", &d->staging);
-		check_web_strings(&cf, "session_cookies", &d->session_cookies);
-		check_web_strings(&cf, "cloudflare_ranges", &d->cloudflare);
-		check_web_strings(&cf, "login_paths", &d->login_paths);
-		check_web_strings(&cf, "private_paths", &d->private_paths);
-		check_web_strings(&cf, "health_paths", &d->health_paths);
-		if (check_web_rules(&cf, "exposed_files", "path", "signature",
-		    &d->exposed, &err) == -1 ||
-		    check_web_rules(&cf, "error_signatures", "what", "regex",
-		    &d->errors, &err) == -1 ||
-		    check_web_rules(&cf, "cdn", "name", NULL, &d->cdn,
-		    &err) == -1) {
-			d->error = xprintf("%s: %s", path, err);
-			free(err);
-		}
+	for (i = 0; i < rules->n; i++) {
+		free(rules->v[i].id);
+		free(rules->v[i].what);
+		pcre2_code_free(rules->v[i].re);
+		free(rules->v[i].header);
+		free(rules->v[i].match);
 	}
-	config_destroy(&cf);
-	free(path);
-	check_web_data = d;
+	free(rules->v);
+}
+
+struct web_data *
+check_web_parse(config_t *cf, const char *path, char **err)
+{
+	struct web_data	*d = xcalloc(1, sizeof *d);
+
+	if (data_strings(cf, path, "staging_hosts", false, &d->staging,
+	    err) != 0 ||
+	    data_strings(cf, path, "session_cookies", false,
+	    &d->session_cookies, err) != 0 ||
+	    data_strings(cf, path, "cloudflare_ranges", false, &d->cloudflare,
+	    err) != 0 ||
+	    data_strings(cf, path, "login_paths", false, &d->login_paths,
+	    err) != 0 ||
+	    data_strings(cf, path, "private_paths", false, &d->private_paths,
+	    err) != 0 ||
+	    data_strings(cf, path, "health_paths", false, &d->health_paths,
+	    err) != 0 ||
+	    check_web_rules(cf, path, "exposed_files", "path", "signature",
+	    &d->exposed, err) != 0 ||
+	    check_web_rules(cf, path, "error_signatures", "what", "regex",
+	    &d->errors, err) != 0 ||
+	    check_web_rules(cf, path, "cdn", "name", NULL, &d->cdn,
+	    err) != 0) {
+		check_web_data_free(d);
+		return NULL;
+	}
 	return d;
+}
+
+void
+check_web_data_free(struct web_data *d)
+{
+	if (d == NULL)
+		return;
+	strlist_clear(&d->staging);
+	strlist_clear(&d->session_cookies);
+	strlist_clear(&d->cloudflare);
+	strlist_clear(&d->login_paths);
+	strlist_clear(&d->private_paths);
+	strlist_clear(&d->health_paths);
+	check_web_rules_free(&d->exposed);
+	check_web_rules_free(&d->errors);
+	check_web_rules_free(&d->cdn);
+	free(d);
 }
 
 /* Whether re matches len bytes at s; start and end get the match. */
@@ -305,21 +324,24 @@ job_free(struct check_run *run)
 
 /* Starts a job for run with the given step function. */
 void
-job_start(struct check_run *run, void (*step)(struct job *))
+job_start(struct check_run *run, void (*step)(struct job *), unsigned needs)
 {
 	struct job	*job;
+	const char	*why;
+	int		 f;
 
+	for (f = 0; f < DATA_COUNT; f++) {
+		if ((needs & DATA_BIT(f)) != 0 &&
+		    data_need(run, (enum data_file)f) == NULL) {
+			check_finish(run);
+			return;
+		}
+	}
 	job = xcalloc(1, sizeof *job);
 	job->run = run;
 	job->step = step;
-	job->data = check_web_load();
+	job->data = data_get(run->audit, DATA_WEB, &why);
 	run->state = job;
-	if (job->data->error != NULL) {
-		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE, "%s",
-		    job->data->error);
-		job_finish(job);
-		return;
-	}
 	job->web = web_get(run->audit);
 	job_run(job);
 }
@@ -359,7 +381,7 @@ web_redirect(const struct http_resp *r)
 
 /* Whether host matches one of the staging patterns. */
 const char *
-web_staging(struct web_data *d, const char *host)
+web_staging(const struct web_data *d, const char *host)
 {
 	size_t	i;
 

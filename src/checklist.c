@@ -236,23 +236,3 @@ checklist_stage_at(const struct checklist *cl, int hour)
 	}
 	return STAGE_COUNT;
 }
-
-char *
-data_path(const char *file)
-{
-	const char	*dir = getenv("LAUNCHREADY_DATADIR");
-	char		*path;
-	struct stat	 sb;
-
-	if (dir != NULL && *dir != '\0')
-		return xprintf("%s/%s", dir, file);
-	path = xprintf("%s/%s", PKGDATADIR, file);
-	if (stat(path, &sb) == 0)
-		return path;
-	free(path);
-	path = xprintf("%s/%s", SRCDATADIR, file);
-	if (stat(path, &sb) == 0)
-		return path;
-	free(path);
-	return xprintf("%s/%s", PKGDATADIR, file);
-}

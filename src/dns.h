@@ -324,14 +324,46 @@ bool check_dns_undecided(enum resolve_status);
 /* check_def callbacks for every dns/email check. */
 void check_dns_cancel(struct check_run *);
 void check_dns_free(struct check_run *);
-/* Strings of a libconfig list setting in a data file (empty if absent). */
-void check_dns_data_list(const char *file, const char *setting,
-    struct strlist *);
-/* Pairs "key=value" of a libconfig list of groups {key; value} in a file. */
-void check_dns_data_pairs(const char *file, const char *list, const char *key,
-	    const char *value, struct strlist *keys, struct strlist *values);
+
+/* data/dns-providers.cfg. */
+struct dns_providers {
+	struct strlist	 suffixes;	/* providers: name server suffix */
+	struct strlist	 names;		/* ... and the provider's name */
+	struct strlist	 platforms;	/* hosting platforms' CNAME targets */
+	struct strlist	 issuers;	/* authorities: issuer substring */
+	struct strlist	 caa;		/* ... and its CAA domains */
+};
+/*
+ * data.c's parsers (struct config_t is libconfig's): dns-providers.cfg and
+ * dkim-selectors.cfg (a list of selectors). NULL with *err "PATH:LINE:
+ * message" on a missing list or a wrong type.
+ */
+struct dns_providers *check_dns_providers_parse(struct config_t *,
+	    const char *path, char **err);
+void check_dns_providers_free(struct dns_providers *);
+struct strlist *check_dns_selectors_parse(struct config_t *,
+	    const char *path, char **err);
+void check_dns_selectors_free(struct strlist *);
 /* A TXT value for evidence: quoted, bounded. */
 char *check_dns_txt_quote(const char *, size_t);
+
+/* An email check's definition (check-email.c, check-email-spf.c). */
+#define CHECK_EMAIL_DEF(name, id_, fn)				\
+	const struct check_def name = {				\
+		.id = id_,					\
+		.start = fn,					\
+		.cancel = check_dns_cancel,				\
+		.free = check_dns_free,				\
+	}
+
+/*
+ * check-email.c: starts an email check: real runs at once when the product
+ * sends email, after the MX/SPF lookups when undecided, never when it does
+ * not (skipped).
+ */
+void check_email_gate(struct check_run *, void (*real)(struct check_dns *));
+/* The SPF records among the domain's TXT answer, into out. */
+void check_email_spf_records(struct check_dns *, struct strlist *out);
 
 /* check-email.c's table (merged into check_dns_defs). */
 extern const struct check_def check_email_mx, check_email_spf,

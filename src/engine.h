@@ -124,6 +124,78 @@ const char *check_family(const char *id);
  */
 void check_finish(struct check_run *run);
 
+/* ---- data.c: the data files, loaded once per audit -------------------- */
+
+/*
+ * The data files the engines read (checklist.cfg is the checklist's own,
+ * see checklist_load). Each is read with libconfig and turned into the
+ * engine's object by its parser, once per audit, on first use.
+ */
+enum data_file {
+	DATA_WEB,		/* web.cfg: the web checks' lists */
+	DATA_TLS,		/* tls.cfg: issuers that renew themselves */
+	DATA_SECRET_RULES,	/* secret-rules.cfg: the scanner's rules */
+	DATA_DNS_PROVIDERS,	/* dns-providers.cfg: DNS hosts, platforms */
+	DATA_DKIM_SELECTORS,	/* dkim-selectors.cfg: selectors to probe */
+	DATA_COUNT
+};
+#define DATA_BIT(f)	(1u << (f))
+
+struct audit;
+struct check_run;
+struct config_t;
+struct config_setting_t;
+
+/* How one data file becomes an object (data.c holds the table). */
+struct data_ops {
+	/* The file's name in the data directory. */
+	const char	*file;
+	/*
+	 * Builds the object from the parsed file (path for messages). On a
+	 * missing setting or a wrong type returns NULL with *err set to
+	 * "PATH:LINE: message".
+	 */
+	void		*(*parse)(struct config_t *, const char *path,
+			    char **err);
+	/* Frees what parse returned. */
+	void		 (*free)(void *);
+};
+
+/* The file name of f ("web.cfg"). */
+const char *data_file_name(enum data_file f);
+/*
+ * Reads path with libconfig into cfg (config_init is done here; the caller
+ * calls config_destroy in every case). -1 with *err set to "PATH:LINE:
+ * message" on a syntax error or "PATH: cannot read the file: reason".
+ */
+int data_read(struct config_t *cfg, const char *path, char **err);
+/*
+ * The audit's object for f, loaded on first use and kept until the audit
+ * is freed (a failure too: the file is read once per audit). NULL with
+ * *why ("PATH:LINE: message", owned by the audit) when it cannot be used.
+ */
+const void *data_get(struct audit *, enum data_file f, const char **why);
+/*
+ * For a check that needs f: data_get(), and when the file cannot be used
+ * sets run's result to error naming PATH:LINE and returns NULL. The caller
+ * then finishes the run (check_finish) without a verdict of its own.
+ */
+const void *data_need(struct check_run *run, enum data_file f);
+/* Frees the audit's data objects (audit_free calls it). */
+void data_free_all(struct audit *);
+
+/*
+ * Helpers for parsers. data_strings: the setting name (an array or a list
+ * of strings) appended to out; -1 with *err when it is missing (unless
+ * optional) or not a list of strings. data_group_string: the string member
+ * key of group g into *v; 0 when absent (*v NULL) unless required, -1 with
+ * *err when required and absent or not a string.
+ */
+int data_strings(struct config_t *, const char *path, const char *name,
+	    bool optional, struct strlist *out, char **err);
+int data_group_string(struct config_setting_t *g, const char *path,
+	    const char *key, bool required, const char **v, char **err);
+
 /* ---- audit.c: running checks on the loop ------------------------------ */
 
 /* Per-engine shared state slots (resolver, HTTP multi handle, caches). */
@@ -143,6 +215,9 @@ struct audit {
 	struct resolver		*resolver;	/* created by audit_new */
 	void			*engine[ENGINE_COUNT];
 	void			(*engine_free[ENGINE_COUNT])(void *);
+	void			*data[DATA_COUNT];	/* data.c's objects */
+	char			*data_error[DATA_COUNT];
+	bool			 data_tried[DATA_COUNT];
 	struct check_run	**runs;
 	size_t			 nruns;
 	size_t			 running;

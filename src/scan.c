@@ -405,9 +405,8 @@ scan_load_rule(struct secrets_rules *rs, const char *where,
 	return 0;
 }
 
-/* Loads the rules from a parsed configuration. */
-static struct secrets_rules *
-scan_load_config(config_t *cfg, const char *where, char **err)
+struct secrets_rules *
+secrets_rules_config(config_t *cfg, const char *where, char **err)
 {
 	struct secrets_rules	*rs;
 	config_setting_t	*list;
@@ -453,16 +452,12 @@ secrets_rules_load(const char *path, char **err)
 	char			*p;
 
 	p = path != NULL ? xstrdup(path) : data_path(SECRETS_RULES_FILE);
-	config_init(&cfg);
-	if (!config_read_file(&cfg, p)) {
-		set_error(err, "%s:%d: %s", p, config_error_line(&cfg),
-		    config_error_text(&cfg) != NULL ?
-		    config_error_text(&cfg) : _("cannot read the file"));
+	if (data_read(&cfg, p, err) != 0) {
 		config_destroy(&cfg);
 		free(p);
 		return NULL;
 	}
-	rs = scan_load_config(&cfg, p, err);
+	rs = secrets_rules_config(&cfg, p, err);
 	config_destroy(&cfg);
 	free(p);
 	return rs;
@@ -482,7 +477,7 @@ secrets_rules_parse(const char *text, char **err)
 		config_destroy(&cfg);
 		return NULL;
 	}
-	rs = scan_load_config(&cfg, "rules", err);
+	rs = secrets_rules_config(&cfg, "rules", err);
 	config_destroy(&cfg);
 	return rs;
 }

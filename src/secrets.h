@@ -45,13 +45,17 @@ struct secrets_finding {
  * "FILE:LINE: message" when the file or a pattern is bad.
  */
 struct secrets_rules *secrets_rules_load(const char *path, char **err);
+/* The same from a parsed file (data.c's parser of secret-rules.cfg). */
+struct secrets_rules *secrets_rules_config(struct config_t *,
+	    const char *where, char **err);
 /* Like secrets_rules_load() from text in memory (tests, fuzzing). */
 struct secrets_rules *secrets_rules_parse(const char *text, char **err);
 void secrets_rules_free(struct secrets_rules *);
 /*
- * The rules of an audit, loaded on first use and shared by its engines
- * (the secrets.* checks, http.frontend-secrets); freed with the audit.
- * NULL with *why when they cannot be loaded.
+ * The rules of an audit (data_get(audit, DATA_SECRET_RULES)): loaded on
+ * first use and shared by its engines (the secrets.* checks,
+ * http.frontend-secrets, http.error-leak); freed with the audit. NULL with
+ * *why ("FILE:LINE: message") when they cannot be loaded.
  */
 const struct secrets_rules *secrets_rules_of(struct audit *, const char **why);
 size_t secrets_rules_count(const struct secrets_rules *);

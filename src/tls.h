@@ -75,6 +75,11 @@ struct tlscert_cas {
  */
 int tlscert_cas_load(struct tlscert_cas *, const char *path, char **err);
 void tlscert_cas_clear(struct tlscert_cas *);
+/* The same from a parsed file, newly allocated (data.c's parser of
+   tls.cfg); NULL with *err. Free with tlscert_cas_free(). */
+struct tlscert_cas *tlscert_cas_parse(struct config_t *, const char *path,
+	    char **err);
+void tlscert_cas_free(struct tlscert_cas *);
 /*
  * Classifies a certificate by its issuer (organisation or the whole issuer
  * name): the matching CA or NULL for a manual one.
@@ -152,15 +157,13 @@ typedef void (*tlsprobe_cb)(void *arg, struct tlsprobe_host *);
  * when the host is done; arg also identifies the waiter for
  * tlsprobe_forget(). When the audit is freed first, cb is never called and
  * drop (if not NULL) gets arg instead. Returns -1 with *err set when the
- * engine cannot start (the --cacert file does not load, data/tls.cfg is
- * broken); neither cb nor drop is called then.
+ * engine cannot start (the --cacert file does not load); neither cb nor
+ * drop is called then.
  */
 int tlsprobe_want(struct audit *, const char *host, tlsprobe_cb,
 	    void (*drop)(void *), void *arg, char **err);
 /* Drops every waiter registered with arg (a cancelled check). */
 void tlsprobe_forget(struct audit *, void *arg);
-/* The audit's CA list (data/tls.cfg); NULL before a successful want. */
-const struct tlscert_cas *tlsprobe_cas(struct audit *);
 const char *tlsprobe_outcome_name(enum tlsprobe_outcome);
 
 #endif

@@ -334,28 +334,53 @@ tlscert_cas_list(struct tlscert_cas *cas, config_t *cfg, const char *path,
 	return 0;
 }
 
+/* Loads the two lists of a parsed CA file into cas; -1 with *err. */
+static int
+tlscert_cas_config(struct tlscert_cas *cas, config_t *cfg, const char *path,
+    char **err)
+{
+	memset(cas, 0, sizeof *cas);
+	if (tlscert_cas_list(cas, cfg, path, "acme", TLSCERT_RENEWAL_ACME,
+	    err) != 0 || tlscert_cas_list(cas, cfg, path, "cdn",
+	    TLSCERT_RENEWAL_CDN, err) != 0) {
+		tlscert_cas_clear(cas);
+		return -1;
+	}
+	return 0;
+}
+
 int
 tlscert_cas_load(struct tlscert_cas *cas, const char *path, char **err)
 {
 	config_t	cfg;
-	int		rc = 0;
+	int		rc;
 
 	memset(cas, 0, sizeof *cas);
-	config_init(&cfg);
-	if (!config_read_file(&cfg, path)) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			rc = set_error(err, _("%s: cannot read the file"), path);
-		else
-			rc = set_error(err, "%s:%d: %s", path,
-			    config_error_line(&cfg), config_error_text(&cfg));
-	} else if (tlscert_cas_list(cas, &cfg, path, "acme",
-	    TLSCERT_RENEWAL_ACME, err) != 0 || tlscert_cas_list(cas, &cfg,
-	    path, "cdn", TLSCERT_RENEWAL_CDN, err) != 0)
-		rc = -1;
+	if ((rc = data_read(&cfg, path, err)) == 0)
+		rc = tlscert_cas_config(cas, &cfg, path, err);
 	config_destroy(&cfg);
-	if (rc != 0)
-		tlscert_cas_clear(cas);
 	return rc;
+}
+
+struct tlscert_cas *
+tlscert_cas_parse(config_t *cfg, const char *path, char **err)
+{
+	struct tlscert_cas	*cas = xcalloc(1, sizeof *cas);
+
+	if (tlscert_cas_config(cas, cfg, path, err) != 0) {
+		free(cas);
+		return NULL;
+	}
+	return cas;
+}
+
+void
+tlscert_cas_free(struct tlscert_cas *cas)
+{
+	if (cas != NULL) {
+		tlscert_cas_clear(cas);
+		free(cas);
+	}
 }
 
 /* Case-blind substring search. */

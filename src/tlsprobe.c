@@ -34,7 +34,6 @@ struct tlsprobe_engine {
 	struct audit		*audit;
 	SSL_CTX			*ctx[TLSPROBE_NVERSIONS];
 	X509_STORE		*store;
-	struct tlscert_cas	 cas;
 	char			*error;		/* set up failed: why */
 	struct tlsprobe_host	*hosts;
 	struct timer		*flush;
@@ -659,7 +658,6 @@ tlsprobe_engine_free(void *arg)
 	for (v = 0; v < TLSPROBE_NVERSIONS; v++)
 		SSL_CTX_free(engine->ctx[v]);
 	X509_STORE_free(engine->store);
-	tlscert_cas_clear(&engine->cas);
 	free(engine->error);
 	free(engine);
 }
@@ -679,7 +677,6 @@ static void
 tlsprobe_engine_setup(struct tlsprobe_engine *engine)
 {
 	const struct options	*opt = engine->audit->opt;
-	char			*path, *err = NULL;
 	int			 v;
 
 	/* A peer closing mid-write must not kill the process. */
@@ -718,12 +715,6 @@ tlsprobe_engine_setup(struct tlsprobe_engine *engine)
 		ERR_clear_error();
 		return;
 	}
-	path = data_path("tls.cfg");
-	if (tlscert_cas_load(&engine->cas, path, &err) != 0) {
-		engine->error = err;
-		err = NULL;
-	}
-	free(path);
 }
 
 /* The audit's engine state, made on first use. */
@@ -740,14 +731,6 @@ tlsprobe_engine(struct audit *audit)
 		tlsprobe_engine_setup(engine);
 	}
 	return engine;
-}
-
-const struct tlscert_cas *
-tlsprobe_cas(struct audit *audit)
-{
-	struct tlsprobe_engine	*engine = audit->engine[ENGINE_TLS];
-
-	return engine != NULL && engine->error == NULL ? &engine->cas : NULL;
 }
 
 int

@@ -217,7 +217,6 @@ struct web_rules {
 
 /* data/web.cfg. */
 struct web_data {
-	char		*error;		/* set when the file is unusable */
 	struct strlist	 staging;
 	struct web_rules exposed;
 	struct web_rules errors;
@@ -245,7 +244,7 @@ struct slot {
 struct job {
 	struct check_run	*run;
 	struct web		*web;
-	struct web_data		*data;
+	const struct web_data	*data;		/* NULL when web.cfg is bad */
 	int			 pending;	/* slots not answered yet */
 	int			 stage;
 	bool			 cancelled;
@@ -286,10 +285,22 @@ bool check_web_match(pcre2_code *re, const char *s, size_t len,
 	    size_t *start, size_t *end);
 
 /*
- * Starts a job for run with the given step function (the checks' .start);
- * a web.cfg that cannot be loaded finishes it with an error.
+ * data/web.cfg, checked: data.c's parser (struct config_t is libconfig's).
+ * NULL with *err "PATH:LINE: message" on a missing list or a wrong type.
  */
-void job_start(struct check_run *run, void (*step)(struct job *));
+struct web_data *check_web_parse(struct config_t *, const char *path,
+	    char **err);
+void check_web_data_free(struct web_data *);
+
+/*
+ * Starts a job for run with the given step function (the checks' .start).
+ * needs is the DATA_BIT()s of the data files the check reads: when one
+ * cannot be used the check ends as error naming it (data_need) and step
+ * never runs. job->data is web.cfg's object, NULL when the check does not
+ * need it and the file is damaged.
+ */
+void job_start(struct check_run *run, void (*step)(struct job *),
+	    unsigned needs);
 /* The checks' .cancel and .free. */
 void job_cancel(struct check_run *run);
 void job_free(struct check_run *run);
@@ -317,7 +328,7 @@ bool web_unresolved(const struct http_resp *r);
 /* Whether a response is a redirect. */
 bool web_redirect(const struct http_resp *r);
 /* The staging pattern host matches, or NULL. */
-const char *web_staging(struct web_data *d, const char *host);
+const char *web_staging(const struct web_data *d, const char *host);
 /* The origin ("https://host:port") of url, newly allocated. */
 char *web_origin(const char *url);
 /* Whether url is on the audited site (the domain or a subdomain). */

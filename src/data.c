@@ -1,0 +1,224 @@
+/*
+ * data.c: the data files (each data/NAME.cfg but the checklist). One table
+ * files and their parsers, one read with one error form ("PATH:LINE:
+ * message"), one copy per audit made on first use, and one way for a
+ * check to report a file it cannot use: error, never a pass or a fail.
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "dns.h"
+#include "secrets.h"
+#include "tls.h"
+#include "web.h"
+
+/* The engines' parsers and destructors, typed for the table. */
+#define DATA_WRAP(name, type, parse_fn, free_fn)			\
+	static void *							\
+	data_parse_##name(config_t *cfg, const char *path, char **err)	\
+	{								\
+		return parse_fn(cfg, path, err);			\
+	}								\
+	static void							\
+	data_free_##name(void *p)					\
+	{								\
+		free_fn((type *)p);					\
+	}
+
+DATA_WRAP(web, struct web_data, check_web_parse, check_web_data_free)
+DATA_WRAP(tls, struct tlscert_cas, tlscert_cas_parse, tlscert_cas_free)
+DATA_WRAP(secrets, struct secrets_rules, secrets_rules_config,
+    secrets_rules_free)
+DATA_WRAP(providers, struct dns_providers, check_dns_providers_parse,
+    check_dns_providers_free)
+DATA_WRAP(selectors, struct strlist, check_dns_selectors_parse,
+    check_dns_selectors_free)
+
+/* The files and their parsers, in enum data_file order. */
+static const struct data_ops data_ops[DATA_COUNT] = {
+	[DATA_WEB] = {
+		.file = "web.cfg",
+		.parse = data_parse_web,
+		.free = data_free_web
+	},
+	[DATA_TLS] = {
+		.file = "tls.cfg",
+		.parse = data_parse_tls,
+		.free = data_free_tls
+	},
+	[DATA_SECRET_RULES] = {
+		.file = SECRETS_RULES_FILE,
+		.parse = data_parse_secrets,
+		.free = data_free_secrets
+	},
+	[DATA_DNS_PROVIDERS] = {
+		.file = "dns-providers.cfg",
+		.parse = data_parse_providers,
+		.free = data_free_providers
+	},
+	[DATA_DKIM_SELECTORS] = {
+		.file = "dkim-selectors.cfg",
+		.parse = data_parse_selectors,
+		.free = data_free_selectors
+	},
+};
+
+const char *
+data_file_name(enum data_file f)
+{
+	return data_ops[f].file;
+}
+
+char *
+data_path(const char *file)
+{
+	const char	*dir = getenv("LAUNCHREADY_DATADIR");
+	char		*path;
+	struct stat	 sb;
+
+	if (dir != NULL && *dir != '\0')
+		return xprintf("%s/%s", dir, file);
+	path = xprintf("%s/%s", PKGDATADIR, file);
+	if (stat(path, &sb) == 0)
+		return path;
+	free(path);
+	path = xprintf("%s/%s", SRCDATADIR, file);
+	if (stat(path, &sb) == 0)
+		return path;
+	free(path);
+	return xprintf("%s/%s", PKGDATADIR, file);
+}
+
+int
+data_read(config_t *cfg, const char *path, char **err)
+{
+	FILE	*f;
+	int	 ok;
+
+	config_init(cfg);
+	if ((f = fopen(path, "r")) == NULL)
+		return set_error(err, _("%s: cannot read the file: %s"), path,
+		    strerror(errno));
+	ok = config_read(cfg, f);
+	fclose(f);
+	if (ok != CONFIG_TRUE && config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+		return set_error(err, _("%s: cannot read the file"), path);
+	if (ok != CONFIG_TRUE)
+		return set_error(err, "%s:%d: %s", path,
+		    config_error_line(cfg), config_error_text(cfg) != NULL ?
+		    config_error_text(cfg) : _("cannot be parsed"));
+	return 0;
+}
+
+/* Reads and parses file f; NULL with *err. */
+static void *
+data_load(enum data_file f, char **err)
+{
+	config_t	 cfg;
+	char		*path = data_path(data_ops[f].file);
+	void		*obj = NULL;
+
+	if (data_read(&cfg, path, err) == 0)
+		obj = data_ops[f].parse(&cfg, path, err);
+	config_destroy(&cfg);
+	free(path);
+	return obj;
+}
+
+const void *
+data_get(struct audit *audit, enum data_file f, const char **why)
+{
+	if (!audit->data_tried[f]) {
+		audit->data_tried[f] = true;
+		audit->data[f] = data_load(f, &audit->data_error[f]);
+		if (audit->data[f] == NULL && audit->data_error[f] == NULL)
+			audit->data_error[f] = xprintf(_("%s: cannot be used"),
+			    data_ops[f].file);
+	}
+	*why = audit->data_error[f];
+	return audit->data[f];
+}
+
+const void *
+data_need(struct check_run *run, enum data_file f)
+{
+	const void	*obj;
+	const char	*why;
+
+	if ((obj = data_get(run->audit, f, &why)) == NULL)
+		result_set(&run->result, STATUS_ERROR, SEVERITY_NONE,
+		    _("cannot load the data file %s"), why);
+	return obj;
+}
+
+void
+data_free_all(struct audit *audit)
+{
+	int	f;
+
+	for (f = 0; f < DATA_COUNT; f++) {
+		if (audit->data[f] != NULL)
+			data_ops[f].free(audit->data[f]);
+		free(audit->data_error[f]);
+		audit->data[f] = NULL;
+		audit->data_error[f] = NULL;
+		audit->data_tried[f] = false;
+	}
+}
+
+int
+data_strings(config_t *cfg, const char *path, const char *name,
+    bool optional, struct strlist *out, char **err)
+{
+	config_setting_t	*s = config_lookup(cfg, name);
+	const char		*v;
+	int			 i;
+
+	if (s == NULL) {
+		if (optional)
+			return 0;
+		return set_error(err, _("%s:%d: \"%s\" is missing"), path, 1,
+		    name);
+	}
+	if (!config_setting_is_aggregate(s) || config_setting_is_group(s))
+		return set_error(err, _("%s:%d: \"%s\" must be a list of "
+		    "strings"), path, config_setting_source_line(s), name);
+	for (i = 0; i < config_setting_length(s); i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		if ((v = config_setting_get_string(e)) == NULL)
+			return set_error(err, _("%s:%d: \"%s\" must be a list "
+			    "of strings"), path, config_setting_source_line(s),
+			    name);
+		if (!strlist_has(out, v))
+			strlist_add(out, v);
+	}
+	return 0;
+}
+
+int
+data_group_string(config_setting_t *g, const char *path, const char *key,
+    bool required, const char **v, char **err)
+{
+	config_setting_t	*m = config_setting_get_member(g, key);
+
+	*v = NULL;
+	if (m == NULL) {
+		if (!required)
+			return 0;
+		return set_error(err, _("%s:%d: the entry needs \"%s\""), path,
+		    config_setting_source_line(g), key);
+	}
+	if ((*v = config_setting_get_string(m)) == NULL)
+		return set_error(err, _("%s:%d: \"%s\" must be a string"), path,
+		    config_setting_source_line(m), key);
+	return 0;
+}
