@@ -14,6 +14,7 @@
  */
 static const struct check_def *const *const engines[] = {
 	check_dns_defs,
+	check_mail_defs,
 	check_http_defs,
 	check_edge_defs,
 	check_perf_defs,

@@ -23,6 +23,7 @@
 #define DNS_T_AAAA	28
 #define DNS_T_DS	43
 #define DNS_T_DNSKEY	48
+#define DNS_T_TLSA	52
 #define DNS_T_CAA	257
 
 /* Largest TXT record data kept (joined strings); longer is an error. */
@@ -41,7 +42,8 @@ struct dnsmsg_rr {
 	 * A/AAAA: the address; CNAME/NS/PTR/MX: the target (lower case, "."
 	 * for the root); TXT: the strings joined (may hold NUL bytes: see
 	 * len); CAA: the value; SOA: the primary server; DS/DNSKEY: a short
-	 * presentation ("key tag 123 algorithm 13").
+	 * presentation ("key tag 123 algorithm 13"); TLSA: "usage selector
+	 * type HEX".
 	 */
 	char		*text;
 	size_t		 len;		/* bytes in text */
@@ -57,6 +59,7 @@ struct dnsmsg {
 	int		 rcode;
 	bool		 tc;		/* truncated */
 	bool		 aa;
+	bool		 ad;		/* authentic data: validated */
 	struct dnsmsg_rr *an;		/* answer section */
 	size_t		 nan;
 };

@@ -121,6 +121,7 @@ dnsmsg_type_name(int type)
 	case DNS_T_DS:		return "DS";
 	case DNS_T_DNSKEY:	return "DNSKEY";
 	case DNS_T_CAA:		return "CAA";
+	case DNS_T_TLSA:	return "TLSA";
 	}
 	snprintf(other, sizeof other, "TYPE%d", type);
 	return other;
@@ -238,6 +239,20 @@ dnsmsg_rdata(struct dnsmsg_rr *rr, const unsigned char *buf, size_t len,
 		rr->text = xprintf("flags %u algorithm %u (%zu-byte key)",
 		    rr->pref, rr->alg, rdlen - 4);
 		break;
+	case DNS_T_TLSA: {
+		struct buf	hex = { 0 };
+		size_t		i;
+
+		if (rdlen < 4)
+			return set_error(err, "%s", _("short TLSA record"));
+		buf_printf(&hex, "%u %u %u ", buf[off], buf[off + 1],
+		    buf[off + 2]);
+		for (i = 3; i < rdlen; i++)
+			buf_printf(&hex, "%02x", buf[off + i]);
+		buf_add(&hex, "", 1);
+		rr->text = hex.data;
+		break;
+	}
 	default:
 		rr->text = xprintf("(%zu bytes)", rdlen);
 		break;
@@ -269,6 +284,7 @@ dnsmsg_parse(struct dnsmsg *m, const unsigned char *buf, size_t len,
 	m->rcode = flags & 0xf;
 	m->tc = (flags & 0x200) != 0;
 	m->aa = (flags & 0x400) != 0;
+	m->ad = (flags & 0x20) != 0;
 	for (i = 0; i < qd; i++) {
 		unsigned t, cl;
 

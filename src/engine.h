@@ -109,6 +109,7 @@ extern const struct check_def *const check_edge_defs[];
 extern const struct check_def *const check_perf_defs[];
 extern const struct check_def *const check_tls_defs[];
 extern const struct check_def *const check_secrets_defs[];
+extern const struct check_def *const check_mail_defs[];
 
 /* How many checks the engines implement (the registry, check.c). */
 size_t check_count(void);
@@ -267,6 +268,7 @@ enum engine_slot {
 	ENGINE_WEB,
 	ENGINE_TLS,
 	ENGINE_SECRETS,
+	ENGINE_MAIL,
 	ENGINE_COUNT
 };
 
@@ -391,6 +393,15 @@ void resolver_free(struct resolver *);
 typedef void (*resolver_cb)(void *arg, enum resolve_status,
 	    const unsigned char *abuf, int alen);
 void resolver_query(struct resolver *, const char *name, int type,
+	    resolver_cb, void *arg);
+/*
+ * Like resolver_query, with the AD bit set in the query so that a
+ * validating resolver says whether it validated the answer (RFC 6840 5.7;
+ * the answer's AD bit, see dnsmsg). The status comes from the answer's
+ * RCODE; abuf is NULL for statuses without an answer. A name that cannot
+ * be encoded gets RESOLVE_OTHER before this returns.
+ */
+void resolver_query_ad(struct resolver *, const char *name, int type,
 	    resolver_cb, void *arg);
 /*
  * Resolves name to IPv4 and IPv6 addresses (following CNAMEs). cb gets a

@@ -267,6 +267,10 @@ lh_spawn(struct lh_run *lr)
 	size_t				 i, n = 0, ne;
 	int				 p[2], t, rc;
 
+	/* In a lab (--port-map), names outside it cannot answer: fail them at
+	   once rather than wait for the system's DNS to time out. */
+	if (opt->nport_map > 0)
+		strlist_add(&lr->rules, "MAP * ~NOTFOUND");
 	rules = strlist_join(&lr->rules, ",");
 	buf_puts(&flags, "--chrome-flags=--headless=new --no-sandbox "
 	    "--disable-gpu --disable-dev-shm-usage --no-first-run");

@@ -269,6 +269,66 @@ resolver_query(struct resolver *res, const char *name, int type,
 	resolver_schedule(res);
 }
 
+/* c-ares answered a query of resolver_query_ad(): the status from rcode. */
+static void
+resolver_ad_done(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct resolver_job	*job = arg;
+	enum resolve_status	 st = resolver_status(status);
+
+	(void)timeouts;
+	if (status == ARES_SUCCESS && (abuf == NULL || alen < 12))
+		st = RESOLVE_BADRESP;
+	else if (status == ARES_SUCCESS) {
+		switch (abuf[3] & 0xf) {
+		case 0:
+			st = RESOLVE_OK;
+			break;
+		case 2:
+			st = RESOLVE_SERVFAIL;
+			break;
+		case 3:
+			st = RESOLVE_NXDOMAIN;
+			break;
+		case 5:
+			st = RESOLVE_REFUSED;
+			break;
+		default:
+			st = RESOLVE_OTHER;
+			break;
+		}
+	}
+	if (status != ARES_EDESTRUCTION && !job->res->dying)
+		job->cb(job->arg, st, status == ARES_SUCCESS ? abuf : NULL,
+		    status == ARES_SUCCESS ? alen : 0);
+	free(job);
+}
+
+void
+resolver_query_ad(struct resolver *res, const char *name, int type,
+    resolver_cb cb, void *arg)
+{
+	struct resolver_job	*job;
+	unsigned char		*q = NULL;
+	int			 qlen;
+
+	if (ares_create_query(name, ns_c_in, type, 0, 1, &q, &qlen, 1232) !=
+	    ARES_SUCCESS || qlen < 12) {
+		ares_free_string(q);
+		cb(arg, RESOLVE_OTHER, NULL, 0);
+		return;
+	}
+	q[3] |= 0x20;	/* AD: asks for the validation status (RFC 6840) */
+	job = xcalloc(1, sizeof *job);
+	job->res = res;
+	job->cb = cb;
+	job->arg = arg;
+	ares_send(res->channel, q, qlen, resolver_ad_done, job);
+	ares_free_string(q);
+	resolver_schedule(res);
+}
+
 /* Frees a job and what its CNAME walk kept. */
 static void
 resolver_job_free(struct resolver_job *job)

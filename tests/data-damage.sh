@@ -90,7 +90,9 @@ nchecks=$(jq '.checks | length' "$state/base.json" 2>/dev/null)
     lab_fail "the undamaged audit gave no JSON of every check (exit $rc): $(head -c 300 "$state/base.json.err")"
 verdicts "$state/base.json" >"$state/base.v"
 asserts=$((asserts + 1))
-base_errors=$(awk '$2 == "error"' "$state/base.v")
+# The mail checks talk to the MX hosts on port 25, which this test does
+# not start (the mail lab does): they read no data file and may say error.
+base_errors=$(awk '$2 == "error" && $1 != "email.starttls" && $1 != "email.dane"' "$state/base.v")
 [ -z "$base_errors" ] || fail "the undamaged run has errors: $base_errors"
 
 # same_verdict ID WANT GOT: the checks that time responses (perf.*, and

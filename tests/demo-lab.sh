@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/demo-lab.sh: the whole audit of the demo client as a demanding user
 # runs it: the DNS lab, the web lab (on the DNS lab's NSD) and the git lab
-# together, `launchready audit brightcart.test ... --format json`, then
+# together, with the mail lab's Postfix as the client's mail server (no
+# STARTTLS), `launchready audit brightcart.test ... --format json`, then
 # hostile variations of the same audit (every server silent, slow routes
 # with --timeout 1, 60 subdomains, a closed port). The expected verdicts
 # come from the lab files (zones in tests/lab/dns/start.sh, nginx.conf and
@@ -14,6 +15,8 @@ for tool in nginx nsd python3 jq openssl git; do
 	command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
 	command -v "$tool" >/dev/null 2>&1 || lab_skip "$tool is not installed"
 done
+command -v postfix >/dev/null 2>&1 || lab_skip "postfix is not installed"
+[ "$(id -u)" -eq 0 ] || lab_skip "the demo's mail server (Postfix) needs root"
 [ -x "$LAUNCHREADY" ] || lab_fail "LAUNCHREADY is not set to the built program"
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/demo-lab.XXXXXX")
@@ -24,6 +27,7 @@ stop_labs() {
 	bash "$lab/web/stop.sh" "$state"
 	bash "$lab/dns/stop.sh" "$state"
 	[ ! -f "$lab/git/stop.sh" ] || sh "$lab/git/stop.sh" "$state"
+	bash "$lab/mail/stop.sh" "$state/mail"
 	rm -rf "$state"
 }
 trap stop_labs EXIT
@@ -32,6 +36,10 @@ env -u LAB_DNS_PORT bash "$lab/dns/start.sh" "$state" || lab_fail "the DNS lab d
 LAB_DNS_PORT=$LAB_DNS_PORT bash "$lab/web/start.sh" "$state" ||
     lab_fail "the web lab did not start"
 . "$state/web.env"
+LAB_MAIL_CA_FROM=$(dirname "$LAB_CA") bash "$lab/mail/start.sh" "$state/mail" \
+    >"$state/mail.log" 2>&1 ||
+    lab_fail "the mail lab did not start: $(tail -3 "$state/mail.log")"
+. "$state/mail/mail.env"
 repo=()
 if [ -f "$lab/git/start.sh" ]; then
 	sh "$lab/git/start.sh" "$state" >/dev/null || lab_fail "the git lab did not start"
@@ -95,7 +103,7 @@ network_status() {
 	fi
 }
 
-ports=(--port-map "80:$LAB_WEB_HTTP_PORT,443:$LAB_WEB_HTTPS_PORT")
+ports=(--port-map "80:$LAB_WEB_HTTP_PORT,443:$LAB_WEB_HTTPS_PORT,25:$LAB_MAIL_PLAIN_PORT")
 # Every check of the sprint (data/checklist.cfg names each exactly once).
 ncheck=$(grep -c 'check = "' "$top_srcdir/data/checklist.cfg")
 demo=(brightcart.test --subdomains app,api,admin,staging,docs
@@ -111,7 +119,7 @@ all_ids=$(jq -r '.checks[].id' "$out" | sort -u | wc -l)
 check_ok '[ "$all_ids" -eq "$ncheck" ]' "$all_ids distinct check ids, want $ncheck"
 for id in dns.apex dns.www dns.subdomains dns.ns dns.dangling dns.ttl \
     dns.caa dns.dnssec email.mx email.spf email.spf-eval email.dkim \
-    email.dmarc email.mta-sts email.tls-rpt http.https-redirect \
+    email.dmarc email.mta-sts email.tls-rpt email.starttls http.https-redirect \
     http.canonical http.redirect-loop http.staging-leak http.hsts \
     http.mixed-content http.security-headers http.cookies http.cors \
     http.exposed-files http.error-leak http.frontend-secrets \
@@ -151,6 +159,11 @@ expect email.dmarc warn high
 evidence email.dmarc "p=none"
 expect email.mta-sts warn medium
 evidence email.mta-sts "404"
+# The mail server (the mail lab's Postfix, both MX hosts) offers no
+# STARTTLS: mail to the client crosses the internet in plain text.
+expect email.starttls fail high
+evidence email.starttls "mx1.mailhost.test does not offer STARTTLS"
+evidence email.starttls "mx2.mailhost.test: EHLO offers: PIPELINING"
 # Web: every verdict of the web lab's own test (tests/lab/verdicts.sh),
 # and the two checks it runs apart there.
 brightcart_web
@@ -212,9 +225,12 @@ done
 
 # ---- the clean client, on the same labs ----------------------------------------
 # Every check it can decide passes; tls.renewal warns because the lab CA
-# is renewed by hand; no repository is given, so exit 4, never 0.
+# is renewed by hand; no repository is given, so exit 4, never 0. Its mail
+# server is the mail lab's Postfix with STARTTLS and a certificate for
+# mx.clean.test from the same CA.
 audit clean clean.test --dkim-selectors lr1 --resolver "127.0.0.1:$LAB_DNS_PORT" \
-    "${ports[@]}" --cacert "$LAB_CA" --format json
+    --port-map "80:$LAB_WEB_HTTP_PORT,443:$LAB_WEB_HTTPS_PORT,25:$LAB_MAIL_OK_PORT" \
+    --cacert "$LAB_CA" --format json
 check_ok '[ "$rc" -eq 4 ]' "exit status $rc, want 4 (the secrets checks had no repository)"
 asserts=$((asserts + 1))
 bad=$(jq -r '.checks[] | select(.id | test("^secrets\\.") | not) |
@@ -237,7 +253,7 @@ expect secrets.worktree error
 # within the audit's deadline (2 × timeout + 5 s).
 audit silent brightcart.test --subdomains app,api,admin,staging,docs \
     --resolver "127.0.0.1:$LAB_DNS_SILENT_PORT" --timeout 1 \
-    --port-map "80:$LAB_WEB_SILENT_PORT,443:$LAB_WEB_SILENT_PORT" \
+    --port-map "80:$LAB_WEB_SILENT_PORT,443:$LAB_WEB_SILENT_PORT,25:$LAB_WEB_SILENT_PORT" \
     --cacert "$LAB_CA" --format json
 check_ok '[ "$rc" -eq 4 ]' "exit status $rc, want 4 (nothing could decide)"
 network_status error

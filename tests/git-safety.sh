@@ -13,6 +13,11 @@ set -u
 command -v git >/dev/null || { echo "git missing"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# A private TMPDIR: the scanner's private git directories of this test
+# alone, not those of tests running beside it, are checked for leftovers.
+TMPDIR=$tmp/tmpdir
+mkdir "$TMPDIR"
+export TMPDIR
 fails=0
 ok() { echo "ok - $1"; }
 bad() { echo "not ok - $1"; fails=$((fails + 1)); }
