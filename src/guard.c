@@ -32,7 +32,8 @@ guard_text(const struct secrets_rules *rules, const char *text, char **why)
 		secrets_findings_free(v);
 		return 0;
 	}
-	set_error(why, _("%s %s: store where it lives, not the key"),
+	set_error(why, _("%s %s is refused: store where it lives, not the "
+	    "key"),
 	    v[i].title, v[i].preview);
 	secrets_findings_free(v);
 	return -1;

@@ -32,9 +32,20 @@ demo_start() {
 	$T new-session -d -x 80 -y 24 "env TMPDIR='$SCREEN_WORK/tmp' XDG_DATA_HOME='$XDG_DATA_HOME' LC_ALL=C.UTF-8 LANGUAGE= LAUNCHREADY='$LAUNCHREADY' '$top_srcdir/tests/lab/demo' $*; echo EXIT=\$?; sleep 600"
 }
 
-# refused TEXT: the credential typed at a prompt is refused.
+# The screen's lines joined with one blank, as a message wrapped over
+# several lines reads.
+joined_has() {
+	screen_text | sed 's/ *$//' | tr '\n' ' ' | grep -qF -- "$1"
+}
+
+# refused: the credential just typed is refused, the message says so in
+# full (wrapped at 80 columns, not cut) and says nothing was saved.
 refused() {
-	expect "store where it lives, not the key" 5
+	eventually "refused: $1" joined_has \
+	    "Not saved: Stripe live secret key sk_l"
+	check "the refusal says why" joined_has \
+	    "is refused: store where it lives, not the key"
+	refute "saved."
 }
 
 demo_start --fresh
@@ -51,7 +62,7 @@ type_text "Hosting"; keys Enter
 type_text "Render"; keys Enter
 type_text "Sam Okafor"; keys Enter
 type_text "Render dashboard, key $KEY"; keys Enter
-refused
+refused "where the credentials live"
 # The entry keeps what was typed before the refusal; Enter edits it.
 keys Enter Enter Enter Enter
 type_text "1Password vault Ops, item Render"; keys Enter
@@ -77,7 +88,8 @@ expect "┌─ Rollback notes"
 type_text "1. Render, Deploys, Rollback on the previous deploy"; keys Enter
 type_text "2. token=$KEY"
 keys C-s
-refused
+refused "rollback notes"
+check "the editor stays open on the refused text" joined_has "│ 2. token=sk_live_"
 keys Escape
 expect "Discard" 3 && keys y
 keys Enter
@@ -109,7 +121,7 @@ keys i
 expect "Secret inventory · Brightcart"
 keys o
 type_text "$KEY"; keys Enter
-refused
+refused "a secret's owner"
 keys o
 type_text "Sam Okafor"; keys Enter
 keys r

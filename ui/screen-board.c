@@ -79,6 +79,50 @@ screen_board_enter(struct ui *ui)
 	screen_board_goto(ui, screen_board_stage(ui));
 }
 
+/*
+ * The header's text: client · domain · the sprint clock with its stage,
+ * and, when another stage is on screen, that one beside it, in the
+ * longest form that fits width cells.
+ */
+static char *
+screen_board_clock(struct ui *ui, struct session *s, int hour, int stage,
+    int shown, int width)
+{
+	const struct checklist	*cl = ui->checklist;
+	const char		*client, *domain, *name;
+	char			*line;
+	int			 form;
+
+	client = s->client != NULL ? s->client : "?";
+	domain = s->opt.domain_unicode != NULL ? s->opt.domain_unicode :
+	    s->opt.domain;
+	name = stage >= 1 ? _(cl->stages[stage - 1].name) : "";
+	if (shown == stage || shown < 1 || shown > STAGE_COUNT)
+		return xprintf(_(" %s · %s · Hour %d of 48 · %s"), client,
+		    domain, hour, name);
+	for (form = 0;; form++) {
+		switch (form) {
+		case 0:
+			line = xprintf(_(" %s · %s · Hour %d of 48 · %s · "
+			    "on screen: %d %s"), client, domain, hour, name,
+			    shown, _(cl->stages[shown - 1].name));
+			break;
+		case 1:
+			line = xprintf(_(" %s · %s · Hour %d of 48 (stage %d) · "
+			    "on screen: %d %s"), client, domain, hour, stage,
+			    shown, _(cl->stages[shown - 1].name));
+			break;
+		default:
+			return xprintf(_(" %s · %s · Hour %d of 48 (stage %d) · "
+			    "on screen: stage %d"), client, domain, hour,
+			    stage, shown);
+		}
+		if (ui_width(ui, line) <= width)
+			return line;
+		free(line);
+	}
+}
+
 /* The header row: client · domain · Hour N of 48 · stage · progress. */
 static void
 screen_board_header(struct ui *ui)
@@ -98,10 +142,8 @@ screen_board_header(struct ui *ui)
 	    running) : xstrdup("");
 	/* The running count keeps its place at the right. */
 	x = COLS - ui_width(ui, right);
-	line = xprintf(_(" %s · %s · Hour %d of 48 · %s"),
-	    s->client != NULL ? s->client : "?", s->opt.domain_unicode != NULL ?
-	    s->opt.domain_unicode : s->opt.domain, hour > 48 ? 48 : hour,
-	    stage >= 1 ? _(cl->stages[stage - 1].name) : "");
+	line = screen_board_clock(ui, s, hour > 48 ? 48 : hour, stage,
+	    screen_board_stage(ui), x - 1);
 	progress = xprintf(_(" · %zu%% done"), sum.total == 0 ? (size_t)0 :
 	    sum.settled * 100 / sum.total);
 	/* Rather than a cut "· 4", the progress goes when it does not fit. */

@@ -20,6 +20,54 @@ screen_summary_scroll(struct ui *ui)
 	    &screen_summary))->scroll;
 }
 
+/* Names the manual items still to be confirmed, with stage and owner. */
+static void
+screen_summary_manual(struct ui *ui, int width, struct ui_lines *l)
+{
+	struct sprint		*sp = ui->sprint;
+	const struct checklist	*cl = ui->checklist;
+	struct item_state	*is;
+	enum status		 status;
+	size_t			 i, open = 0;
+	char			*line;
+
+	for (i = 0; i < cl->nitems; i++) {
+		status = sprint_status(sp, i);
+		if (cl->items[i].check == NULL && status != STATUS_DONE &&
+		    status != STATUS_SKIPPED)
+			open++;
+	}
+	ui_lines_add(l, A_NORMAL, "");
+	line = xprintf(ngettext("%zu manual item to confirm (Space marks "
+	    "it done on the board)", "%zu manual items to confirm (Space "
+	    "marks one done on the board)", open), open);
+	ui_lines_add(l, ui_attr(ui, COLOUR_TITLE), line);
+	free(line);
+	if (open == 0) {
+		ui_lines_add(l, A_NORMAL, _("  Every manual item is confirmed "
+		    "or skipped."));
+		return;
+	}
+	for (i = 0; i < cl->nitems; i++) {
+		status = sprint_status(sp, i);
+		if (cl->items[i].check != NULL || status == STATUS_DONE ||
+		    status == STATUS_SKIPPED)
+			continue;
+		is = sprint_state(sp, i);
+		if (is->owner != NULL)
+			line = xprintf(_("%s %s (stage %d) · owner: %s"),
+			    status_glyph(status, ui->utf8),
+			    _(cl->items[i].title), cl->items[i].stage,
+			    is->owner);
+		else
+			line = xprintf(_("%s %s (stage %d) · no owner yet"),
+			    status_glyph(status, ui->utf8),
+			    _(cl->items[i].title), cl->items[i].stage);
+		ui_lines_wrap(ui, l, A_NORMAL, line, width, 2);
+		free(line);
+	}
+}
+
 /* Builds the summary's lines for width cells. */
 static void
 screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
@@ -85,6 +133,7 @@ screen_summary_lines(struct ui *ui, int width, struct ui_lines *l)
 	if (shown == 0)
 		ui_lines_add(l, A_NORMAL,
 		    _("  None open at critical or high."));
+	screen_summary_manual(ui, width, l);
 	if (st[STATUS_ERROR] == 0)
 		return;
 	ui_lines_add(l, A_NORMAL, "");

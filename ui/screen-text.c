@@ -267,7 +267,26 @@ screen_text_discard(struct ui *ui, bool yes, void *arg)
 	}
 }
 
-/* Saves through the entry's callback and goes back. */
+/*
+ * Checks the text against the secret rules: true when it may be kept;
+ * false (with the reason said) when it holds a credential.
+ */
+static bool
+screen_text_guard(struct ui *ui, const char *text)
+{
+	char	*why = NULL;
+
+	if (ui->sprint == NULL || sprint_guard(ui->sprint, text, &why) == 0)
+		return true;
+	ui_message(ui, true, _("Not saved: %s"), why);
+	free(why);
+	return false;
+}
+
+/*
+ * Saves through the entry's callback and goes back; text that holds a
+ * credential is refused and the editor stays open on it.
+ */
 static void
 screen_text_save(struct ui *ui)
 {
@@ -277,6 +296,10 @@ screen_text_save(struct ui *ui)
 	char		*text, *title;
 
 	text = screen_text_join(ta);
+	if (!screen_text_guard(ui, text)) {
+		free(text);
+		return;
+	}
 	title = xstrdup(ta->title);
 	screen_text_close(ui);
 	cb(ui, text, arg);
@@ -398,7 +421,8 @@ screen_text_leave(struct ui *ui)
 	if (ta == NULL)
 		return;
 	now = screen_text_join(ta);
-	if (strcmp(now, ta->orig) != 0)
+	/* A credential is not kept on the way out either. */
+	if (strcmp(now, ta->orig) != 0 && screen_text_guard(ui, now))
 		ta->cb(ui, now, ta->arg);
 	free(now);
 	screen_text_free(ui);

@@ -725,37 +725,91 @@ ui_draw_footer(struct ui *ui)
 		ui_footer_hint(ui, x, COLS, quit, false);
 }
 
-/* Draws the line above the footer: a prompt, a question or the message. */
+/* The status block is at most this many lines: the body keeps the rest. */
+#define UI_STATUS_MAX_LINES	4
+
+/*
+ * Draws text word-wrapped on lines ending at line bottom, growing upwards
+ * over the body (at most max lines; a longer text ends in "…"). Returns
+ * the x after the text on its last line.
+ */
+static int
+ui_draw_block(struct ui *ui, const char *text, attr_t attr, int bottom,
+    int max)
+{
+	struct strlist	 l = { 0 };
+	const char	*more;
+	int		 y, n, x = 0;
+
+	ui_wrap(ui, text, COLS, &l);
+	if (l.n == 0)
+		strlist_add(&l, "");
+	n = l.n > (size_t)max ? max : (int)l.n;
+	for (y = 0; y < n; y++) {
+		move(bottom - n + 1 + y, 0);
+		clrtoeol();
+		if (y + 1 == n && l.n > (size_t)n) {
+			/* The rest does not fit: said, not silently cut. */
+			more = ui->utf8 ? "…" : "...";
+			x = ui_text(ui, bottom, 0, COLS - ui_width(ui, more),
+			    attr, false, l.v[y]);
+			x += ui_text(ui, bottom, x, COLS - x, attr, false,
+			    more);
+		} else
+			x = ui_text(ui, bottom - n + 1 + y, 0, COLS, attr,
+			    false, l.v[y]);
+	}
+	strlist_clear(&l);
+	return x;
+}
+
+/*
+ * Draws the lines above the footer: a prompt, a question or the message,
+ * wrapped rather than cut. A prompt whose label would leave the field
+ * less than half the width has the label on the lines above the field.
+ */
 static void
 ui_draw_status(struct ui *ui)
 {
 	int	y = LINES - 2, x;
+	char	*label;
 
 	move(y, 0);
 	clrtoeol();
 	if (ui->prompting) {
-		x = ui_text(ui, y, 0, COLS / 2, ui_attr(ui, COLOUR_TITLE),
-		    false, ui->prompt_label);
-		x += ui_text(ui, y, x, 2, A_NORMAL, false, ": ");
+		label = xprintf("%s: ", ui->prompt_label);
+		if (ui_width(ui, label) <= COLS / 2)
+			x = ui_text(ui, y, 0, COLS, ui_attr(ui, COLOUR_TITLE),
+			    false, label);
+		else {
+			ui_draw_block(ui, label, ui_attr(ui, COLOUR_TITLE),
+			    y - 1, UI_STATUS_MAX_LINES - 1);
+			x = ui_text(ui, y, 0, 2, ui_attr(ui, COLOUR_TITLE),
+			    false, "> ");
+		}
+		free(label);
 		lineedit_draw(&ui->prompt, y, x, COLS - x - 1, true);
 		return;
 	}
 	if (ui->confirming) {
-		x = ui_text(ui, y, 0, COLS, ui_attr(ui, COLOUR_ALERT), false,
-		    ui->confirm_text);
-		if (ui->confirm_keys == NULL)
-			ui_text(ui, y, x, COLS - x, A_BOLD, false, _(" (y/n)"));
+		label = ui->confirm_keys == NULL ? xprintf("%s%s",
+		    ui->confirm_text, _(" (y/n)")) : xstrdup(ui->confirm_text);
+		ui_draw_block(ui, label, ui_attr(ui, COLOUR_ALERT), y,
+		    UI_STATUS_MAX_LINES);
+		free(label);
 		return;
 	}
 	if (ui->message != NULL)
-		ui_text(ui, y, 0, COLS, ui_attr(ui, ui->message_error ?
-		    COLOUR_FAIL : COLOUR_TITLE), false, ui->message);
+		ui_draw_block(ui, ui->message, ui_attr(ui, ui->message_error ?
+		    COLOUR_FAIL : COLOUR_TITLE), y, UI_STATUS_MAX_LINES);
 }
 
 /* Redraws everything: header row, the screen's body, status and footer. */
 static void
 ui_redraw(struct ui *ui)
 {
+	int	y, x;
+
 	ui->dirty = false;
 	curs_set(0);
 	erase();
@@ -768,12 +822,16 @@ ui_redraw(struct ui *ui)
 		return;
 	}
 	ui_draw_footer(ui);
-	if (!ui->prompting)
-		ui_draw_status(ui);
 	ui->screen->draw(ui);
-	/* Last, so the prompt's cursor is where the terminal's is. */
+	/* After the body, which a long message may cover; the prompt's
+	   cursor is the terminal's, else the body's (a text editor) stays. */
 	if (ui->prompting)
 		ui_draw_status(ui);
+	else {
+		getyx(stdscr, y, x);
+		ui_draw_status(ui);
+		move(y, x);
+	}
 	refresh();
 }
 
