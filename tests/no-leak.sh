@@ -68,10 +68,103 @@ grep -q 'commit is blocked' "$out/hook-commit.out" ||
     2>&1
 runs=$((runs + 2))
 
+# The free-text guard, as a person meets it: the session is opened in the
+# wizard (in tmux, 80x24) and a planted value is typed into every kind of
+# free-text field: an item's owner, note and skip reason, an access entry,
+# the deploy steps in the text editor, the decision's conditions, an alert
+# owner, a secret inventory row's owner and allow reason. Each is refused
+# on screen; then the wizard exports its handover, and the session, its
+# .bak, the wizard's exports and every report and export written after
+# are grepped with the rest below.
+wizard_free_text() {
+	command -v tmux >/dev/null ||
+	    { echo "tmux missing (quickstart installs it)"; exit 77; }
+	# Self-describing values (a prefix names the kind), which the rules
+	# know without a file name around them.
+	grep -E '^(sk_live_|ghp_|npm_|whsec_|xoxb-|SG\.|glpat-|sk-ant-)' \
+	    "$tmp/values" >"$tmp/typed"
+	[ "$(wc -l <"$tmp/typed")" -ge 9 ] ||
+	    { echo "too few self-describing planted values"; return 1; }
+	T="tmux -u -L noleak-$$ -f /dev/null"
+	$T new-session -d -x 80 -y 24 "env HOME='$HOME' XDG_DATA_HOME='$XDG_DATA_HOME' LC_ALL=C.UTF-8 LANGUAGE= TERM=screen-256color '$LAUNCHREADY' resume '$1' --session-dir '$sessions' --resolver 127.0.0.1:$port --timeout 1; echo EXIT=\$?; sleep 600"
+	typed=0 refused=0 failed=0
+	# Joined screen lines: a message wrapped at 80 columns reads whole.
+	joined() { $T capture-pane -p | sed 's/ *$//' | tr '\n' ' '; }
+	# waitfor TEXT: up to 20 s for TEXT on the screen.
+	waitfor() {
+		i=0
+		while [ $i -lt 200 ]; do
+			joined | grep -qF -- "$1" && return 0
+			sleep 0.1; i=$((i + 1))
+		done
+		echo "wizard: no \"$1\" on the screen:"; $T capture-pane -p
+		failed=$((failed + 1))
+		return 1
+	}
+	# secret FIELD [editor]: types the next planted value where the open
+	# prompt or editor is, saves it and wants its refusal on the screen,
+	# told by its preview (an error message stays until the next one:
+	# consecutive values have different first characters).
+	secret() {
+		typed=$((typed + 1))
+		v=$(sed -n "${typed}p" "$tmp/typed")
+		$T send-keys -l "$v"
+		if [ "${2:-}" = editor ]; then $T send-keys C-s; else $T send-keys Enter; fi
+		if waitfor "${v%"${v#????}"}… is refused: store where it lives, not the key"; then
+			refused=$((refused + 1))
+			echo "# refused in the wizard: $1"
+		fi
+	}
+	waitfor "brightcart.test · Hour 0 of 48" || return 1
+	$T send-keys o; waitfor "Owner:" && secret "an item's owner"
+	$T send-keys n; waitfor "Note:" && secret "an item's note"
+	$T send-keys s; waitfor "Why skip it:" && secret "a skip reason"
+	$T send-keys n; waitfor "Note:"
+	$T send-keys -l "keys live in the Ops vault"; $T send-keys Enter
+	$T send-keys H; waitfor "Handover · Brightcart"
+	$T send-keys a; waitfor "Account (" && secret "an access entry"
+	$T send-keys j Enter; waitfor "┌─ Deploy steps" &&
+	    secret "the deploy steps (editor)" editor
+	$T send-keys Escape; waitfor "Discard changes?" && $T send-keys y
+	$T send-keys d; waitfor "ship"
+	$T send-keys c; waitfor "The conditions:" && secret "the decision"
+	$T send-keys w; waitfor "Who owns the" && secret "an alert owner"
+	$T send-keys i; waitfor "Secret inventory · Brightcart"
+	$T send-keys o; waitfor "Who rotates this secret" &&
+	    secret "a secret's owner"
+	$T send-keys a; waitfor "Why it may stay" &&
+	    secret "a secret's allow reason"
+	$T send-keys Escape; waitfor "Handover · Brightcart"
+	$T send-keys e; waitfor "Handover written: Markdown, HTML and JSON."
+	$T send-keys q; waitfor "EXIT=0"
+	$T kill-server >/dev/null 2>&1
+	echo "# wizard: $typed values typed into free text, $refused refused"
+	[ "$failed" -eq 0 ] && [ "$refused" -eq 9 ] && [ "$typed" -eq 9 ] ||
+	    { echo "the wizard did not refuse every typed credential"; return 1; }
+	[ -s "$sessions/$1.cfg.bak" ] ||
+	    { echo "no $1.cfg.bak to check"; ls "$sessions"; return 1; }
+	for f in md html json; do
+		[ -s "$sessions/$1-handover.$f" ] ||
+		    { echo "the wizard wrote no $1-handover.$f"; return 1; }
+	done
+	# The typed note is kept; the typed credentials are not (below).
+	grep -q 'keys live in the Ops vault' "$sessions/$1.cfg" ||
+	    { echo "the safe note was not saved"; return 1; }
+	"$LAUNCHREADY" export monitoring "$1" --session-dir "$sessions" \
+	    -o "$out/monitoring" >"$out/export-monitoring.out" 2>&1 ||
+	    { echo "export monitoring failed"; cat "$out/export-monitoring.out"; return 1; }
+	"$LAUNCHREADY" export ci "$1" --github --session-dir "$sessions" \
+	    -o "$out/ci.yml" >"$out/export-ci.out" 2>&1 ||
+	    { echo "export ci failed"; cat "$out/export-ci.out"; return 1; }
+	runs=$((runs + 2))
+	return 0
+}
+
 # Session and handover report, when this build has them.
 if "$top_builddir/tests/test-noleak-session" "$sessions" "$tmp/repo" "$out" \
     >"$out/session.name" 2>"$out/session.err"; then
 	name=$(cat "$out/session.name")
+	wizard_free_text "$name" || exit 1
 	for fmt in md html json; do
 		"$LAUNCHREADY" report "$name" --session-dir "$sessions" \
 		    --format $fmt -o "$out/cli-report.$fmt" \

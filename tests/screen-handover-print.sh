@@ -61,6 +61,8 @@ expect "Account"
 type_text "Hosting"; keys Enter
 type_text "Render"; keys Enter
 type_text "Sam Okafor"; keys Enter
+# At 80x24 the long label goes above the field, whole, not cut mid-word.
+expect "Where the credentials live (never the credentials):"
 type_text "Render dashboard, key $KEY"; keys Enter
 refused "where the credentials live"
 # The entry keeps what was typed before the refusal; Enter edits it.
@@ -73,6 +75,17 @@ type_text "Gandi"; keys Enter
 type_text "Maya Lindqvist"; keys Enter
 type_text "1Password vault Ops, item Gandi"; keys Enter
 expect "Access entry saved."
+
+# A second wizard on the open session is refused; at 80x24 the lock
+# message is wrapped, whole, naming the holder.
+$T new-session -d -s second -x 80 -y 24 "env XDG_DATA_HOME='$XDG_DATA_HOME' LC_ALL=C.UTF-8 LANGUAGE= '$LAUNCHREADY' resume brightcart.test --session-dir '$DEMO'; echo EXIT=\$?; sleep 600"
+second_joined() {
+	$T capture-pane -p -t second | sed 's/ *$//' | tr '\n' ' ' |
+	    grep -qE "$1"
+}
+eventually "a second wizard is refused, the holder named in full" \
+    second_joined 'session brightcart\.test is open in another launchready \(pid [0-9]+, user [^ ]+ on host [^ ]+, since [0-9TZ:-]+\)'
+$T kill-session -t second
 
 # Deploy and rollback steps in the text editor; a key in them is refused.
 keys j j

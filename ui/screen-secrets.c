@@ -61,6 +61,26 @@ screen_secrets_status(const struct secret_row *row)
 	}
 }
 
+/*
+ * Draws text word-wrapped to the width: its last line on line y when up
+ * is set (at most two lines), else its first line on line y.
+ */
+static void
+screen_secrets_wrap(struct ui *ui, int y, attr_t a, const char *text,
+    bool up)
+{
+	struct strlist	l = { 0 };
+	size_t		i, n;
+
+	ui_wrap(ui, text, COLS - 2, &l);
+	n = up && l.n > 2 ? 2 : l.n;
+	if (up)
+		y -= (int)n - 1;
+	for (i = 0; i < n; i++)
+		ui_text(ui, y + (int)i, 1, COLS - 2, a, true, l.v[i]);
+	strlist_clear(&l);
+}
+
 static void
 screen_secrets_draw(struct ui *ui)
 {
@@ -81,12 +101,13 @@ screen_secrets_draw(struct ui *ui)
 	    "never shown: each is known by its fingerprint.", "%zu secrets, "
 	    "%zu still exposed. Values are never shown: each is known by its "
 	    "fingerprint.", h->nsecrets), h->nsecrets, inventory_open(s));
-	ui_text(ui, 2, 1, COLS - 2, ui_attr(ui, COLOUR_TITLE), true, line);
+	/* Wrapped, ending on line 2, rather than cut at 80 columns. */
+	screen_secrets_wrap(ui, 2, ui_attr(ui, COLOUR_TITLE), line, true);
 	free(line);
 	if (h->nsecrets == 0) {
-		ui_text(ui, y, 1, COLS - 2, ui_attr(ui, COLOUR_DIM), true,
+		screen_secrets_wrap(ui, y, ui_attr(ui, COLOUR_DIM),
 		    _("Nothing found yet: the secrets checks of stage 3 fill "
-		    "this list (A on the board runs every check)."));
+		    "this list (A on the board runs every check)."), false);
 		return;
 	}
 	if ((int)d->sel < d->top)

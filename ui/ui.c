@@ -725,8 +725,9 @@ ui_draw_footer(struct ui *ui)
 		ui_footer_hint(ui, x, COLS, quit, false);
 }
 
-/* The status block is at most this many lines: the body keeps the rest. */
-#define UI_STATUS_MAX_LINES	4
+/* The status block is at most this many lines (a message, two; an error
+   or a question, three): the body keeps the rest. */
+#define UI_STATUS_MAX_LINES	3
 
 /*
  * Draws text word-wrapped on lines ending at line bottom, growing upwards
@@ -774,6 +775,10 @@ ui_draw_status(struct ui *ui)
 	int	y = LINES - 2, x;
 	char	*label;
 
+	/* With nothing to say, what the body drew there (a save error)
+	   stays. */
+	if (!ui->prompting && !ui->confirming && ui->message == NULL)
+		return;
 	move(y, 0);
 	clrtoeol();
 	if (ui->prompting) {
@@ -801,7 +806,8 @@ ui_draw_status(struct ui *ui)
 	}
 	if (ui->message != NULL)
 		ui_draw_block(ui, ui->message, ui_attr(ui, ui->message_error ?
-		    COLOUR_FAIL : COLOUR_TITLE), y, UI_STATUS_MAX_LINES);
+		    COLOUR_FAIL : COLOUR_TITLE), y, ui->message_error ?
+		    UI_STATUS_MAX_LINES : UI_STATUS_MAX_LINES - 1);
 }
 
 /* Redraws everything: header row, the screen's body, status and footer. */
