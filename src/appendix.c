@@ -60,6 +60,103 @@ appendix_has(const struct appendix_table *t, const char **cells, size_t k)
 	return false;
 }
 
+/* At most this many conversions in a format appendix_match reads. */
+#define APPENDIX_MAX_ARGS	8
+
+/*
+ * Matches line from l against the printf format from f (%s, %d, %ld, %u,
+ * %zu, %.1f, %%, and the %N$ forms a translation may use); true when the
+ * whole line fits. Each conversion's text goes to v[its argument] (newly
+ * allocated); next is the argument of an unnumbered conversion.
+ */
+static bool
+appendix_fmt(const char *l, const char *f, char **v, size_t next)
+{
+	const char	*conv, *end;
+	size_t		 arg = next, len, max;
+	bool		 text;
+
+	while (*f != '\0' && (*f != '%' || f[1] == '%')) {
+		if (*l != *f)
+			return false;
+		f += *f == '%' ? 2 : 1;
+		l++;
+	}
+	if (*f == '\0')
+		return *l == '\0';
+	conv = f + 1;
+	if (isdigit((unsigned char)*conv) && (end = strchr(conv, '$')) !=
+	    NULL && strspn(conv, "0123456789") == (size_t)(end - conv)) {
+		arg = (size_t)atoi(conv) - 1;
+		conv = end + 1;
+	} else
+		next++;
+	conv += strspn(conv, "-+ #0123456789.");
+	conv += strspn(conv, "hlLqjzt");
+	if (*conv == '\0' || arg >= APPENDIX_MAX_ARGS)
+		return false;
+	text = *conv == 's';
+	/* The shortest text that lets the rest match (numbers: digits). */
+	max = strlen(l);
+	for (len = text ? 0 : 1; len <= max; len++) {
+		if (!text && strspn(l, "-+0123456789.,") < len)
+			break;
+		if (appendix_fmt(l + len, conv + 1, v, next)) {
+			free(v[arg]);
+			v[arg] = xstrndup(l, len);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Matches an evidence line against the format msgid it was written with,
+ * in the language of the interface (evidence is recorded in it) or in
+ * English: true when it fits, the conversions in v[0..APPENDIX_MAX_ARGS)
+ * (free them with appendix_free_args).
+ */
+static bool
+appendix_match(const char *line, const char *msgid, char **v)
+{
+	const char	*tr = _(msgid);
+	size_t		 i;
+
+	for (i = 0; i < APPENDIX_MAX_ARGS; i++)
+		v[i] = NULL;
+	if (appendix_fmt(line, tr, v, 0))
+		return true;
+	for (i = 0; i < APPENDIX_MAX_ARGS; i++) {
+		free(v[i]);
+		v[i] = NULL;
+	}
+	return tr != msgid && strcmp(tr, msgid) != 0 &&
+	    appendix_fmt(line, msgid, v, 0);
+}
+
+static void
+appendix_free_args(char **v)
+{
+	size_t	i;
+
+	for (i = 0; i < APPENDIX_MAX_ARGS; i++) {
+		free(v[i]);
+		v[i] = NULL;
+	}
+}
+
+/*
+ * The literal text msgid starts with before its first conversion, in the
+ * interface's language when english is false ("selector " or "Selektor ").
+ */
+static char *
+appendix_lead(const char *msgid, bool english)
+{
+	const char	*f = english ? msgid : _(msgid);
+
+	return xstrndup(f, strcspn(f, "%"));
+}
+
 /* The first word of s into out (at most len bytes); the rest after it. */
 static const char *
 appendix_word(const char *s, char *out, size_t len)
@@ -136,14 +233,17 @@ appendix_purpose(const struct session *s, const char *name, const char *type)
 static char *
 appendix_dns_provider(const struct session *s)
 {
-	char	**ev;
+	char	**ev, *v[APPENDIX_MAX_ARGS], *provider;
 	size_t	  n, i;
-	const char *p;
 
 	ev = appendix_evidence(s, "dns.ns", &n);
 	for (i = 0; i < n; i++) {
-		if ((p = strstr(ev[i], "DNS provider: ")) != NULL)
-			return xstrdup(p + 14);
+		if (appendix_match(ev[i], N_("DNS provider: %s"), v)) {
+			provider = v[0];
+			v[0] = NULL;
+			appendix_free_args(v);
+			return provider;
+		}
 	}
 	return xstrdup("");
 }
@@ -161,7 +261,8 @@ appendix_cdn(const struct session *s, const char *host)
 		if (strncmp(ev[i], host, len) != 0 || (ev[i][len] != ' ' &&
 		    ev[i][len] != ':'))
 			continue;
-		if (strstr(ev[i], "no CDN") != NULL)
+		if (strstr(ev[i], "no CDN") != NULL ||
+		    strstr(ev[i], _("no CDN seen")) != NULL)
 			return NULL;
 		if ((p = strstr(ev[i], "): ")) != NULL)
 			return xstrndup(p + 3, strcspn(p + 3, ",;"));
@@ -200,16 +301,29 @@ appendix_dns_line(struct appendix *a, const struct session *s,
 {
 	const char	*domain = s->opt.domain != NULL ? s->opt.domain : "";
 	char		 name[256], type[16], ttl[16] = "", *target, *sel;
+	char		*lead;
 	const char	*rest, *p;
 	size_t		 len;
+	int		 k;
 
 	if (*line == ' ')
 		return false;		/* a detail of the line above */
-	/* "selector s1: RSA 1024 bits (k=rsa)" */
-	if (sscanf(line, "selector %255[^: ]:", name) == 1 &&
-	    strchr(line, ':') == line + 9 + strlen(name)) {
+	/* "selector s1: RSA 1024 bits (k=rsa)", in either language */
+	for (k = 0; k < 2; k++) {
+		lead = appendix_lead(N_("selector %s: %s"), k == 1);
+		len = strlen(lead);
+		if (len > 0 && strncmp(line, lead, len) == 0 &&
+		    (p = strchr(line + len, ':')) != NULL && p > line + len &&
+		    strcspn(line + len, " ") >= (size_t)(p - line - len))
+			break;
+		free(lead);
+	}
+	if (k < 2) {
+		free(lead);
+		snprintf(name, sizeof name, "%.*s", (int)(p - line - len),
+		    line + len);
 		sel = xprintf("%s._domainkey.%s", name, domain);
-		p = strchr(line, ':') + 1;
+		p = strchr(line + len, ':') + 1;
 		target = xstrndup(p + strspn(p, " "), strcspn(p +
 		    strspn(p, " "), "("));
 		len = strlen(target);
@@ -220,8 +334,11 @@ appendix_dns_line(struct appendix *a, const struct session *s,
 		free(sel);
 		return true;
 	}
-	/* "NAME: the name does not exist (NXDOMAIN)" */
-	if ((p = strstr(line, ": the name does not exist")) != NULL) {
+	/* "NAME: the name does not exist (NXDOMAIN)", in either language */
+	if ((p = strstr(line, ": the name does not exist")) != NULL ||
+	    ((p = strstr(line, _("the name does not exist (NXDOMAIN)"))) !=
+	    NULL && p >= line + 2 && strncmp(p - 2, ": ", 2) == 0 &&
+	    (p -= 2) != NULL)) {
 		snprintf(name, sizeof name, "%.*s", (int)(p - line), line);
 		/* A CNAME row already says where it points. */
 		for (size_t i = 0; i < a->dns.n; i++) {
@@ -411,41 +528,49 @@ appendix_set(struct appendix_row *row, size_t i, const char *v, size_t len)
 static void
 appendix_certs(struct appendix *a, const struct session *s)
 {
-	char			**ev, host[256];
-	const char		 *p, *q;
+	char			**ev, *v[APPENDIX_MAX_ARGS], *days;
 	size_t			  n, i;
 	struct appendix_row	 *row;
 
+	/* Read by the formats tls.expiry and tls.renewal write, in the
+	   interface's language or in English. */
 	ev = appendix_evidence(s, "tls.expiry", &n);
 	for (i = 0; i < n; i++) {
-		if (sscanf(ev[i], "%255[^:]:", host) != 1 ||
-		    strchr(host, ' ') != NULL)
-			continue;
-		row = appendix_cert_row(a, host);
-		p = ev[i] + strlen(host) + 1;
-		p += strspn(p, " ");
-		if (strncmp(p, "not checked: ", 13) == 0) {
-			appendix_set(row, 4, p, strlen(p));
-			continue;
+		if (appendix_match(ev[i], N_("%s: expires on %s: %ld days "
+		    "left; issuer %s"), v)) {
+			row = appendix_cert_row(a, v[0]);
+			appendix_set(row, 2, v[1], strcspn(v[1], "T "));
+			appendix_set(row, 3, v[2], strlen(v[2]));
+			appendix_set(row, 1, v[3], strlen(v[3]));
+		} else if (appendix_match(ev[i], N_("%s: expired on %s (%ld "
+		    "days ago); issuer %s"), v)) {
+			row = appendix_cert_row(a, v[0]);
+			days = xprintf("-%s", v[2]);
+			appendix_set(row, 2, v[1], strcspn(v[1], "T "));
+			appendix_set(row, 3, days, strlen(days));
+			appendix_set(row, 1, v[3], strlen(v[3]));
+			free(days);
+		} else if (appendix_match(ev[i], N_("%s: not checked: %s"),
+		    v) && strchr(v[0], ' ') == NULL) {
+			row = appendix_cert_row(a, v[0]);
+			/* "not checked: why", as written. */
+			days = ev[i] + strlen(v[0]) + 2;
+			appendix_set(row, 4, days, strlen(days));
 		}
-		if ((q = strstr(p, "expires on ")) != NULL ||
-		    (q = strstr(p, "expired on ")) != NULL)
-			appendix_set(row, 2, q + 11, 10);
-		if ((q = strstr(p, ": ")) != NULL && isdigit((unsigned char)
-		    q[2]))
-			appendix_set(row, 3, q + 2, strspn(q + 2, "-0123456789"));
-		if ((q = strstr(p, "; issuer ")) != NULL)
-			appendix_set(row, 1, q + 9, strlen(q + 9));
+		appendix_free_args(v);
 	}
 	ev = appendix_evidence(s, "tls.renewal", &n);
 	for (i = 0; i < n; i++) {
-		if (sscanf(ev[i], "%255[^:]:", host) != 1 ||
-		    strchr(host, ' ') != NULL ||
-		    (p = strstr(ev[i], ": renewal ")) == NULL)
-			continue;
-		row = appendix_cert_row(a, host);
-		p += 10;
-		appendix_set(row, 4, p, strcspn(p, ":"));
+		/* The longer (manual) form first: the short one would take
+		   its tail as the renewal path. */
+		if (appendix_match(ev[i], N_("%s: issuer %s%s: renewal %s: the "
+		    "handover must say who renews it, how, and before %s"),
+		    v) || appendix_match(ev[i], N_("%s: issuer %s (%s): "
+		    "renewal %s"), v)) {
+			row = appendix_cert_row(a, v[0]);
+			appendix_set(row, 4, v[3], strlen(v[3]));
+		}
+		appendix_free_args(v);
 	}
 }
 
