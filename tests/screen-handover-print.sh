@@ -145,6 +145,21 @@ keys r
 expect "Marked rotated today."
 keys Escape
 expect "Handover · Brightcart"
+# The summary names the manual items still open, not only their count.
+keys S
+expect "Launch-risk summary · Brightcart"
+# paged_to TEXT: Page Down on the summary until TEXT shows (5 pages).
+paged_to() {
+	for _ in 1 2 3 4 5; do
+		screen_text | grep -qF -- "$1" && return 0
+		keys NPage; sleep 0.5
+	done
+	screen_text | grep -qF -- "$1"
+}
+check "the summary heads the open manual items" paged_to "manual items to confirm (Space marks one done"
+check "the summary names them with stage and owner" paged_to "· Production environment identified (stage 1) · no owner yet"
+keys H
+expect "Handover · Brightcart"
 keys e
 expect "Handover written: Markdown, HTML and JSON." 20
 keys q
@@ -186,6 +201,8 @@ demo_start
 expect "Brightcart · brightcart.test" 90
 keys 3
 expect "▶ 3" 5
+# The header keeps the clock's stage and names the one on screen.
+expect_line 1 "Hour 0 of 48 (stage 1) · on screen: stage 3"
 keys A
 expect_gone "running" 90
 keys q
