@@ -810,6 +810,14 @@ ui_draw_status(struct ui *ui)
 		    UI_STATUS_MAX_LINES : UI_STATUS_MAX_LINES - 1);
 }
 
+/* True when the status line holds a message that fits on one line. */
+static bool
+ui_status_short(struct ui *ui)
+{
+	return !ui->prompting && !ui->confirming && (ui->message == NULL ||
+	    ui_width(ui, ui->message) <= COLS);
+}
+
 /* Redraws everything: header row, the screen's body, status and footer. */
 static void
 ui_redraw(struct ui *ui)
@@ -828,12 +836,16 @@ ui_redraw(struct ui *ui)
 		return;
 	}
 	ui_draw_footer(ui);
+	/* A one-line message goes first: what the body draws on its line
+	   (a save error) wins, as it did before messages wrapped. */
+	if (ui_status_short(ui))
+		ui_draw_status(ui);
 	ui->screen->draw(ui);
 	/* After the body, which a long message may cover; the prompt's
 	   cursor is the terminal's, else the body's (a text editor) stays. */
 	if (ui->prompting)
 		ui_draw_status(ui);
-	else {
+	else if (!ui_status_short(ui)) {
 		getyx(stdscr, y, x);
 		ui_draw_status(ui);
 		move(y, x);
