@@ -66,6 +66,24 @@ check "PKCS#12 store under its own password not reported" \
 check "text output names the key kind" \
     'lr scan "$keys" | grep -q "id_ed25519:[0-9]*: critical private-key: OpenSSH private key (ed25519)"'
 
+# ---- identifiers and raw keys: found, and never printed -------------------
+ids=$tmp/ids
+mkdir -p "$ids"
+acct=$(od -An -N12 -tu1 /dev/urandom | awk '{ for (i = 1; i <= NF; i++) printf "%d", $i % 10 }')
+tenant=$(cat /proc/sys/kernel/random/uuid)
+hexkey=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+printf 'aws_account_id = "%s"\n' "$acct" >"$ids/aws.tf"
+printf 'AZURE_TENANT_ID=%s\n' "$tenant" >"$ids/azure.env"
+printf 'const wallet = new Wallet("0x%s");\n' "$hexkey" >"$ids/deploy.js"
+for fmt in text json sarif; do
+	lr scan "$ids" --format $fmt >"$tmp/ids.$fmt" 2>&1
+done
+for r in aws-account-id azure-ad-identifier hex-private-key; do
+	check "$r found" 'jq -e --arg r $r ".findings[] | select(.rule == \$r)" "$tmp/ids.json" >/dev/null'
+done
+check "no raw account ID, tenant ID or key in text, json or sarif" \
+    '! grep -qF -e "$acct" -e "$tenant" -e "$hexkey" "$tmp/ids.text" "$tmp/ids.json" "$tmp/ids.sarif"'
+
 # ---- exit codes and formats ----------------------------------------------
 mkdir -p "$tmp/clean"
 echo 'print("hello")' >"$tmp/clean/app.py"

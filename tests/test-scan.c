@@ -260,6 +260,12 @@ static const struct sample samples[] = {
 	{ "putty-private-key", "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: ci\nPublic-Lines: 2\n{b64}\n{b4}\nPrivate-Lines: 1\n{b44}\nPrivate-MAC: {h64}\n",
 	  "PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1\n...\n" },
 	{ "jwt", "Authorization: Bearer eyJ{w30}.eyJ{w60}.{w43}", "Authorization: Bearer eyJ...eyJ..." },
+	{ "aws-account-id", "\"AWS_ACCOUNT_ID\" => \"{d4}-{d4}-{d4}\"",
+	  "AWS_ACCOUNT_ID=123456789012" },
+	{ "azure-ad-identifier", "AZURE_TENANT_ID={h8}-{h4}-{h4}-{h4}-{h12}",
+	  "AZURE_TENANT_ID=00000000-0000-0000-0000-000000000000" },
+	{ "hex-private-key", "const signer = new Wallet(\"0x{h64}\")",
+	  "const signer = new Wallet(\"0x0000000000000000000000000000000000000000000000000000000000000001\")" },
 	{ "generic-secret-assignment", "db_password = \"{a20}\"",
 	  "db_password = \"changeme\"" },
 };
@@ -349,6 +355,13 @@ test_false_positive_traps(void **state)
 		"refresh_token: tGzv3JOkF0XG5Qx2TlKWIA\n"
 		"auth_token=SplxlOBeZQQYbYS6WxSbIA\n"
 		"client_credentials = czZCaGRSa3F0MzpnWDFmQmF0M2JW\n",
+		/* 0x and 64 hex digits naming a hash, not a key. */
+		"txHash: 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060\n"
+		"bytes32 public constant MINTER_ROLE = 0x9f2df0fed2c77648de5860a4cc508cd0818c85b8b8a1ab4ceeef8d981c8956a6;\n"
+		"\"blockHash\": \"0xb3b20624f8f0f86eb50dd04688409e5cea4bd02d700bf6e79e9384d47d6a5a35\"\n",
+		/* A GUID named as something other than an Azure AD app. */
+		"client_id = \"7f9c2ba4-e88f-4827-b0a8-1a3c5b6d7e8f\"\n"
+		"request_id: 3d6f0a9c-2b1e-4c5d-8e7f-9a0b1c2d3e4f\n",
 	};
 	struct secrets_finding	*f;
 	size_t			 i, n;
