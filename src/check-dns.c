@@ -1227,6 +1227,7 @@ const struct check_def *const check_dns_defs[] = {
 	&check_dns_ttl,
 	&check_dns_caa,
 	&check_dns_dnssec,
+	&check_dns_ipv6,
 	&check_email_mx,
 	&check_email_spf,
 	&check_email_spf_eval,

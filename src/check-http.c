@@ -1322,5 +1322,6 @@ const struct check_def *const check_http_defs[] = {
 	&def_security_txt,
 	&def_compression,
 	&def_rate_limit,
+	&check_http_ipv6,
 	NULL
 };

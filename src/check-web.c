@@ -266,6 +266,14 @@ web_job_chain(struct web_job *job, const char *url, int tag,
 	    web_job_slot(job, tag, label));
 }
 
+void
+web_job_chain_family(struct web_job *job, const char *url, int family,
+    int tag, const char *label)
+{
+	http_chain_family(job->web, url, family, web_job_chain_done,
+	    web_job_slot(job, tag, label));
+}
+
 /* Stops the job: no step runs again and no answer reaches its slots. */
 void
 web_job_cancel(struct check_run *run)

@@ -365,6 +365,8 @@ void check_email_spf_records(struct check_dns *, struct strlist *out);
 extern const struct check_def check_email_mx, check_email_spf,
 	check_email_spf_eval, check_email_dkim, check_email_dmarc,
 	check_email_mta_sts, check_email_tls_rpt;
+/* check-ipv6.c's dns.ipv6 (in check_dns_defs). */
+extern const struct check_def check_dns_ipv6;
 
 /* ---- small shared helpers (dnsmsg.c) ------------------------------------ */
 

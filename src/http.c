@@ -45,6 +45,8 @@ struct entry {
 	bool			 nobody;
 	void			*cookies;	/* CURLSH or NULL */
 	unsigned		 timeout_ms;	/* 0: --timeout */
+	int			 family;	/* 0, 4 or 6 */
+	char			*address;	/* connect here, or NULL */
 	size_t			 max;		/* body cap */
 	size_t			 received;	/* body bytes seen */
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -84,6 +86,7 @@ struct addr_waiter {
 
 struct walk {
 	struct web	*web;
+	int		 family;	/* every hop's (http_req) */
 	struct chain	*chain;
 	chain_cb	 cb;
 	void		*arg;
@@ -234,6 +237,7 @@ web_free(void *arg)
 		free(e->host);
 		free(e->method);
 		free(e->origin);
+		free(e->address);
 		free(e->post);
 		free(e);
 	}
@@ -427,8 +431,10 @@ http_read_info(struct web *web)
 		curl_multi_remove_handle(web->multi, easy);
 		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
 		if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) ==
-		    CURLE_OK && ip != NULL && *ip != '\0')
+		    CURLE_OK && ip != NULL && *ip != '\0') {
+			free(e->resp.ip);
 			e->resp.ip = xstrdup(ip);
+		}
 		if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &redir) ==
 		    CURLE_OK && redir != NULL)
 			e->resp.location = xstrdup(redir);
@@ -511,7 +517,8 @@ http_resolved(void *arg, enum resolve_status status,
 {
 	struct entry	*e = arg;
 	struct buf	 b = { 0 };
-	size_t		 i;
+	size_t		 i, n = 0;
+	bool		 v6;
 
 	if (status != RESOLVE_OK && status != RESOLVE_NXDOMAIN &&
 	    status != RESOLVE_NODATA) {
@@ -528,11 +535,32 @@ http_resolved(void *arg, enum resolve_status status,
 	}
 	buf_printf(&b, "%s:%d:", e->host, options_port(e->web->audit->opt,
 	    e->port));
-	for (i = 0; i < addrs->n && i < 8; i++) {
-		if (strchr(addrs->v[i], ':') != NULL)
-			buf_printf(&b, "%s[%s]", i ? "," : "", addrs->v[i]);
+	for (i = 0; i < addrs->n && n < 8; i++) {
+		v6 = strchr(addrs->v[i], ':') != NULL;
+		if ((e->family == 4 && v6) || (e->family == 6 && !v6))
+			continue;
+		if (e->family != 0) {
+			/* One address of the family, connected to as given. */
+			e->address = xstrdup(addrs->v[i]);
+			n++;
+			break;
+		}
+		if (v6)
+			buf_printf(&b, "%s[%s]", n ? "," : "", addrs->v[i]);
 		else
-			buf_printf(&b, "%s%s", i ? "," : "", addrs->v[i]);
+			buf_printf(&b, "%s%s", n ? "," : "", addrs->v[i]);
+		n++;
+	}
+	if (n == 0) {
+		buf_free(&b);
+		e->resp.no_family = true;
+		http_fail(e, _("%s has no IPv%d address"), e->host, e->family);
+		return;
+	}
+	if (e->address != NULL) {
+		buf_free(&b);
+		http_start(e);
+		return;
 	}
 	e->resolve = curl_slist_append(NULL, b.data);
 	buf_free(&b);
@@ -624,7 +652,22 @@ http_start(struct entry *e)
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, e);
 	if (e->resolve != NULL)
 		curl_easy_setopt(c, CURLOPT_RESOLVE, e->resolve);
-	if (mapped != e->port) {
+	if (e->address != NULL) {
+		/*
+		 * Connect to the given address (not through curl's shared
+		 * DNS cache, which the host's other requests use), on a
+		 * connection of its own.
+		 */
+		s = xprintf(strchr(e->address, ':') != NULL ? "%s:%d:[%s]:%d" :
+		    "%s:%d:%s:%d", e->host, e->port, e->address, mapped);
+		e->connect_to = curl_slist_append(NULL, s);
+		free(s);
+		curl_easy_setopt(c, CURLOPT_CONNECT_TO, e->connect_to);
+		e->fresh = true;
+		/* Known before connecting: an answer that never came has it. */
+		free(e->resp.ip);
+		e->resp.ip = xstrdup(e->address);
+	} else if (mapped != e->port) {
 		s = xprintf("%s:%d::%d", e->host, e->port, mapped);
 		e->connect_to = curl_slist_append(NULL, s);
 		free(s);
@@ -731,9 +774,10 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	if (req->nocache)
 		key = xprintf("#%u", web->seq++);
 	else
-		key = xprintf("%s|%s|%s|%zu|%s", req->method ? req->method :
-		    "GET", req->origin ? req->origin : "", req->post ?
-		    req->post : "", req->max, req->url);
+		key = xprintf("%s|%s|%s|%zu|%d|%s|%s", req->method ?
+		    req->method : "GET", req->origin ? req->origin : "",
+		    req->post ? req->post : "", req->max, req->family,
+		    req->address ? req->address : "", req->url);
 	for (e = web->entries; e != NULL; e = e->next) {
 		if (strcmp(e->key, key) == 0)
 			break;
@@ -762,6 +806,8 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	e->nobody = req->nobody;
 	e->cookies = req->cookies;
 	e->timeout_ms = req->timeout_ms;
+	e->family = req->family;
+	e->address = req->address ? xstrdup(req->address) : NULL;
 	for (i = 0; req->headers != NULL && i < req->headers->n; i++)
 		e->hdrs = curl_slist_append(e->hdrs, req->headers->v[i]);
 	e->max = req->max > 0 && req->max < WEB_BODY_MAX ? req->max :
@@ -791,7 +837,9 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	}
 	e->host = xstrdup(host);
 	e->port = atoi(port);
-	if (strchr(host, ':') != NULL || strspn(host, "0123456789.") ==
+	if (e->address != NULL)
+		http_start(e);	/* a given address: Host and SNI stay */
+	else if (strchr(host, ':') != NULL || strspn(host, "0123456789.") ==
 	    strlen(host))
 		http_start(e);	/* an address: nothing to resolve */
 	else
@@ -829,7 +877,7 @@ static void http_chain_hop(void *, const struct http_resp *);
 static void
 http_chain_next(struct walk *w, const char *url)
 {
-	struct http_req	req = { .url = url };
+	struct http_req	req = { .url = url, .family = w->family };
 
 	http_fetch(w->web, &req, http_chain_hop, w);
 }
@@ -917,10 +965,18 @@ http_forget(struct web *web, void *arg)
 void
 http_chain(struct web *web, const char *url, chain_cb cb, void *arg)
 {
+	http_chain_family(web, url, 0, cb, arg);
+}
+
+void
+http_chain_family(struct web *web, const char *url, int family, chain_cb cb,
+    void *arg)
+{
 	struct walk	*w;
 
 	w = xcalloc(1, sizeof *w);
 	w->web = web;
+	w->family = family;
 	w->chain = xcalloc(1, sizeof *w->chain);
 	w->chain->start = xstrdup(url);
 	w->cb = cb;

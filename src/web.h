@@ -38,6 +38,12 @@ struct http_req {
 	void		*cookies;	/* a CURLSH sharing cookies between
 					   requests (the smoke plan), or NULL */
 	unsigned	 timeout_ms;	/* 0: --timeout */
+	int		 family;	/* 0: any address; 4 or 6: only
+					   IPv4 or only IPv6 addresses of the
+					   host (an error when it has none) */
+	const char	*address;	/* connect to this numeric address
+					   instead of the host's (Host and
+					   SNI stay the URL's), or NULL */
 };
 
 struct http_resp {
@@ -51,6 +57,8 @@ struct http_resp {
 					   transfer was stopped there) */
 	char		*location;	/* absolute redirect target or NULL */
 	char		*ip;		/* address connected to */
+	bool		 no_family;	/* the host has no address of the
+					   request's family (http_req) */
 	double		 ttfb_ms;	/* time to first byte */
 	double		 total_ms;
 };
@@ -88,6 +96,9 @@ struct chain {
 typedef void (*chain_cb)(void *arg, const struct chain *);
 /* Follows redirects from url hop by hop (each hop cached as http_fetch). */
 void http_chain(struct web *, const char *url, chain_cb, void *arg);
+/* http_chain with every hop over family (4 or 6, see struct http_req). */
+void http_chain_family(struct web *, const char *url, int family,
+	    chain_cb cb, void *arg);
 /*
  * Drops every callback still due to arg (http_fetch's and http_chain's):
  * none of them is called afterwards. The transfers themselves go on and
@@ -318,6 +329,9 @@ void web_job_probe(struct web_job *job, const char *url, int tag,
 /* Walks the redirects from url in the current stage. */
 void web_job_chain(struct web_job *job, const char *url, int tag,
 	    const char *label);
+/* web_job_chain over IPv4 or IPv6 only (family 4 or 6, see http_req). */
+void web_job_chain_family(struct web_job *job, const char *url, int family,
+	    int tag, const char *label);
 
 /*
  * Whether a check that repeats requests must stop starting new ones (the
@@ -372,5 +386,12 @@ void web_want_hosts(struct web_job *job, const char *scheme);
 void web_want_login(struct web_job *job, int tag);
 /* Whether a slot's chain ends at a real page (2xx, not the landing). */
 bool web_page(struct web_job *job, const struct slot *s);
+
+/*
+ * Checks in files of their own, listed in the engines' tables:
+ * check-ipv6.c's http.ipv6 (check_http_defs), check-origin.c's
+ * edge.origin-exposed (check_edge_defs).
+ */
+extern const struct check_def check_http_ipv6, check_edge_origin_exposed;
 
 #endif

@@ -118,7 +118,7 @@ check_ok '[ "$n" -eq "$ncheck" ]' "$n checks in the JSON, want $ncheck"
 all_ids=$(jq -r '.checks[].id' "$out" | sort -u | wc -l)
 check_ok '[ "$all_ids" -eq "$ncheck" ]' "$all_ids distinct check ids, want $ncheck"
 for id in dns.apex dns.www dns.subdomains dns.ns dns.dangling dns.ttl \
-    dns.caa dns.dnssec email.mx email.spf email.spf-eval email.dkim \
+    dns.caa dns.dnssec dns.ipv6 http.ipv6 email.mx email.spf email.spf-eval email.dkim \
     email.dmarc email.mta-sts email.tls-rpt email.starttls http.https-redirect \
     http.canonical http.redirect-loop http.staging-leak http.hsts \
     http.mixed-content http.security-headers http.cookies http.cors \
@@ -146,6 +146,11 @@ evidence dns.dangling "brightcart-staging.herokuapp.test"
 expect dns.ttl pass
 expect dns.ns pass
 expect dns.caa pass none
+# No AAAA for the apex, www or the MX hosts: IPv4 only (information), so
+# http.ipv6 has nothing to test.
+expect dns.ipv6 warn info
+evidence dns.ipv6 "no AAAA record"
+expect http.ipv6 skipped
 # Email: two MX on mailhost.test, SPF with 9 lookups and ~all, DKIM s1 is
 # a 1024-bit key, DMARC p=none without rua, MTA-STS announced but the web
 # lab serves no policy for mta-sts.brightcart.test (nginx's default 404).
@@ -235,7 +240,8 @@ check_ok '[ "$rc" -eq 4 ]' "exit status $rc, want 4 (the secrets checks had no r
 asserts=$((asserts + 1))
 bad=$(jq -r '.checks[] | select(.id | test("^secrets\\.") | not) |
     select(.status != "pass") |
-    select(.id as $i | ["tls.renewal", "email.spf-eval", "http.rate-limit",
+    select(.id as $i | ["tls.renewal", "dns.ipv6", "http.ipv6",
+        "email.spf-eval", "http.rate-limit",
         "dns.subdomains", "app.api-target", "app.smoke", "mon.request-id",
         "perf.lighthouse"] |
         index($i) | not) | "\(.id)=\(.status)"' "$out") ||
@@ -246,6 +252,10 @@ if [ -n "$bad" ]; then
 fi
 expect tls.renewal warn medium
 expect secrets.worktree error
+# No AAAA records in its zone: IPv4 only is information, and there is no
+# IPv6 to test.
+expect dns.ipv6 warn info
+expect http.ipv6 skipped
 
 # ---- hostile: every server is silent ---------------------------------------
 # The DNS lab's silent server is the only resolver and the silent web

@@ -140,7 +140,7 @@ check() {
 # Moves down the board's item list until the detail pane shows TEXT.
 select_item() {
 	n=0
-	while [ $n -lt 20 ]; do
+	while [ $n -lt 40 ]; do
 		if screen_text | sed -n '10,14p' | grep -qF -- "$1"; then
 			ok "selected the item showing: $1"
 			return 0

@@ -359,6 +359,13 @@ test_false_positive_traps(void **state)
 		"txHash: 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060\n"
 		"bytes32 public constant MINTER_ROLE = 0x9f2df0fed2c77648de5860a4cc508cd0818c85b8b8a1ab4ceeef8d981c8956a6;\n"
 		"\"blockHash\": \"0xb3b20624f8f0f86eb50dd04688409e5cea4bd02d700bf6e79e9384d47d6a5a35\"\n",
+		/* Calls, wheel RECORD lines, names of collections, -u of
+		   other commands: no value. */
+		"credentials = standard_b64encode(credentials).decode('ascii')\n"
+		"password = utf8_to_utf16_dup(v);\n"
+		"pip/_internal/network/auth.py,sha256=MQVP0k4hUXk8ReYEfsGQ5t7_TS7cNHQuaHJuBlJLHxU,16507\n"
+		"keyVaultToStoreSecrets: cmp2-qat-1208358310\n"
+		"perldoc -u Some::Modulename\n",
 		/* A GUID named as something other than an Azure AD app. */
 		"client_id = \"7f9c2ba4-e88f-4827-b0a8-1a3c5b6d7e8f\"\n"
 		"request_id: 3d6f0a9c-2b1e-4c5d-8e7f-9a0b1c2d3e4f\n",

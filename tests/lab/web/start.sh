@@ -21,7 +21,26 @@ split-hosts.test long-chain.test vercel-leak.test no-hsts.test short-hsts.test
 mixed-active.test mixed-passive.test no-headers.test insecure-cookie.test
 cors-reflect.test exposed-env.test spa.test stack-trace.test leaked-key.test
 public-dashboard.test no-cache-static.test no-gzip.test slow.test endless.test
-silent.test"
+silent.test v6.test v6-broken.test v6-split.test cdn-origin.test
+cdn-closed.test cdn-other.test cdn-endless.test"
+
+# The IPv6 and exposed-origin cases' own records (every other name is the
+# apex and the wildcard at 127.0.0.1). An explicit name hides the wildcard,
+# so each gets its A record again. 100::1 is in the discard-only prefix
+# (RFC 6666): nothing there ever answers. 127.0.0.2 is the origin server
+# beside the "CDN" (nginx on 127.0.0.1 sending a CF-Ray header).
+lab_web_records() {
+	case $1 in
+	v6.test) printf '%s\n' '@ IN AAAA ::1' 'www IN A 127.0.0.1' \
+	    'www IN AAAA ::1' '@ IN MX 10 mx.v6.test.' 'mx IN A 127.0.0.1' \
+	    'mx IN AAAA ::1' ;;
+	v6-broken.test) printf '%s\n' '@ IN AAAA 100::1' \
+	    '@ IN MX 10 mx.v6-broken.test.' 'mx IN A 127.0.0.1' ;;
+	v6-split.test) printf '%s\n' '@ IN AAAA ::1' ;;
+	cdn-origin.test|cdn-closed.test|cdn-other.test|cdn-endless.test)
+		printf '%s\n' 'origin IN A 127.0.0.2' ;;
+	esac
+}
 
 # DNS: one zone per domain, apex and wildcard at 127.0.0.1. When
 # LAB_DNS_PORT is already set (another lab's NSD serves these names, as in
@@ -39,6 +58,7 @@ ns	IN A 127.0.0.1
 @	IN A 127.0.0.1
 *	IN A 127.0.0.1
 ZONE
+	lab_web_records "$d" >>"$state/zones/$d.zone"
 	zones="$zones $d=$state/zones/$d.zone"
 done
 # shellcheck disable=SC2086
@@ -86,10 +106,23 @@ printf 'APP_ENV=production\nDB_HOST=db.internal\n' >"$www/exposed/.env"
 mkdir -p "$www/exposed/.git"
 printf '[core]\n\trepositoryformatversion = 0\n\tbare = false\n' \
     >"$www/exposed/.git/config"
-sed -e "s|@H@|$LAB_WEB_HTTP_PORT|g" -e "s|@S@|$LAB_WEB_HTTPS_PORT|g" \
-    -e "s|@W@|$www|g" -e "s|@UP@|$LAB_WEB_UPSTREAM_PORT|g" \
-    -e "s|@CERT@|$ca/web.pem|g" -e "s|@KEY@|$ca/web.key|g" \
-    "$here/nginx.conf" >"$state/web-nginx.conf"
+# IPv6: nginx listens on [::1] too when the loopback has it (the server
+# blocks that listen only there are in nginx-v6.conf); without it the
+# [::1] lines are dropped and LAB_WEB_IPV6=no tells the tests.
+if python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
+	LAB_WEB_IPV6=yes
+	v6conf=$state/web-nginx-v6.conf
+else
+	LAB_WEB_IPV6=no
+	v6conf=/dev/null
+fi
+for f in nginx.conf nginx-v6.conf; do
+	sed -e "s|@H@|$LAB_WEB_HTTP_PORT|g" -e "s|@S@|$LAB_WEB_HTTPS_PORT|g" \
+	    -e "s|@W@|$www|g" -e "s|@UP@|$LAB_WEB_UPSTREAM_PORT|g" \
+	    -e "s|@CERT@|$ca/web.pem|g" -e "s|@KEY@|$ca/web.key|g" \
+	    -e "s|@V6@|$v6conf|g" "$here/$f" >"$state/web-$f"
+done
+[ $LAB_WEB_IPV6 = yes ] || sed -i '/\[::1\]/d' "$state/web-nginx.conf"
 for f in "$here"/www/*.conf; do
 	sed -e "s|@W@|$www|g" "$f" >"$www/$(basename "$f")"
 done
@@ -103,6 +136,7 @@ LAB_WEB_HTTPS_PORT=$LAB_WEB_HTTPS_PORT
 LAB_WEB_SILENT_PORT=$LAB_WEB_SILENT_PORT
 LAB_WEB_UPSTREAM_PORT=$LAB_WEB_UPSTREAM_PORT
 LAB_CA=$LAB_CA
+LAB_WEB_IPV6=$LAB_WEB_IPV6
 ENV
 echo "$LAB_PIDS $up_pid" >"$state/web.pids"
 started=yes
