@@ -268,43 +268,16 @@ web_free(void *arg)
 }
 
 /*
- * Builds the trust store once per audit: the system bundle and directory
- * libcurl was built with, plus the --cacert anchors. (CURLOPT_CAINFO_BLOB
- * would replace the system bundle, and loading the bundle on every
- * connection would be counted in the timings.)
+ * The audit's trust store: the system bundle and directory libcurl was
+ * built with, plus the --cacert anchors, parsed once per process
+ * (trust.c). (CURLOPT_CAINFO_BLOB would replace the system bundle, and
+ * loading the bundle on every connection would be counted in the timings.)
  */
 static void
 web_load_ca(struct web *web)
 {
-	const char		*path = web->audit->opt->cacert;
-	curl_version_info_data	*vi = curl_version_info(CURLVERSION_NOW);
-	BIO			*bio;
-	X509			*x;
-	int			 n = 0;
-
-	web->store = X509_STORE_new();
-	if (web->store == NULL)
-		fatal("X509_STORE_new failed");
-	if (vi->cainfo != NULL && access(vi->cainfo, R_OK) == 0)
-		X509_STORE_load_locations(web->store, vi->cainfo, NULL);
-	if (vi->capath != NULL && access(vi->capath, R_OK) == 0)
-		X509_STORE_load_locations(web->store, NULL, vi->capath);
-	if (path == NULL || *path == '\0')
-		return;
-	if ((bio = BIO_new_file(path, "r")) == NULL) {
-		web->ca_error = xprintf(_("cannot read --cacert %s"), path);
-		return;
-	}
-	while (n < 100 &&
-	    (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		X509_STORE_add_cert(web->store, x);
-		X509_free(x);
-		n++;
-	}
-	BIO_free(bio);
-	if (n == 0)
-		web->ca_error = xprintf(_("--cacert %s holds no PEM "
-		    "certificate"), path);
+	web->store = trust_store(TRUST_CURL, web->audit->opt->cacert,
+	    &web->ca_error);
 }
 
 /* libcurl's SSL_CTX hook: verification uses the audit's trust store. */
