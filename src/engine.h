@@ -201,6 +201,8 @@ enum data_file {
 	DATA_SECRET_RULES,	/* secret-rules.cfg: the scanner's rules */
 	DATA_DNS_PROVIDERS,	/* dns-providers.cfg: DNS hosts, platforms */
 	DATA_DKIM_SELECTORS,	/* dkim-selectors.cfg: selectors to probe */
+	DATA_ORIGIN_NAMES,	/* origin-names.cfg: names that may bypass
+				   the CDN (edge.origin-exposed) */
 	DATA_COUNT
 };
 #define DATA_BIT(f)	(1u << (f))
@@ -247,6 +249,25 @@ const void *data_get(struct audit *, enum data_file f, const char **why);
 const void *data_need(struct check_run *run, enum data_file f);
 /* Frees the audit's data objects (audit_free calls it). */
 void data_free_all(struct audit *);
+
+/* trust.c: the CA stores that verify servers, shared by the process. */
+enum trust_kind {
+	TRUST_CURL,	/* libcurl's bundle and directory; --cacert as PEM */
+	TRUST_OPENSSL	/* OpenSSL's default paths; --cacert as a file */
+};
+/*
+ * The system's CA certificates plus those of cacert (NULL: none), built
+ * once per process for each kind and --cacert (again when the file
+ * changes: device, inode, size or times) and shared read-only. Returns a
+ * store the caller owns one reference of (X509_STORE_free); never NULL.
+ * When cacert cannot be used the store holds the system's certificates
+ * and *err (the caller's to free) says why; else *err is NULL. Thread
+ * safe.
+ */
+struct x509_store_st *trust_store(enum trust_kind, const char *cacert,
+	    char **err);
+/* Frees the cached stores (those still held by callers stay valid). */
+void trust_clear(void);
 
 /*
  * Helpers for parsers. data_strings: the setting name (an array or a list

@@ -47,6 +47,7 @@ struct entry {
 	unsigned		 timeout_ms;	/* 0: --timeout */
 	int			 family;	/* 0, 4 or 6 */
 	char			*address;	/* connect here, or NULL */
+	bool			 insecure;	/* no certificate check */
 	size_t			 max;		/* body cap */
 	size_t			 received;	/* body bytes seen */
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -267,43 +268,16 @@ web_free(void *arg)
 }
 
 /*
- * Builds the trust store once per audit: the system bundle and directory
- * libcurl was built with, plus the --cacert anchors. (CURLOPT_CAINFO_BLOB
- * would replace the system bundle, and loading the bundle on every
- * connection would be counted in the timings.)
+ * The audit's trust store: the system bundle and directory libcurl was
+ * built with, plus the --cacert anchors, parsed once per process
+ * (trust.c). (CURLOPT_CAINFO_BLOB would replace the system bundle, and
+ * loading the bundle on every connection would be counted in the timings.)
  */
 static void
 web_load_ca(struct web *web)
 {
-	const char		*path = web->audit->opt->cacert;
-	curl_version_info_data	*vi = curl_version_info(CURLVERSION_NOW);
-	BIO			*bio;
-	X509			*x;
-	int			 n = 0;
-
-	web->store = X509_STORE_new();
-	if (web->store == NULL)
-		fatal("X509_STORE_new failed");
-	if (vi->cainfo != NULL && access(vi->cainfo, R_OK) == 0)
-		X509_STORE_load_locations(web->store, vi->cainfo, NULL);
-	if (vi->capath != NULL && access(vi->capath, R_OK) == 0)
-		X509_STORE_load_locations(web->store, NULL, vi->capath);
-	if (path == NULL || *path == '\0')
-		return;
-	if ((bio = BIO_new_file(path, "r")) == NULL) {
-		web->ca_error = xprintf(_("cannot read --cacert %s"), path);
-		return;
-	}
-	while (n < 100 &&
-	    (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		X509_STORE_add_cert(web->store, x);
-		X509_free(x);
-		n++;
-	}
-	BIO_free(bio);
-	if (n == 0)
-		web->ca_error = xprintf(_("--cacert %s holds no PEM "
-		    "certificate"), path);
+	web->store = trust_store(TRUST_CURL, web->audit->opt->cacert,
+	    &web->ca_error);
 }
 
 /* libcurl's SSL_CTX hook: verification uses the audit's trust store. */
@@ -678,6 +652,10 @@ http_start(struct entry *e)
 	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 	curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, http_ssl_ctx);
 	curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, web);
+	if (e->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	if (e->fresh) {
 		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
@@ -774,10 +752,11 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	if (req->nocache)
 		key = xprintf("#%u", web->seq++);
 	else
-		key = xprintf("%s|%s|%s|%zu|%d|%s|%s", req->method ?
+		key = xprintf("%s|%s|%s|%zu|%d|%s|%d|%s", req->method ?
 		    req->method : "GET", req->origin ? req->origin : "",
 		    req->post ? req->post : "", req->max, req->family,
-		    req->address ? req->address : "", req->url);
+		    req->address ? req->address : "", req->insecure,
+		    req->url);
 	for (e = web->entries; e != NULL; e = e->next) {
 		if (strcmp(e->key, key) == 0)
 			break;
@@ -807,6 +786,7 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	e->cookies = req->cookies;
 	e->timeout_ms = req->timeout_ms;
 	e->family = req->family;
+	e->insecure = req->insecure;
 	e->address = req->address ? xstrdup(req->address) : NULL;
 	for (i = 0; req->headers != NULL && i < req->headers->n; i++)
 		e->hdrs = curl_slist_append(e->hdrs, req->headers->v[i]);

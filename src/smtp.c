@@ -840,17 +840,8 @@ smtp_engine_setup(struct smtp_engine *engine)
 	SSL_CTX_set_cipher_list(engine->ctx, "DEFAULT:@SECLEVEL=0");
 	SSL_CTX_set_options(engine->ctx, SSL_OP_LEGACY_SERVER_CONNECT);
 	SSL_CTX_set_verify(engine->ctx, SSL_VERIFY_NONE, NULL);
-	engine->store = X509_STORE_new();
-	if (engine->store == NULL)
-		fatal("X509_STORE_new failed");
-	X509_STORE_set_default_paths(engine->store);
-	ERR_clear_error();
-	if (opt->cacert != NULL &&
-	    !X509_STORE_load_file(engine->store, opt->cacert)) {
-		engine->error = xprintf(_("--cacert %s: cannot load: %s"),
-		    opt->cacert, smtp_ssl_reason());
-		ERR_clear_error();
-	}
+	engine->store = trust_store(TRUST_OPENSSL, opt->cacert,
+	    &engine->error);
 }
 
 /* The audit's engine state, made on first use. */

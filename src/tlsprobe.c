@@ -760,18 +760,8 @@ tlsprobe_engine_setup(struct tlsprobe_engine *engine)
 		SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT);
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	}
-	engine->store = X509_STORE_new();
-	if (engine->store == NULL)
-		fatal("X509_STORE_new failed");
-	X509_STORE_set_default_paths(engine->store);
-	ERR_clear_error();
-	if (opt->cacert != NULL &&
-	    !X509_STORE_load_file(engine->store, opt->cacert)) {
-		engine->error = xprintf(_("--cacert %s: cannot load: %s"),
-		    opt->cacert, tlsprobe_ssl_reason());
-		ERR_clear_error();
-		return;
-	}
+	engine->store = trust_store(TRUST_OPENSSL, opt->cacert,
+	    &engine->error);
 }
 
 /* The audit's engine state, made on first use. */

@@ -262,6 +262,8 @@ static const struct sample samples[] = {
 	{ "jwt", "Authorization: Bearer eyJ{w30}.eyJ{w60}.{w43}", "Authorization: Bearer eyJ...eyJ..." },
 	{ "aws-account-id", "\"AWS_ACCOUNT_ID\" => \"{d4}-{d4}-{d4}\"",
 	  "AWS_ACCOUNT_ID=123456789012" },
+	{ "azure-client-secret-named", "var azureClientSecret := \"{a40}\"",
+	  "AZURE_CLIENT_SECRET=${AZURE_CLIENT_SECRET}" },
 	{ "azure-ad-identifier", "AZURE_TENANT_ID={h8}-{h4}-{h4}-{h4}-{h12}",
 	  "AZURE_TENANT_ID=00000000-0000-0000-0000-000000000000" },
 	{ "hex-private-key", "const signer = new Wallet(\"0x{h64}\")",
