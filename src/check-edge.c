@@ -14,8 +14,7 @@
 
 /* ---- edge.cdn ----------------------------------------------------------- */
 
-/* Whether the address is in one of the CIDR ranges. */
-static bool
+bool
 check_edge_in_ranges(const struct strlist *ranges, const char *ip)
 {
 	unsigned char	a[16], n[16];
@@ -55,8 +54,7 @@ check_edge_in_ranges(const struct strlist *ranges, const char *ip)
 	return false;
 }
 
-/* The CDN a response passed, or NULL. */
-static const char *
+const char *
 check_edge_cdn(const struct web_data *d, const struct http_resp *r)
 {
 	size_t		 i;
@@ -325,6 +323,7 @@ WEB_CHECK(def_cache_static, "edge.cache-static",
 
 const struct check_def *const check_edge_defs[] = {
 	&def_cdn,
+	&check_edge_origin_exposed,
 	&def_cache_private,
 	&def_cache_static,
 	NULL

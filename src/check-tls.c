@@ -535,6 +535,8 @@ const struct check_def *const check_tls_defs[] = {
 	&check_tls_expiry_def,
 	&check_tls_protocols_def,
 	&check_tls_renewal_def,
+	&check_tls_ciphers_def,
+	&check_tls_grade_def,
 	NULL
 };
 

@@ -43,6 +43,8 @@ DATA_WRAP(providers, struct dns_providers, check_dns_providers_parse,
     check_dns_providers_free)
 DATA_WRAP(selectors, struct strlist, check_dns_selectors_parse,
     check_dns_selectors_free)
+DATA_WRAP(origin, struct strlist, check_origin_names_parse,
+    check_origin_names_free)
 
 /* The files and their parsers, in enum data_file order. */
 static const struct data_ops data_ops[DATA_COUNT] = {
@@ -70,6 +72,11 @@ static const struct data_ops data_ops[DATA_COUNT] = {
 		.file = "dkim-selectors.cfg",
 		.parse = data_parse_selectors,
 		.free = data_free_selectors
+	},
+	[DATA_ORIGIN_NAMES] = {
+		.file = "origin-names.cfg",
+		.parse = data_parse_origin,
+		.free = data_free_origin
 	},
 };
 

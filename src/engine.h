@@ -201,6 +201,8 @@ enum data_file {
 	DATA_SECRET_RULES,	/* secret-rules.cfg: the scanner's rules */
 	DATA_DNS_PROVIDERS,	/* dns-providers.cfg: DNS hosts, platforms */
 	DATA_DKIM_SELECTORS,	/* dkim-selectors.cfg: selectors to probe */
+	DATA_ORIGIN_NAMES,	/* origin-names.cfg: names that may bypass
+				   the CDN (edge.origin-exposed) */
 	DATA_COUNT
 };
 #define DATA_BIT(f)	(1u << (f))

@@ -47,6 +47,7 @@ struct entry {
 	unsigned		 timeout_ms;	/* 0: --timeout */
 	int			 family;	/* 0, 4 or 6 */
 	char			*address;	/* connect here, or NULL */
+	bool			 insecure;	/* no certificate check */
 	size_t			 max;		/* body cap */
 	size_t			 received;	/* body bytes seen */
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -651,6 +652,10 @@ http_start(struct entry *e)
 	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 	curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, http_ssl_ctx);
 	curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, web);
+	if (e->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	if (e->fresh) {
 		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
@@ -747,10 +752,11 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	if (req->nocache)
 		key = xprintf("#%u", web->seq++);
 	else
-		key = xprintf("%s|%s|%s|%zu|%d|%s|%s", req->method ?
+		key = xprintf("%s|%s|%s|%zu|%d|%s|%d|%s", req->method ?
 		    req->method : "GET", req->origin ? req->origin : "",
 		    req->post ? req->post : "", req->max, req->family,
-		    req->address ? req->address : "", req->url);
+		    req->address ? req->address : "", req->insecure,
+		    req->url);
 	for (e = web->entries; e != NULL; e = e->next) {
 		if (strcmp(e->key, key) == 0)
 			break;
@@ -780,6 +786,7 @@ http_fetch(struct web *web, const struct http_req *req, http_cb cb,
 	e->cookies = req->cookies;
 	e->timeout_ms = req->timeout_ms;
 	e->family = req->family;
+	e->insecure = req->insecure;
 	e->address = req->address ? xstrdup(req->address) : NULL;
 	for (i = 0; req->headers != NULL && i < req->headers->n; i++)
 		e->hdrs = curl_slist_append(e->hdrs, req->headers->v[i]);

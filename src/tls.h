@@ -7,6 +7,7 @@
 #ifndef TLS_H
 #define TLS_H
 
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "engine.h"
@@ -132,6 +133,9 @@ struct tlsprobe_host {
 	bool			 chain_ok;	/* verifies (hostname aside) */
 	bool			 name_ok;	/* a SAN matches the host */
 	char			*verify;	/* "ok" or OpenSSL's reasons */
+	struct tlsscan		*scan;		/* tlsscan.c's, freed with
+						   the host; NULL until asked */
+	bool			 scan_shared;	/* scan is another host's */
 
 	/* Private to tlsprobe.c. */
 	struct tlsprobe_engine	*engine;
@@ -165,5 +169,172 @@ int tlsprobe_want(struct audit *, const char *host, tlsprobe_cb,
 /* Drops every waiter registered with arg (a cancelled check). */
 void tlsprobe_forget(struct audit *, void *arg);
 const char *tlsprobe_outcome_name(enum tlsprobe_outcome);
+
+/*
+ * One more handshake with a finished host (state TLSPROBE_OK), pinned to
+ * version index v (0: TLS 1.0 ... 3: TLS 1.3), on the same loop, slots
+ * and --timeout bound as the probe's own. prepare (may be NULL) can set
+ * up the SSL before it connects (cipher lists, status request). cb is
+ * called once from the loop, never from inside this call, with the
+ * outcome, a reason when not accepted, and for an accepted handshake the
+ * SSL (valid during the call only). The handle is valid until cb has run
+ * or tlsprobe_shake_cancel(); cb must not cancel its own handshake.
+ */
+typedef void (*tlsprobe_shake_cb)(void *arg, enum tlsprobe_outcome,
+	    const char *reason, SSL *ssl);
+struct tlsprobe_conn *tlsprobe_shake(struct tlsprobe_host *, int v,
+	    void (*prepare)(SSL *, void *), tlsprobe_shake_cb, void *arg);
+/* Stops a handshake of tlsprobe_shake(); its cb never runs. NULL is ok. */
+void tlsprobe_shake_cancel(struct tlsprobe_conn *);
+/* The audit a probe host belongs to. */
+struct audit *tlsprobe_audit(struct tlsprobe_host *);
+/* The client context of version index v (level 0, pinned; not owned). */
+SSL_CTX *tlsprobe_ctx(struct tlsprobe_host *, int v);
+/* 1 when the trust store (system plus --cacert) holds the issuer of
+   cert, 0 when not, -1 when it could not be looked up. */
+int tlsprobe_issuer_known(struct tlsprobe_host *, X509 *cert);
+
+/* ---- tlsscan.c: the suites each version accepts, stapling, the chain -- */
+
+/* Who picks the suite. */
+enum tlsscan_order {
+	TLSSCAN_ORDER_NONE,	/* fewer than two suites: no order to see */
+	TLSSCAN_ORDER_SERVER,	/* the server's preference wins */
+	TLSSCAN_ORDER_CLIENT,	/* the client's order wins */
+	TLSSCAN_ORDER_UNKNOWN	/* the test handshake did not complete */
+};
+
+/* Where the enumeration of one version ended. */
+enum tlsscan_state {
+	TLSSCAN_OFF,		/* the probe did not see the version accepted */
+	TLSSCAN_RUNNING,
+	TLSSCAN_DONE,		/* every offered suite tried */
+	TLSSCAN_UNDECIDED	/* a handshake timed out or failed to connect */
+};
+
+/* One accepted suite. */
+struct tlsscan_suite {
+	const char	*name;		/* OpenSSL's name (static) */
+	const char	*iana;		/* the RFC name (static) */
+	int		 bits;		/* symmetric strength: 0, 112, 128, 256 */
+	bool		 fs;		/* ephemeral key exchange */
+	bool		 aead;		/* GCM, CCM, ChaCha20-Poly1305 */
+	bool		 cbc;
+	bool		 anon;		/* no authentication */
+	bool		 null;		/* no encryption */
+	bool		 rc4;
+	bool		 des3;		/* 64-bit block: 3DES, DES, IDEA */
+	bool		 export;
+	char		*kx;		/* "ECDHE X25519", "DHE 1024 bits",
+					   "RSA" */
+	int		 kx_bits;	/* RSA-equivalent strength of the
+					   ephemeral key, 0 when there is none */
+};
+
+struct tlsscan_version {
+	enum tlsscan_state	 state;
+	char			*reason;	/* for TLSSCAN_UNDECIDED */
+	struct tlsscan_suite	*suites;	/* in the order found */
+	size_t			 nsuites;
+	size_t			 offered;	/* suites this client offers */
+	enum tlsscan_order	 order;
+
+	/* Private to tlsscan.c. */
+	struct tlsscan		*scan;
+	int			 v;
+	struct strlist		 offer;		/* still to offer */
+	bool			 order_test;
+	struct tlsprobe_conn	*conn;
+};
+
+/* What the scan of one host found. */
+struct tlsscan {
+	struct tlsprobe_host	*host;
+	struct tlsscan_version	 versions[TLSPROBE_NVERSIONS];
+	bool			 done;
+	size_t			 handshakes;	/* made by the scan */
+	uint64_t		 ms;		/* how long it took */
+	int			 ocsp;		/* 1 stapled, 0 not, -1 unknown */
+	char			*ocsp_status;	/* the stapled response's */
+	struct strlist		 chain;		/* one line per certificate */
+	int			 chain_order;	/* 1 each signs the one before,
+						   0 not, -1 unknown */
+	int			 chain_complete; /* 1 ends at a trusted issuer
+						   or a root, 0 not, -1 unknown */
+	bool			 chain_root;	/* a self-signed root was sent */
+	bool			 md5_sig;	/* a sent certificate is signed
+						   with MD5 */
+
+	/* Private to tlsscan.c. */
+	int			 extras_v;	/* version whose first handshake
+						   keeps the chain and OCSP */
+	bool			 extras_done;
+	struct tlsscan_wait	*waiters;
+	struct timer		*flush;
+	struct timer		*deadline;
+	uint64_t		 started;
+	size_t			 pending;	/* versions running */
+};
+
+typedef void (*tlsscan_cb)(void *arg, struct tlsscan *);
+
+/*
+ * Asks for the scan of host (state TLSPROBE_OK), starting it on first
+ * use: for each version the probe saw accepted, the full list of suites
+ * this OpenSSL can offer, then again without the suite the server chose,
+ * until it refuses (one handshake per accepted suite plus one), then one
+ * handshake with the accepted suites reversed to see whose order wins.
+ * The first handshake of the newest version asks for OCSP stapling and
+ * keeps the chain. Bounded by twice --timeout. Hosts probed at the same
+ * address and port that serve the same certificate share one scan (the
+ * first host's, whose name is the SNI sent). cb gets the scan (whose
+ * host may be that other one). cb is called once from the
+ * loop when the scan is done; when the host is freed first, drop (if not
+ * NULL) gets arg instead.
+ */
+void tlsscan_want(struct tlsprobe_host *, tlsscan_cb, void (*drop)(void *),
+	    void *arg);
+/* Drops every waiter registered with arg on any host of the audit. */
+void tlsscan_forget(struct audit *, void *arg);
+/* Frees a scan (tlsprobe.c, with its host); NULL is ignored. */
+void tlsscan_free(struct tlsscan *);
+/* The classes of weak suites this OpenSSL cannot offer at all (so a
+   server that accepts only those is not seen): "RC4", "3DES", "export".
+   Appended to out. */
+void tlsscan_untestable(struct strlist *out);
+/* Calls fn for every host of the audit with a scan (tlsscan_forget). */
+void tlsprobe_each_host(struct audit *, void (*fn)(struct tlsprobe_host *,
+	    void *), void *arg);
+
+/* ---- tlsgrade.c: the SSL Labs rating of one scanned host -------------- */
+
+#define TLSGRADE_MAX_CAPS	16
+
+struct tlsgrade {
+	int		 protocol;	/* the three scores, 0..100 */
+	int		 kx;
+	int		 cipher;
+	int		 score;		/* 0.3, 0.3, 0.4 of them */
+	char		 letter[3];	/* from the score: "A".."F" */
+	char		 grade[3];	/* after the caps; "T", "M" for trust */
+	char		 untrusted[3];	/* for T and M: the grade otherwise */
+	char		*caps[TLSGRADE_MAX_CAPS];	/* "B: TLS 1.0 accepted" */
+	size_t		 ncaps;
+};
+
+/* Rates h from its probe and scan (both done). */
+void tlsgrade_rate(struct tlsgrade *, const struct tlsprobe_host *h,
+	    const struct tlsscan *);
+void tlsgrade_clear(struct tlsgrade *);
+/* RSA-equivalent strength of a key of bits (NIST SP 800-57): elliptic
+   curve keys (ec) map 256 to 3072 and so on; RSA, DSA and DH are as is. */
+int tlsgrade_equiv_bits(bool ec, int bits);
+/* The rank of a grade for "worse than": A 0 ... F 5, M 6, T 7. */
+int tlsgrade_rank(const char *grade);
+
+/* ---- check-tlsdepth.c: tls.ciphers and tls.grade ---------------------- */
+
+extern const struct check_def check_tls_ciphers_def;
+extern const struct check_def check_tls_grade_def;
 
 #endif

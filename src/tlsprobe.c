@@ -37,6 +37,8 @@ struct tlsprobe_engine {
 	char			*error;		/* set up failed: why */
 	struct tlsprobe_host	*hosts;
 	struct timer		*flush;
+	struct timer		*kick;		/* starts queued handshakes */
+	struct tlsprobe_conn	*queue;		/* waiting for a free slot */
 	unsigned		 active;	/* connections open */
 	bool			 pumping;	/* in tlsprobe_pump */
 };
@@ -55,6 +57,11 @@ struct tlsprobe_conn {
 	char			*last_error;	/* of the last connect */
 	STACK_OF(X509)		*chain;		/* when accepted */
 	char			*negotiated;
+	struct tlsprobe_conn	*qnext;		/* in engine->queue */
+	/* A handshake for tlsprobe_shake(): cb set, no version slot. */
+	tlsprobe_shake_cb	 cb;
+	void			(*prepare)(SSL *, void *);
+	void			*arg;
 };
 
 /* A lookup in flight; host is cleared when the engine goes first. */
@@ -81,6 +88,8 @@ static const struct {
 
 static void	tlsprobe_conn_try(struct tlsprobe_conn *);
 static void	tlsprobe_pump(struct tlsprobe_engine *);
+static void	tlsprobe_dequeue(struct tlsprobe_engine *,
+		    struct tlsprobe_conn *);
 
 /*
  * Handshakes open at once, over every host: a long --subdomains list on
@@ -140,6 +149,7 @@ tlsprobe_conn_free(struct tlsprobe_conn *conn)
 {
 	if (conn == NULL)
 		return;
+	tlsprobe_dequeue(conn->host->engine, conn);
 	tlsprobe_conn_close(conn);
 	if (conn->chain != NULL)
 		sk_X509_pop_free(conn->chain, X509_free);
@@ -295,6 +305,37 @@ tlsprobe_host_complete(struct tlsprobe_host *host)
 	tlsprobe_schedule_flush(host->engine);
 }
 
+/* Takes conn out of the engine's queue (when it is there). */
+static void
+tlsprobe_dequeue(struct tlsprobe_engine *engine, struct tlsprobe_conn *conn)
+{
+	struct tlsprobe_conn	**pp;
+
+	if (!conn->queued)
+		return;
+	conn->queued = false;
+	for (pp = &engine->queue; *pp != NULL; pp = &(*pp)->qnext) {
+		if (*pp == conn) {
+			*pp = conn->qnext;
+			break;
+		}
+	}
+	conn->qnext = NULL;
+}
+
+/* Puts conn at the end of the engine's queue. */
+static void
+tlsprobe_enqueue(struct tlsprobe_engine *engine, struct tlsprobe_conn *conn)
+{
+	struct tlsprobe_conn	**pp;
+
+	for (pp = &engine->queue; *pp != NULL; pp = &(*pp)->qnext)
+		;
+	*pp = conn;
+	conn->qnext = NULL;
+	conn->queued = true;
+}
+
 /* One handshake is over with outcome. */
 static void
 tlsprobe_conn_finish(struct tlsprobe_conn *conn, enum tlsprobe_outcome o,
@@ -303,12 +344,25 @@ tlsprobe_conn_finish(struct tlsprobe_conn *conn, enum tlsprobe_outcome o,
 	struct tlsprobe_host	*host = conn->host;
 	struct tlsprobe_engine	*engine = host->engine;
 
+	if (conn->cb != NULL) {
+		/* tlsprobe_shake(): the caller reads the SSL, then it goes. */
+		if (conn->active) {
+			conn->active = false;
+			engine->active--;
+		}
+		tlsprobe_dequeue(engine, conn);
+		conn->cb(conn->arg, o, reason, o == TLSPROBE_ACCEPTED ?
+		    conn->ssl : NULL);
+		tlsprobe_conn_free(conn);
+		tlsprobe_pump(engine);
+		return;
+	}
 	tlsprobe_conn_close(conn);
 	if (conn->active) {
 		conn->active = false;
 		engine->active--;
 	}
-	conn->queued = false;
+	tlsprobe_dequeue(engine, conn);
 	host->versions[conn->v].outcome = o;
 	host->versions[conn->v].reason = reason != NULL ? xstrdup(reason) :
 	    NULL;
@@ -321,25 +375,17 @@ tlsprobe_conn_finish(struct tlsprobe_conn *conn, enum tlsprobe_outcome o,
 static void
 tlsprobe_pump(struct tlsprobe_engine *engine)
 {
-	struct tlsprobe_host	*host;
 	struct tlsprobe_conn	*conn;
-	int			 v;
 
 	if (engine->pumping)
 		return;		/* a handshake finished at once: go on */
 	engine->pumping = true;
-	for (host = engine->hosts; host != NULL &&
-	    engine->active < TLSPROBE_MAX_CONNS; host = host->next) {
-		for (v = 0; v < TLSPROBE_NVERSIONS &&
-		    engine->active < TLSPROBE_MAX_CONNS; v++) {
-			conn = host->conns[v];
-			if (conn == NULL || !conn->queued)
-				continue;
-			conn->queued = false;
-			conn->active = true;
-			engine->active++;
-			tlsprobe_conn_try(conn);
-		}
+	while (engine->active < TLSPROBE_MAX_CONNS &&
+	    (conn = engine->queue) != NULL) {
+		tlsprobe_dequeue(engine, conn);
+		conn->active = true;
+		engine->active++;
+		tlsprobe_conn_try(conn);
 	}
 	engine->pumping = false;
 }
@@ -415,6 +461,8 @@ tlsprobe_conn_fd(int fd, int revents, void *arg)
 		    _("OpenSSL could not set up the handshake"));
 		return;
 	}
+	if (conn->prepare != NULL)
+		conn->prepare(conn->ssl, conn->arg);
 	SSL_set_connect_state(conn->ssl);
 	tlsprobe_conn_step(conn);
 }
@@ -447,6 +495,10 @@ tlsprobe_conn_step(struct tlsprobe_conn *conn)
 	ERR_clear_error();
 	errno = 0;
 	r = SSL_connect(conn->ssl);
+	if (r == 1 && conn->cb != NULL) {
+		tlsprobe_conn_finish(conn, TLSPROBE_ACCEPTED, NULL);
+		return;
+	}
 	if (r == 1) {
 		conn->chain = X509_chain_up_ref(SSL_get_peer_cert_chain(
 		    conn->ssl));
@@ -536,8 +588,8 @@ tlsprobe_conn_try(struct tlsprobe_conn *conn)
 		}
 		if (connect(conn->fd, (struct sockaddr *)&ss, len) == 0 ||
 		    errno == EINPROGRESS) {
-			if (conn->v == TLSPROBE_NVERSIONS - 1 ||
-			    host->address == NULL) {
+			if (conn->cb == NULL && (conn->v ==
+			    TLSPROBE_NVERSIONS - 1 || host->address == NULL)) {
 				free(host->address);
 				host->address = xstrdup(a);
 			}
@@ -609,7 +661,7 @@ tlsprobe_resolved(void *arg, enum resolve_status status,
 		host->conns[v]->timer = loop_timer(engine->audit->loop,
 		    tlsprobe_timeout_ms(engine->audit), tlsprobe_conn_timeout,
 		    host->conns[v]);
-		host->conns[v]->queued = true;
+		tlsprobe_enqueue(engine, host->conns[v]);
 	}
 	tlsprobe_pump(engine);
 }
@@ -622,6 +674,9 @@ tlsprobe_host_free(struct tlsprobe_host *host)
 
 	if (host->lookup != NULL)
 		host->lookup->host = NULL;
+	if (!host->scan_shared)
+		tlsscan_free(host->scan);
+	host->scan = NULL;
 	for (v = 0; v < TLSPROBE_NVERSIONS; v++) {
 		tlsprobe_conn_free(host->conns[v]);
 		free(host->versions[v].reason);
@@ -650,11 +705,13 @@ tlsprobe_engine_free(void *arg)
 	struct tlsprobe_host	*host, *next;
 	int			 v;
 
+	engine->pumping = true;		/* no handshake starts now */
 	for (host = engine->hosts; host != NULL; host = next) {
 		next = host->next;
 		tlsprobe_host_free(host);
 	}
 	loop_timer_cancel(engine->audit->loop, engine->flush);
+	loop_timer_cancel(engine->audit->loop, engine->kick);
 	for (v = 0; v < TLSPROBE_NVERSIONS; v++)
 		SSL_CTX_free(engine->ctx[v]);
 	X509_STORE_free(engine->store);
@@ -792,4 +849,101 @@ tlsprobe_forget(struct audit *audit, void *arg)
 				pp = &w->next;
 		}
 	}
+}
+
+/* Starts what waits in the queue (from the loop). */
+static void
+tlsprobe_kick(void *arg)
+{
+	struct tlsprobe_engine	*engine = arg;
+
+	engine->kick = NULL;
+	tlsprobe_pump(engine);
+}
+
+struct tlsprobe_conn *
+tlsprobe_shake(struct tlsprobe_host *host, int v,
+    void (*prepare)(SSL *, void *), tlsprobe_shake_cb cb, void *arg)
+{
+	struct tlsprobe_engine	*engine = host->engine;
+	struct tlsprobe_conn	*conn;
+
+	conn = xcalloc(1, sizeof *conn);
+	conn->host = host;
+	conn->v = v;
+	conn->fd = -1;
+	conn->cb = cb;
+	conn->prepare = prepare;
+	conn->arg = arg;
+	conn->timer = loop_timer(engine->audit->loop,
+	    tlsprobe_timeout_ms(engine->audit), tlsprobe_conn_timeout, conn);
+	tlsprobe_enqueue(engine, conn);
+	if (engine->kick == NULL)
+		engine->kick = loop_timer(engine->audit->loop, 0, tlsprobe_kick,
+		    engine);
+	return conn;
+}
+
+void
+tlsprobe_shake_cancel(struct tlsprobe_conn *conn)
+{
+	struct tlsprobe_engine	*engine;
+
+	if (conn == NULL)
+		return;
+	engine = conn->host->engine;
+	if (conn->active) {
+		conn->active = false;
+		engine->active--;
+	}
+	tlsprobe_dequeue(engine, conn);
+	tlsprobe_conn_free(conn);
+	if (engine->queue != NULL && engine->kick == NULL && !engine->pumping)
+		engine->kick = loop_timer(engine->audit->loop, 0, tlsprobe_kick,
+		    engine);
+}
+
+SSL_CTX *
+tlsprobe_ctx(struct tlsprobe_host *host, int v)
+{
+	return host->engine->ctx[v];
+}
+
+int
+tlsprobe_issuer_known(struct tlsprobe_host *host, X509 *cert)
+{
+	X509_STORE_CTX	*sctx;
+	X509		*issuer = NULL;
+	int		 found;
+
+	sctx = X509_STORE_CTX_new();
+	if (sctx == NULL || !X509_STORE_CTX_init(sctx, host->engine->store,
+	    cert, NULL)) {
+		X509_STORE_CTX_free(sctx);
+		return -1;
+	}
+	found = X509_STORE_CTX_get1_issuer(&issuer, sctx, cert) == 1;
+	X509_free(issuer);
+	X509_STORE_CTX_free(sctx);
+	ERR_clear_error();
+	return found ? 1 : 0;
+}
+
+void
+tlsprobe_each_host(struct audit *audit, void (*fn)(struct tlsprobe_host *,
+    void *), void *arg)
+{
+	struct tlsprobe_engine	*engine = audit->engine[ENGINE_TLS];
+	struct tlsprobe_host	*host;
+
+	if (engine == NULL)
+		return;
+	for (host = engine->hosts; host != NULL; host = host->next)
+		fn(host, arg);
+}
+
+struct audit *
+tlsprobe_audit(struct tlsprobe_host *host)
+{
+	return host->engine->audit;
 }

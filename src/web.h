@@ -44,6 +44,7 @@ struct http_req {
 	const char	*address;	/* connect to this numeric address
 					   instead of the host's (Host and
 					   SNI stay the URL's), or NULL */
+	bool		 insecure;	/* do not verify the certificate */
 };
 
 struct http_resp {
@@ -393,5 +394,15 @@ bool web_page(struct web_job *job, const struct slot *s);
  * edge.origin-exposed (check_edge_defs).
  */
 extern const struct check_def check_http_ipv6, check_edge_origin_exposed;
+
+/* check-edge.c: whether ip is in one of the CIDR ranges ("a.b.c.d/n"). */
+bool check_edge_in_ranges(const struct strlist *ranges, const char *ip);
+/* check-edge.c: the CDN a response passed (web.cfg's name), or NULL. */
+const char *check_edge_cdn(const struct web_data *, const struct http_resp *);
+
+/* check-origin.c: data/origin-names.cfg (data.c's parser). */
+struct strlist *check_origin_names_parse(struct config_t *, const char *path,
+	    char **err);
+void check_origin_names_free(struct strlist *);
 
 #endif

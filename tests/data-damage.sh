@@ -41,11 +41,12 @@ sh "$lab/git/start.sh" "$state" >/dev/null || lab_fail "the git lab did not star
 # record, so dns.caa passes without matching an issuer to CAA domains
 # (dns-providers.cfg's authorities).
 declare -A readers=(
-	[web.cfg]="http.staging-leak http.mixed-content http.cookies http.exposed-files http.error-leak edge.cdn edge.cache-private mon.health mon.request-id app.api-target"
+	[web.cfg]="http.staging-leak http.mixed-content http.cookies http.exposed-files http.error-leak edge.cdn edge.origin-exposed edge.cache-private mon.health mon.request-id app.api-target"
 	[tls.cfg]="tls.renewal"
 	[secret-rules.cfg]="secrets.worktree secrets.history secrets.env-files secrets.inventory http.frontend-secrets http.error-leak"
 	[dns-providers.cfg]="dns.ns dns.dangling"
 	[dkim-selectors.cfg]="email.dkim"
+	[origin-names.cfg]="edge.origin-exposed"
 	[app.cfg]="mon.request-id app.api-target"
 	[checklist.cfg]="(the audit)"
 )
@@ -58,6 +59,7 @@ declare -A retype=(
 	[secret-rules.cfg]='s/\bid\s*=\s*"[^"]*";/id = 7;/'
 	[dns-providers.cfg]='s/suffix\s*=\s*"[^"]*";/suffix = 7;/'
 	[dkim-selectors.cfg]='s/selectors\s*=\s*\[[^\]]*\];/selectors = "default";/s'
+	[origin-names.cfg]='s/names\s*=\s*\[[^\]]*\];/names = 42;/s'
 	[app.cfg]='s/request_id_headers\s*=\s*\[[^\]]*\];/request_id_headers = 42;/s'
 	[checklist.cfg]='s/\bseverity\s*=\s*"[^"]*";/severity = 7;/'
 )

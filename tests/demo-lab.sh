@@ -123,7 +123,7 @@ for id in dns.apex dns.www dns.subdomains dns.ns dns.dangling dns.ttl \
     http.canonical http.redirect-loop http.staging-leak http.hsts \
     http.mixed-content http.security-headers http.cookies http.cors \
     http.exposed-files http.error-leak http.frontend-secrets \
-    http.security-txt edge.cdn edge.cache-private edge.cache-static \
+    http.security-txt edge.cdn edge.origin-exposed edge.cache-private edge.cache-static \
     http.compression perf.ttfb perf.latency http.rate-limit mon.health \
     tls.certificate tls.expiry tls.protocols tls.renewal secrets.worktree \
     secrets.history secrets.env-files secrets.inventory app.api-target \

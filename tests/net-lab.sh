@@ -104,7 +104,50 @@ else
 	echo "net-lab: the loopback has no IPv6 (::1): http.ipv6 over the lab not run"
 fi
 
+# ---- edge.origin-exposed -------------------------------------------------------
+# The "CDN" is nginx on 127.0.0.1 sending CF-Ray; origin.CASE resolves to
+# 127.0.0.2 (every other name of the cases to 127.0.0.1, the CDN's own).
+# cdn-origin.test: the origin serves the same page to anyone.
+audit cdn-origin.test edge.origin-exposed
+expect edge.origin-exposed fail high
+evidence edge.origin-exposed "origin.cdn-origin.test answers for cdn-origin.test with the same page"
+evidence edge.origin-exposed "origin.cdn-origin.test (127.0.0.2): https://cdn-origin.test/ with Host and SNI cdn-origin.test: 200, title \"Clean\""
+evidence edge.origin-exposed "CDN: Cloudflare (headers of https://cdn-origin.test/; its addresses: 127.0.0.1)"
+evidence edge.origin-exposed "30 of 31 names looked up resolve to the CDN only"
+# cdn-closed.test: the origin refuses every name but its own (403).
+audit cdn-closed.test edge.origin-exposed
+expect edge.origin-exposed pass
+evidence edge.origin-exposed "1 address outside the CDN was asked for the site; it does not serve it"
+evidence edge.origin-exposed "origin.cdn-closed.test (127.0.0.2): https://cdn-closed.test/: 403"
+# cdn-other.test: the origin answers 200 with a default page, not the site.
+audit cdn-other.test edge.origin-exposed
+expect edge.origin-exposed pass
+evidence edge.origin-exposed "title \"Welcome to nginx!\""
+evidence edge.origin-exposed "not the site"
+# No CDN in front of the landing page: nothing to walk around.
+audit no-headers.test edge.origin-exposed
+expect edge.origin-exposed skipped
+evidence edge.origin-exposed "no CDN seen in front of https://no-headers.test/"
+# The demo client: the shop behind the CDN, its origin exposed.
+audit brightcart.test edge.origin-exposed --subdomains app,api
+expect edge.origin-exposed fail high
+evidence edge.origin-exposed "origin.brightcart.test answers for www.brightcart.test"
+
 # ---- hostile -------------------------------------------------------------------
+# The origin answers with a body that never ends: the probe stops at its
+# cap, the check ends well within its time.
+audit cdn-endless.test edge.origin-exposed
+expect edge.origin-exposed pass
+evidence edge.origin-exposed "origin.cdn-endless.test (127.0.0.2): https://cdn-endless.test/: 200"
+within $(( timeout_s * 1000 + 2500 ))
+# A silent resolver: no landing page, error, never a pass.
+audit cdn-origin.test edge.origin-exposed --resolver "127.0.0.1:$LAB_WEB_SILENT_PORT"
+expect edge.origin-exposed error
+within $(( (2 * timeout_s + 5) * 1000 + 1500 ))
+# 443 behind a closed port: the landing page cannot be fetched, error.
+closed=$(lab_free_port)
+audit cdn-origin.test edge.origin-exposed --port-map "80:$closed,443:$closed"
+expect edge.origin-exposed error
 # A resolver that never answers (the silent TCP port: UDP there is closed
 # or dropped): both checks say error, never pass or fail, in bounded time.
 audit v6.test dns.ipv6,http.ipv6 --resolver "127.0.0.1:$LAB_WEB_SILENT_PORT"

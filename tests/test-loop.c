@@ -681,7 +681,7 @@ test_audit_registry(void **state)
 			assert_string_not_equal(check_at(j)->id, def->id);
 	}
 	assert_int_equal(i, check_count());
-	assert_int_equal(i, 53);
+	assert_int_equal(i, 56);
 	assert_string_equal(check_at(0)->id, "dns.apex");
 	assert_string_equal(check_at(i - 1)->id, "app.api-target");
 	assert_string_equal(check_family("email.spf-eval"), "email");

@@ -1,8 +1,9 @@
 /*
  * test-tls-peek.c: runs tls_peek_issuer() (what dns.caa calls) and the four
- * tls.* checks in one audit on the loop, for tests/tls-lab.sh.
+ * tls.* checks of the probe (with "deep": tls.ciphers and tls.grade too) in
+ * one audit on the loop, for tests/tls-lab.sh and tests/tls-grade-lab.sh.
  *
- * usage: test-tls-peek DOMAIN RESOLVER PORT CACERT TIMEOUT [cancel]
+ * usage: test-tls-peek DOMAIN RESOLVER PORT CACERT TIMEOUT [deep] [cancel]
  * Prints "issuer: NAME" or "error: REASON", then "check ID STATUS" lines.
  * With "cancel", frees the audit 300 ms in, handshakes in flight, and
  * prints "cancelled with N checks running" (run it under the sanitizers).
@@ -47,17 +48,26 @@ int
 main(int argc, char **argv)
 {
 	static const char *const ids[] = { "tls.certificate", "tls.expiry",
-	    "tls.protocols", "tls.renewal" };
+	    "tls.protocols", "tls.renewal", "tls.ciphers", "tls.grade" };
 	struct options	 opt;
 	struct loop	*loop;
 	struct audit	*audit;
 	char		*err = NULL;
-	size_t		 i;
+	size_t		 i, nids = 4;
+	bool		 cancel = false;
 
 	setlocale(LC_ALL, "");
-	if (argc != 6 && !(argc == 7 && strcmp(argv[6], "cancel") == 0)) {
+	for (i = 6; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "cancel") == 0)
+			cancel = true;
+		else if (strcmp(argv[i], "deep") == 0)
+			nids = nitems(ids);
+		else
+			break;
+	}
+	if (argc < 6 || i != (size_t)argc) {
 		fprintf(stderr, "usage: test-tls-peek DOMAIN RESOLVER PORT CACERT "
-		    "TIMEOUT\n");
+		    "TIMEOUT [deep] [cancel]\n");
 		return 2;
 	}
 	options_init(&opt);
@@ -76,11 +86,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	/* The peek first, then the checks: all share one probe. */
-	peek_waiting = 1 + (int)nitems(ids);
+	peek_waiting = 1 + (int)nids;
 	tls_peek_issuer(audit, argv[1], peek_issuer, loop);
-	for (i = 0; i < nitems(ids); i++)
+	for (i = 0; i < nids; i++)
 		audit_start(audit, ids[i], peek_check, loop);
-	if (argc == 7) {
+	if (cancel) {
 		uint64_t end = now_ms() + 300;
 
 		while (now_ms() < end && peek_waiting > 0)

@@ -317,6 +317,156 @@ test_renewal_bad_file(void **state)
 	free(err);
 }
 
+/* A host and scan for tlsgrade_rate: versions accepted by bit (1: TLS 1.0
+   ... 8: TLS 1.3), one suite list for every accepted version. */
+static void
+grade_fixture(struct tlsprobe_host *h, struct tlsscan *scan, unsigned vers,
+    struct tlsscan_suite *suites, size_t n, const char *key, int bits)
+{
+	int	v;
+
+	memset(h, 0, sizeof *h);
+	memset(scan, 0, sizeof *scan);
+	h->name_ok = h->chain_ok = true;
+	h->verify = (char *)"ok";
+	h->cert.key_type = (char *)key;
+	h->cert.key_bits = bits;
+	scan->chain_complete = 1;
+	for (v = 0; v < TLSPROBE_NVERSIONS; v++) {
+		h->versions[v].outcome = (vers & (1u << v)) ?
+		    TLSPROBE_ACCEPTED : TLSPROBE_REFUSED;
+		if (vers & (1u << v)) {
+			scan->versions[v].suites = suites;
+			scan->versions[v].nsuites = n;
+		}
+	}
+}
+
+/* Whether the grade lists a cap starting with prefix. */
+static bool
+grade_has_cap(const struct tlsgrade *g, const char *prefix)
+{
+	size_t	i;
+
+	for (i = 0; i < g->ncaps; i++) {
+		if (strncmp(g->caps[i], prefix, strlen(prefix)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The guide's scores, letters, caps, and the T and M grades. */
+static void
+test_grade(void **state)
+{
+	struct tlsscan_suite	 strong[] = {
+		{ .name = "A256", .bits = 256, .fs = true, .aead = true,
+		  .kx = (char *)"ECDHE X25519", .kx_bits = 3072 },
+		{ .name = "A128", .bits = 128, .fs = true, .aead = true,
+		  .kx = (char *)"ECDHE X25519", .kx_bits = 3072 },
+	};
+	struct tlsscan_suite	 des[] = {
+		{ .name = "DES-CBC3-SHA", .bits = 112, .des3 = true,
+		  .cbc = true, .kx = (char *)"RSA" },
+	};
+	struct tlsscan_suite	 anon[] = {
+		{ .name = "ADH", .bits = 128, .fs = true, .anon = true,
+		  .aead = true, .kx = (char *)"DHE 2048 bits",
+		  .kx_bits = 2048 },
+	};
+	struct tlsscan_suite	 dh[] = {
+		{ .name = "DHE", .bits = 128, .fs = true, .aead = true,
+		  .kx = (char *)"DHE 1024 bits", .kx_bits = 1024 },
+	};
+	struct tlsprobe_host	 h;
+	struct tlsscan		 scan;
+	struct tlsgrade		 g;
+
+	(void)state;
+	/* TLS 1.2 + 1.3, ECDHE AEAD, RSA 2048: 100, 90, 90 -> 93, A. */
+	grade_fixture(&h, &scan, 4 | 8, strong, 2, "RSA", 2048);
+	tlsgrade_rate(&g, &h, &scan);
+	assert_int_equal(g.protocol, 100);
+	assert_int_equal(g.kx, 90);
+	assert_int_equal(g.cipher, 90);
+	assert_int_equal(g.score, 93);
+	assert_string_equal(g.grade, "A");
+	assert_int_equal(g.ncaps, 0);
+	assert_string_equal(g.untrusted, "");
+	tlsgrade_clear(&g);
+
+	/* An EC P-256 key counts as 3072 bits; a chain missing its
+	   intermediate caps at B. */
+	grade_fixture(&h, &scan, 8, strong, 2, "EC (prime256v1)", 256);
+	scan.chain_complete = 0;
+	tlsgrade_rate(&g, &h, &scan);
+	assert_int_equal(g.kx, 90);
+	assert_string_equal(g.letter, "A");
+	assert_string_equal(g.grade, "B");
+	assert_true(grade_has_cap(&g, "B: incomplete certificate chain"));
+	tlsgrade_clear(&g);
+
+	/* TLS 1.1 only with 3DES: 95, 90, 20 -> 63, C; capped at C twice
+	   and at B, no forward secrecy and no AEAD. */
+	grade_fixture(&h, &scan, 2, des, 1, "RSA", 2048);
+	tlsgrade_rate(&g, &h, &scan);
+	assert_int_equal(g.protocol, 95);
+	assert_int_equal(g.cipher, 20);
+	assert_int_equal(g.score, 63);
+	assert_string_equal(g.grade, "C");
+	assert_true(grade_has_cap(&g, "C: 64-bit block ciphers (3DES)"));
+	assert_true(grade_has_cap(&g, "C: TLS 1.2 not accepted"));
+	assert_true(grade_has_cap(&g, "B: TLS 1.1 accepted"));
+	assert_true(grade_has_cap(&g, "B: no suite with forward secrecy"));
+	assert_true(grade_has_cap(&g, "B: no AEAD suite"));
+	tlsgrade_clear(&g);
+
+	/* Anonymous key exchange scores 0: F, whatever else. */
+	grade_fixture(&h, &scan, 4, anon, 1, "RSA", 2048);
+	tlsgrade_rate(&g, &h, &scan);
+	assert_int_equal(g.kx, 0);
+	assert_int_equal(g.score, 0);
+	assert_string_equal(g.grade, "F");
+	assert_true(grade_has_cap(&g, "F: anonymous suites accepted"));
+	assert_true(grade_has_cap(&g, "B: no suite with forward secrecy"));
+	tlsgrade_clear(&g);
+
+	/* A 1024-bit DH group: key exchange 80, capped at B; a 1024-bit
+	   RSA key too; under 1024 is F. */
+	grade_fixture(&h, &scan, 4, dh, 1, "RSA", 1024);
+	tlsgrade_rate(&g, &h, &scan);
+	assert_int_equal(g.kx, 80);
+	assert_string_equal(g.grade, "B");
+	assert_true(grade_has_cap(&g, "B: DH parameters of 1024 bits"));
+	assert_true(grade_has_cap(&g, "B: certificate key of 1024 bits"));
+	tlsgrade_clear(&g);
+	grade_fixture(&h, &scan, 4, dh, 1, "RSA", 768);
+	tlsgrade_rate(&g, &h, &scan);
+	assert_int_equal(g.kx, 40);
+	assert_string_equal(g.grade, "F");
+	tlsgrade_clear(&g);
+
+	/* Trust: M for the name, T for the chain, with the grade it would
+	   have had. */
+	grade_fixture(&h, &scan, 4 | 8, strong, 2, "RSA", 2048);
+	h.name_ok = false;
+	tlsgrade_rate(&g, &h, &scan);
+	assert_string_equal(g.grade, "M");
+	assert_string_equal(g.untrusted, "A");
+	tlsgrade_clear(&g);
+	h.chain_ok = false;
+	h.verify = (char *)"self-signed certificate";
+	tlsgrade_rate(&g, &h, &scan);
+	assert_string_equal(g.grade, "T");
+	assert_string_equal(g.untrusted, "A");
+	assert_true(grade_has_cap(&g,
+	    "T: the certificate is not trusted (self-signed certificate)"));
+	tlsgrade_clear(&g);
+	assert_true(tlsgrade_rank("T") > tlsgrade_rank("F"));
+	assert_int_equal(tlsgrade_equiv_bits(true, 384), 7680);
+	assert_int_equal(tlsgrade_equiv_bits(false, 4096), 4096);
+}
+
 int
 main(void)
 {
@@ -328,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_days_left),
 		cmocka_unit_test(test_renewal),
 		cmocka_unit_test(test_renewal_bad_file),
+		cmocka_unit_test(test_grade),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

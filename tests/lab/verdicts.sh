@@ -39,7 +39,9 @@ within() {
 # brightcart_web: the demo client's web verdicts (tests/lab/web: nginx.conf,
 # hdr-bright.conf, www/bright): HSTS of one day, a plain-HTTP hero image,
 # no CSP, a session cookie without Secure, /.env served, a live Stripe key
-# in /static/app.js, no CDN, static files with no-store, a /healthz.
+# in /static/app.js, the shop (apex, www) behind a "CDN" (a CF-Ray header)
+# but not the subdomains, the origin serving the shop around it at
+# origin.brightcart.test (127.0.0.2), static files with no-store, a /healthz.
 brightcart_web() {
 	expect http.https-redirect pass
 	expect http.canonical pass
@@ -60,7 +62,11 @@ brightcart_web() {
 	expect http.frontend-secrets fail critical
 	evidence http.frontend-secrets "Stripe live secret key sk_l…"
 	expect http.security-txt warn info
-	expect edge.cdn warn high
+	expect edge.cdn warn medium
+	evidence edge.cdn "bypass the CDN"
+	expect edge.origin-exposed fail high
+	evidence edge.origin-exposed "origin.brightcart.test answers for www.brightcart.test with the same page"
+	evidence edge.origin-exposed "origin.brightcart.test (127.0.0.2): https://www.brightcart.test/ with Host and SNI www.brightcart.test: 200, title \"BrightCart - shop bright\""
 	expect edge.cache-static warn medium
 	expect edge.cache-private pass
 	expect http.error-leak pass

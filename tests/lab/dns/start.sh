@@ -107,6 +107,7 @@ app A 127.0.0.1
 api A 127.0.0.1
 admin A 127.0.0.1
 mta-sts A 127.0.0.1
+origin A 127.0.0.2
 docs CNAME brightcart.docshost.test.
 staging CNAME brightcart-staging.herokuapp.test.
 @ MX 10 mx1.mailhost.test.

@@ -37,7 +37,7 @@ lab_web_records() {
 	v6-broken.test) printf '%s\n' '@ IN AAAA 100::1' \
 	    '@ IN MX 10 mx.v6-broken.test.' 'mx IN A 127.0.0.1' ;;
 	v6-split.test) printf '%s\n' '@ IN AAAA ::1' ;;
-	cdn-origin.test|cdn-closed.test|cdn-other.test|cdn-endless.test)
+	brightcart.test|cdn-origin.test|cdn-closed.test|cdn-other.test|cdn-endless.test)
 		printf '%s\n' 'origin IN A 127.0.0.2' ;;
 	esac
 }
